@@ -1,0 +1,62 @@
+"""Development sessions: ``nox`` runs lint, typecheck and tests; ``nox -s demo`` runs the tour."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+PYTHON = "3.11"
+PACKAGES = ["dptcay_sdk", "dancity_sdk", "shared_auth"]
+
+
+def _install(session: nox.Session, *groups: str, extras: str = "sandbox") -> None:
+    session.install("-e", f".[{extras}]")
+    for group in groups:
+        session.install(*nox.project.dependency_groups(PYPROJECT, group))
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """Run the test suite on asyncio and trio, with branch coverage."""
+    _install(session, "test")
+    session.run("coverage", "erase")
+    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "combine", success_codes=[0, 1])
+    session.run("coverage", "report")
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """Ruff lint and format check."""
+    session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the packages, the tests and the public-API typing file."""
+    _install(session, "typecheck")
+    session.run("mypy", *PACKAGES, "tests", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """Tour both APIs against the embedded sandboxes served on loopback."""
+    _install(session)
+    session.run("python", "-m", "examples.demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Measure overhead, throughput, import time, goodput and memory as ratios to peers."""
+    _install(session, "test")
+    session.install("stripe", "openai", "aiohttp", "httpx-aiohttp")
+    env = {"PYTHONPATH": os.getcwd()}
+    session.run("python", "-m", "benchmarks", *session.posargs, env=env)

@@ -1,0 +1,92 @@
+"""Credentials, secrets, rate limits, errors and the request pipeline shared by both SDKs.
+
+Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what they need from
+here; this package never imports either SDK.
+"""
+
+from shared_auth._auth import (
+    DANCITY_CHANNELS,
+    DancityChannel,
+    DancityJWTAuth,
+    DancityKeyAuth,
+    DptcayKeyAuth,
+    TokenProvider,
+)
+from shared_auth._client import BaseAsyncClient, validate_base_url
+from shared_auth._errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    MissingCredentialError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKError,
+    UnprocessableEntityError,
+    status_error_class,
+)
+from shared_auth._models import APIObject, ResultList, attach_rate_limit, make_converter, to_decimal
+from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
+from shared_auth._ratelimit import RateLimit, parse_retry_after
+from shared_auth._redact import SecretsFilter, install_log_redaction, redact
+from shared_auth._secret import Secret, reveal
+from shared_auth._throttle import Throttle
+
+__all__ = [
+    "DANCITY_CHANNELS",
+    "APIConnectionError",
+    "APIError",
+    "APIObject",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BaseAsyncClient",
+    "ConfigurationError",
+    "ConflictError",
+    "DancityChannel",
+    "DancityJWTAuth",
+    "DancityKeyAuth",
+    "DptcayKeyAuth",
+    "ErrorDetails",
+    "ErrorParser",
+    "InternalServerError",
+    "InvalidInputError",
+    "InvalidInputTypeError",
+    "MissingCredentialError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "Pipeline",
+    "RateLimit",
+    "RateLimitError",
+    "Reply",
+    "ResponseValidationError",
+    "ResultList",
+    "RetryPolicy",
+    "SDKError",
+    "Secret",
+    "SecretsFilter",
+    "Throttle",
+    "TokenProvider",
+    "UnprocessableEntityError",
+    "attach_rate_limit",
+    "install_log_redaction",
+    "make_converter",
+    "parse_retry_after",
+    "redact",
+    "reveal",
+    "status_error_class",
+    "to_decimal",
+    "validate_base_url",
+]

@@ -1,0 +1,297 @@
+"""The three credential strategies, as ``httpx.Auth`` flows.
+
+Each strategy validates its credential when it is built, so the wrong kind of credential
+can never reach the wire, and each can swap its credential at run time (key rotation):
+a request that starts after the swap carries the new credential, one already sent keeps
+the header it was sent with. The swap is a single attribute assignment, so the hot path
+takes no lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from typing import Final, Literal, TypeAlias
+
+import anyio
+import httpx
+
+from shared_auth._errors import ConfigurationError
+from shared_auth._secret import Secret
+
+__all__ = [
+    "DANCITY_CHANNELS",
+    "DancityChannel",
+    "DancityJWTAuth",
+    "DancityKeyAuth",
+    "DptcayKeyAuth",
+    "TokenProvider",
+]
+
+_DPTCAY_KEY: Final = re.compile(r"dp_(live|test)_sk_[A-Za-z0-9]{16,}")
+_DANCITY_KEY: Final = re.compile(r"dcy_live_[0-9a-f]{40}")
+_JWT: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+DancityChannel: TypeAlias = Literal["API", "WEB", "IOS APP", "ANDROID APP", "USSD"]
+DANCITY_CHANNELS: Final[tuple[DancityChannel, ...]] = (
+    "API",
+    "WEB",
+    "IOS APP",
+    "ANDROID APP",
+    "USSD",
+)
+
+#: An async callable that returns a fresh JWT (``str`` or :class:`Secret`).
+TokenProvider: TypeAlias = Callable[[], Awaitable["str | Secret"]]
+
+
+def _describe(value: object) -> str:
+    """Say what a wrong credential looks like without showing it."""
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    if value.startswith("dcy_live_"):
+        return "a Dancity merchant key (dcy_live_…)"
+    if value.startswith(("dp_live_sk_", "dp_test_sk_")):
+        return "a dptcay key (dp_…_sk_…)"
+    if value.startswith("eyJ"):
+        return "a JWT (eyJ…)"
+    if value != value.strip():
+        return "a value with leading or trailing whitespace"
+    return f"a {len(value)}-character value"
+
+
+class DptcayKeyAuth(httpx.Auth):
+    """``Authorization: Bearer dp_(live|test)_sk_…`` for the dptcay API."""
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(self, key: str | Secret) -> None:
+        self._state = self._validated(key)
+
+    @staticmethod
+    def _validated(key: object) -> tuple[Secret, str, bool]:
+        value = key.get_secret_value() if isinstance(key, Secret) else key
+        match = _DPTCAY_KEY.fullmatch(value) if isinstance(value, str) else None
+        if match is None or not isinstance(value, str):
+            msg = (
+                f"dptcay API keys look like 'dp_live_sk_…' or 'dp_test_sk_…' followed by at least "
+                f"16 letters or digits; got {_describe(value)}. Copy the key from the dptcay "
+                "dashboard (Settings → API Keys)."
+            )
+            raise ConfigurationError(msg)
+        return Secret(value), f"Bearer {value}", match.group(1) == "live"
+
+    @property
+    def key(self) -> Secret:
+        """The key in use."""
+        return self._state[0]
+
+    @property
+    def livemode(self) -> bool:
+        """``True`` for a live key, ``False`` for a test (sandbox) key."""
+        return self._state[2]
+
+    def set_key(self, key: str | Secret) -> None:
+        """Use ``key`` for every request that starts from now on."""
+        self._state = self._validated(key)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the ``Authorization`` header."""
+        request.headers["Authorization"] = self._state[1]
+        yield request
+
+    def __repr__(self) -> str:
+        return f"DptcayKeyAuth(key={self._state[0]!r})"
+
+
+class DancityKeyAuth(httpx.Auth):
+    """``Authorization: Bearer dcy_live_<40 hex>`` plus the ``channel`` header (VAS routes)."""
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(self, key: str | Secret, *, channel: DancityChannel = "API") -> None:
+        if channel not in DANCITY_CHANNELS:
+            msg = f"channel must be one of {', '.join(DANCITY_CHANNELS)}; got {channel!r}"
+            raise ConfigurationError(msg)
+        self._channel: str = channel
+        self._state = self._validated(key)
+
+    @staticmethod
+    def _validated(key: object) -> tuple[Secret, str]:
+        value = key.get_secret_value() if isinstance(key, Secret) else key
+        if not isinstance(value, str) or _DANCITY_KEY.fullmatch(value) is None:
+            msg = (
+                "Dancity merchant keys look like 'dcy_live_' followed by exactly 40 lowercase hex "
+                f"characters (dcy_live_<40-char-hex>); got {_describe(value)}. Copy it from the "
+                "API Key page; a JWT belongs in jwt=, not api_key=."
+            )
+            raise ConfigurationError(msg)
+        return Secret(value), f"Bearer {value}"
+
+    @property
+    def key(self) -> Secret:
+        """The key in use."""
+        return self._state[0]
+
+    @property
+    def channel(self) -> str:
+        """The ``channel`` header value."""
+        return self._channel
+
+    def set_key(self, key: str | Secret) -> None:
+        """Use ``key`` (e.g. after regenerating it) for every request that starts from now on."""
+        self._state = self._validated(key)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set ``Authorization`` and ``channel``."""
+        headers = request.headers
+        headers["Authorization"] = self._state[1]
+        headers["channel"] = self._channel
+        yield request
+
+    def __repr__(self) -> str:
+        return f"DancityKeyAuth(key={self._state[0]!r}, channel={self._channel!r})"
+
+
+class _Token:
+    """One JWT with its header value and expiry, swapped as a whole."""
+
+    __slots__ = ("expires_at", "header", "secret")
+
+    def __init__(self, value: str) -> None:
+        self.secret = Secret(value)
+        self.header = f"Bearer {value}"
+        self.expires_at = _jwt_expiry(value)
+
+
+def _validated_jwt(value: object, *, source: str) -> str:
+    value = value.get_secret_value() if isinstance(value, Secret) else value
+    if not isinstance(value, str) or _JWT.fullmatch(value) is None or value.startswith("dcy_"):
+        msg = (
+            f"{source} must be a JWT (three base64url parts separated by dots, 'eyJ…'); got "
+            f"{_describe(value)}. A dcy_live_ merchant key belongs in api_key=, not jwt=."
+        )
+        raise ConfigurationError(msg)
+    return value
+
+
+def _jwt_expiry(token: str) -> float | None:
+    """The ``exp`` claim of a JWT (no signature check: the API verifies, not us)."""
+    payload = token.split(".")[1]
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        return None
+    return float(exp)
+
+
+def _replayable(request: httpx.Request) -> bool:
+    """A body already in memory can be sent again; a one-shot stream cannot."""
+    return isinstance(request.stream, httpx.ByteStream)
+
+
+class DancityJWTAuth(httpx.Auth):
+    """``Authorization: Bearer <jwt>`` for Dancity's App routes; never a ``channel`` header.
+
+    Give a static ``token``, an async ``provider`` that returns a fresh one, or both (the
+    token is used until it nears expiry). The token's ``exp`` claim is read (not verified)
+    and a provider is asked for a new token ``refresh_margin`` seconds ahead of it. However
+    many requests find the token stale at once, exactly one refresh runs; the others wait
+    for it. On a 401, the token is refreshed once and the request replayed, provided its
+    body is in memory (a streamed body cannot be sent twice, so its 401 is returned as is).
+
+    Only ``httpx.AsyncClient`` is supported; the sync clients of this SDK run the async
+    core on a private event loop, so they work with this flow too.
+    """
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def __init__(
+        self,
+        token: str | Secret | None = None,
+        *,
+        provider: TokenProvider | None = None,
+        refresh_margin: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if token is None and provider is None:
+            msg = "DancityJWTAuth needs a token, an async provider, or both"
+            raise ConfigurationError(msg)
+        self._token = None if token is None else _Token(_validated_jwt(token, source="jwt"))
+        self._provider = provider
+        self._refresh_margin = refresh_margin
+        self._clock = clock
+        self._lock = anyio.Lock()
+        self.refresh_count = 0
+
+    @property
+    def token(self) -> Secret | None:
+        """The JWT in use, if one has been obtained."""
+        return None if self._token is None else self._token.secret
+
+    def set_token(self, token: str | Secret) -> None:
+        """Use ``token`` for every request that starts from now on."""
+        self._token = _Token(_validated_jwt(token, source="jwt"))
+
+    def _is_fresh(self, token: _Token | None) -> bool:
+        if token is None:
+            return False
+        if token.expires_at is None or self._provider is None:
+            return True  # a static token is sent as is; the API has the last word on expiry
+        return self._clock() < token.expires_at - self._refresh_margin
+
+    async def _refresh(self, stale: _Token | None) -> _Token:
+        async with self._lock:
+            current = self._token
+            if current is not stale and current is not None:
+                return current  # someone refreshed while we waited for the lock
+            if self._provider is None:
+                if current is None:  # pragma: no cover - the constructor forbids it
+                    msg = "no JWT and no provider"
+                    raise ConfigurationError(msg)
+                return current
+            value = _validated_jwt(await self._provider(), source="the JWT provider's result")
+            self.refresh_count += 1
+            self._token = _Token(value)
+            return self._token
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Set the header, refreshing ahead of expiry and once after a 401."""
+        token = self._token
+        if not self._is_fresh(token):
+            token = await self._refresh(token)
+        assert token is not None  # noqa: S101 - _refresh always returns a token
+        request.headers["Authorization"] = token.header
+        response = yield request
+        if response.status_code != 401 or self._provider is None or not _replayable(request):  # noqa: PLR2004
+            return
+        fresh = await self._refresh(token)
+        request.headers["Authorization"] = fresh.header
+        yield request
+
+    def sync_auth_flow(
+        self,
+        request: httpx.Request,  # noqa: ARG002 - httpx's signature
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Refuse: the JWT flow is async (its provider is a coroutine)."""
+        msg = (
+            "DancityJWTAuth works with httpx.AsyncClient only. Use AsyncDancityClient, or the "
+            "blocking DancityClient, which runs the async client for you."
+        )
+        raise RuntimeError(msg)
+
+    def __repr__(self) -> str:
+        token = None if self._token is None else self._token.secret
+        return f"DancityJWTAuth(token={token!r}, provider={self._provider is not None})"

@@ -1,0 +1,146 @@
+"""What both async clients share: base-URL rules, the lazily created httpx client, closing."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import httpx
+
+from shared_auth._errors import ConfigurationError
+from shared_auth._pipeline import ErrorParser, Pipeline, RetryPolicy
+from shared_auth._redact import install_log_redaction
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import TracebackType
+
+    from shared_auth._ratelimit import RateLimit
+
+__all__ = ["BaseAsyncClient", "validate_base_url"]
+
+_LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
+DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str, *, what: str) -> str:
+    """Check a base URL: ``https://``, or ``http://`` only for a loopback host (a sandbox).
+
+    Returns the URL without a trailing slash.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        msg = f"{what} base_url is not a URL: {url!r}"
+        raise ConfigurationError(msg) from exc
+    if parsed.scheme == "http" and not _is_loopback(parsed.host):
+        msg = (
+            f"{what} base_url must use https:// (http:// is accepted only for a loopback host "
+            f"such as a local sandbox); got {url!r}"
+        )
+        raise ConfigurationError(msg)
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        msg = f"{what} base_url must be an absolute https:// URL; got {url!r}"
+        raise ConfigurationError(msg)
+    if parsed.userinfo or parsed.query or parsed.fragment:
+        msg = f"{what} base_url must not carry credentials, a query or a fragment"
+        raise ConfigurationError(msg)
+    return str(parsed).rstrip("/")
+
+
+class BaseAsyncClient:
+    """The lifecycle both async clients share.
+
+    The ``httpx.AsyncClient`` is created on first use, inside the running event loop, unless
+    the caller passes ``http_client`` — which the caller owns and closes: :meth:`aclose`
+    never closes it.
+    """
+
+    _api_name: str = "API"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout: float | httpx.Timeout | None,
+        http_client: httpx.AsyncClient | None,
+        retry: RetryPolicy,
+        parse_error: ErrorParser,
+        logger: logging.Logger,
+        user_agent: str,
+        json_loads: Callable[[bytes], Any] = json.loads,
+    ) -> None:
+        install_log_redaction()
+        self._base_url = validate_base_url(base_url, what=self._api_name)
+        self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        self._user_agent = user_agent
+        self._http_client = http_client
+        self._owns_http_client = http_client is None
+        self._closed = False
+        self._last_rate_limit: RateLimit | None = None
+        self._pipeline = Pipeline(
+            base_url=self._base_url,
+            get_client=self._client,
+            parse_error=parse_error,
+            policy=retry,
+            logger=logger,
+            json_loads=json_loads,
+            on_rate_limit=self._remember_rate_limit,
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._base_url
+
+    @property
+    def last_rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the latest response that carried them."""
+        return self._last_rate_limit
+
+    def _remember_rate_limit(self, rate_limit: RateLimit) -> None:
+        self._last_rate_limit = rate_limit
+
+    def _client(self) -> httpx.AsyncClient:
+        client = self._http_client
+        if client is not None:
+            return client
+        if self._closed:
+            msg = f"this {type(self).__name__} is closed; create a new one"
+            raise RuntimeError(msg)
+        client = httpx.AsyncClient(
+            timeout=self._timeout,
+            headers={"User-Agent": self._user_agent, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self._http_client = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close the connections this client opened (idempotent)."""
+        client, self._http_client = self._http_client, None
+        self._closed = True
+        if client is not None and self._owns_http_client:
+            await client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

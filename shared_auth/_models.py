@@ -1,0 +1,244 @@
+"""Model conventions both SDKs share, and the converter factory that reads their wire format.
+
+Models are frozen, slotted, keyword-only attrs classes deriving from :class:`APIObject`.
+The wire format lives in the converter, not in the models: field renames (a field's
+``metadata={"wire": "_id"}`` or the converter's naming function), ``Decimal`` money,
+aware datetimes and open enums (``Status | str``: an unknown value stays a ``str``).
+Response fields the model does not know are kept in ``extra``; none is dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from shared_auth._ratelimit import RateLimit
+from shared_auth._secret import Secret
+
+__all__ = ["APIObject", "ResultList", "attach_rate_limit", "make_converter", "to_decimal"]
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound="APIObject")
+_META_FIELDS = frozenset({"extra", "rate_limit"})
+
+
+@attrs.frozen(kw_only=True)
+class APIObject:
+    """Base of every response model.
+
+    Attributes:
+        extra: Response fields this version of the SDK does not model, as sent.
+        rate_limit: The rate-limit headers of the response that carried this object.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    rate_limit: RateLimit | None = attrs.field(default=None, repr=False, eq=False)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+            f"<td style='text-align:left'>{html.escape(_cell(value))}</td></tr>"
+            for name, value in _public_items(self)
+        )
+        return f"<table><caption>{type(self).__name__}</caption>{rows}</table>"
+
+
+def _public_items(obj: APIObject) -> list[tuple[str, Any]]:
+    return [
+        (a.name, getattr(obj, a.name))
+        for a in attrs.fields(type(obj))
+        if a.name not in _META_FIELDS and a.repr is not False
+    ]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, Secret):
+        return value.redacted
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
+
+
+def attach_rate_limit(obj: _M, rate_limit: RateLimit | None) -> _M:
+    """Record the response's rate limit on a freshly structured model (before anyone sees it)."""
+    if rate_limit is not None:
+        object.__setattr__(obj, "rate_limit", rate_limit)
+    return obj
+
+
+class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
+    """An immutable sequence of results that also carries the response's :class:`RateLimit`.
+
+    In Jupyter it renders as an HTML table.
+    """
+
+    rate_limit: RateLimit | None
+
+    def __new__(
+        cls, items: Iterable[_T] = (), rate_limit: RateLimit | None = None
+    ) -> ResultList[_T]:
+        self = super().__new__(cls, items)
+        self.rate_limit = rate_limit
+        return self
+
+    def _repr_html_(self) -> str:
+        items = [i for i in self if isinstance(i, APIObject)]
+        if not items:
+            return f"<p>{len(self)} items</p>"
+        names = [name for name, _ in _public_items(items[0])]
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{html.escape(_cell(v))}</td>" for _, v in _public_items(i))
+            + "</tr>"
+            for i in items
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_decimal(value: object) -> Decimal:
+    """Read a wire amount (decimal string or JSON number) without passing through binary float."""
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation as exc:
+            msg = f"not a decimal number: {value!r}"
+            raise ValueError(msg) from exc
+    elif isinstance(value, int) and not isinstance(value, bool):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))  # the shortest repr is what the sender wrote
+    else:
+        msg = f"expected a decimal string or number, got {type(value).__name__}"
+        raise TypeError(msg)
+    if not result.is_finite():
+        msg = f"not a finite amount: {value!r}"
+        raise ValueError(msg)
+    return result
+
+
+def _to_datetime(value: object, _: object) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    else:
+        msg = f"expected an ISO 8601 timestamp, got {type(value).__name__}"
+        raise TypeError(msg)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _from_datetime(value: datetime) -> str:
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _open_enum_type(tp: Any) -> type[Enum] | None:
+    """``E`` when ``tp`` is ``E | str`` for an Enum ``E`` (an open enum), else ``None``."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    args = typing.get_args(tp)
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, Enum)]
+    if len(args) == 2 and str in args and len(enums) == 1:  # noqa: PLR2004
+        return enums[0]
+    return None
+
+
+def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    enum = _open_enum_type(tp)
+    assert enum is not None  # noqa: S101 - the predicate checked it
+
+    def structure(value: Any, _: Any) -> Enum | str:
+        if not isinstance(value, str):
+            msg = f"expected a string, got {type(value).__name__}"
+            raise TypeError(msg)
+        try:
+            return enum(value)
+        except ValueError:
+            return value  # a value newer than this SDK: kept, not fatal
+
+    return structure
+
+
+def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Converter:
+    """A converter for one SDK's wire format.
+
+    Args:
+        rename: Maps a Python field name to its wire name when the field has no
+            ``metadata={"wire": …}`` (e.g. snake_case to camelCase). Identity by default.
+    """
+    converter = cattrs.Converter()
+    to_wire = rename or (lambda name: name)
+    converter.register_structure_hook(Decimal, lambda v, _: to_decimal(v))
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(datetime, _to_datetime)
+    converter.register_unstructure_hook(datetime, _from_datetime)
+    converter.register_structure_hook_factory(
+        lambda t: _open_enum_type(t) is not None, _open_enum_hook
+    )
+
+    def is_model(tp: Any) -> bool:
+        return isinstance(tp, type) and issubclass(tp, APIObject)
+
+    def structure_factory(cl: type[APIObject]) -> Callable[[Any, Any], APIObject]:
+        overrides, known = _overrides(cl, to_wire)
+        base = make_dict_structure_fn(cl, converter, **overrides)
+
+        def structure(data: Any, _: Any) -> APIObject:
+            if not isinstance(data, Mapping):
+                msg = f"expected a JSON object for {cl.__name__}, got {type(data).__name__}"
+                raise TypeError(msg)
+            obj = base(data, cl)
+            if not known.issuperset(data):
+                extra = {k: v for k, v in data.items() if k not in known}
+                object.__setattr__(obj, "extra", extra)
+            return obj
+
+        return structure
+
+    def unstructure_factory(cl: type[APIObject]) -> Callable[[APIObject], dict[str, Any]]:
+        overrides, _ = _overrides(cl, to_wire)
+        base = make_dict_unstructure_fn(cl, converter, **overrides)
+
+        def unstructure(obj: APIObject) -> dict[str, Any]:
+            return {**obj.extra, **base(obj)}
+
+        return unstructure
+
+    converter.register_structure_hook_factory(is_model, structure_factory)
+    converter.register_unstructure_hook_factory(is_model, unstructure_factory)
+    return converter
+
+
+def _overrides(
+    cl: type[APIObject], to_wire: Callable[[str], str]
+) -> tuple[dict[str, Any], frozenset[str]]:
+    overrides: dict[str, Any] = {}
+    known: set[str] = set()
+    for a in attrs.fields(cl):
+        if a.name in _META_FIELDS:
+            overrides[a.name] = override(omit=True)
+            continue
+        wire = a.metadata.get("wire") or to_wire(a.name)
+        overrides[a.name] = override(rename=wire)
+        known.add(wire)
+    return overrides, frozenset(known)

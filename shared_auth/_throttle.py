@@ -1,0 +1,63 @@
+"""A client-side sliding-window throttle that keeps callers under a documented rate limit.
+
+Collecting 429s wastes the allowance and the caller's time; waiting for a free slot in a
+window the same size as the server's uses the whole allowance instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import anyio
+
+__all__ = ["Throttle"]
+
+
+class Throttle:
+    """At most ``limit`` request starts in any ``window`` seconds.
+
+    Waiters are served in arrival order (one lock, held while waiting for a slot), and each
+    slot is kept a little longer than the window (``margin``) because the server stamps a
+    request when it arrives, slightly after we stamp it when it leaves.
+    """
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        margin: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if limit < 1 or window <= 0:
+            msg = f"a throttle needs limit >= 1 and window > 0; got {limit} per {window}s"
+            raise ValueError(msg)
+        self.limit = limit
+        self.window = window
+        self._span = window + (min(0.25, window * 0.02) if margin is None else margin)
+        self._starts: deque[float] = deque()
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = anyio.Lock()
+
+    def __repr__(self) -> str:
+        return f"Throttle(limit={self.limit}, window={self.window})"
+
+    async def acquire(self) -> float:
+        """Wait for a free slot and take it; return the seconds waited."""
+        waited = 0.0
+        async with self._lock:
+            while True:
+                now = self._clock()
+                starts = self._starts
+                while starts and starts[0] <= now - self._span:
+                    starts.popleft()
+                if len(starts) < self.limit:
+                    starts.append(now)
+                    return waited
+                delay = starts[0] + self._span - now
+                waited += delay
+                await self._sleep(delay)
