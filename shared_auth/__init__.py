@@ -39,6 +39,7 @@ from shared_auth._models import APIObject, ResultList, attach_rate_limit, make_c
 from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
+from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
 
@@ -52,6 +53,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseAsyncClient",
+    "CallFunction",
     "ConfigurationError",
     "ConflictError",
     "DancityChannel",
@@ -74,6 +76,7 @@ __all__ = [
     "ResponseValidationError",
     "ResultList",
     "RetryPolicy",
+    "Route",
     "SDKError",
     "Secret",
     "SecretsFilter",
@@ -81,6 +84,7 @@ __all__ = [
     "TokenProvider",
     "UnprocessableEntityError",
     "attach_rate_limit",
+    "format_path",
     "install_log_redaction",
     "make_converter",
     "parse_retry_after",

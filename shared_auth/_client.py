@@ -10,14 +10,18 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 
 from shared_auth._errors import ConfigurationError
-from shared_auth._pipeline import ErrorParser, Pipeline, RetryPolicy
+from shared_auth._pipeline import ErrorParser, Pipeline, Reply, RetryPolicy
 from shared_auth._redact import install_log_redaction
+from shared_auth._routes import Route, format_path
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from types import TracebackType
 
+    import httpx as _httpx
+
     from shared_auth._ratelimit import RateLimit
+    from shared_auth._throttle import Throttle
 
 __all__ = ["BaseAsyncClient", "validate_base_url"]
 
@@ -108,6 +112,44 @@ class BaseAsyncClient:
     def last_rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the latest response that carried them."""
         return self._last_rate_limit
+
+    def _route_target(self, route: Route) -> tuple[_httpx.Auth, str]:
+        """The credential and path prefix of ``route``'s family.
+
+        Raises:
+            MissingCredentialError: the family's credential was not configured.
+        """
+        raise NotImplementedError
+
+    def _route_throttles(self, route: Route) -> tuple[Throttle, ...]:
+        """The client-side throttles ``route`` counts against (none by default)."""
+        del route
+        return ()
+
+    async def _call(
+        self,
+        route: Route,
+        /,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        reference: str | None = None,
+    ) -> Reply:
+        """Perform ``route``: the one function every resource calls."""
+        auth, prefix = self._route_target(route)
+        path = route.path if path_params is None else format_path(route.path, path_params)
+        return await self._pipeline.send(
+            route.method,
+            prefix + path,
+            auth=auth,
+            params=params,
+            json=json,
+            idempotent=route.idempotent,
+            throttles=self._route_throttles(route),
+            reference=reference,
+            scope=route.scope,
+        )
 
     def _remember_rate_limit(self, rate_limit: RateLimit) -> None:
         self._last_rate_limit = rate_limit

@@ -1,0 +1,70 @@
+"""Routes: what one API operation is on the wire, described once in a table per API.
+
+A resource method builds its arguments, picks its :class:`Route` and hands both to the
+client's ``call`` function; the client resolves the route family's credential (refusing
+before any I/O when it is missing), throttles and path prefix, and the shared pipeline
+does the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import attrs
+
+from shared_auth._errors import InvalidInputError
+from shared_auth._pipeline import Reply
+
+__all__ = ["CallFunction", "Route", "format_path"]
+
+
+@attrs.frozen
+class Route:
+    """One API operation.
+
+    Attributes:
+        method: HTTP method.
+        path: Path template below the family's prefix, e.g. ``/payments/{payment_id}``.
+        family: The route family, which fixes the credential and the prefix.
+        scope: The permission the operation needs (named in 403 messages).
+        idempotent: Whether sending it twice is harmless; ``None`` infers it from the method
+            (a POST that only reads, such as a validation, sets ``True``).
+        throttles: Names of the client-side throttles the operation counts against.
+    """
+
+    method: str
+    path: str
+    family: str = "default"
+    scope: str | None = None
+    idempotent: bool | None = None
+    throttles: tuple[str, ...] = ()
+
+
+def format_path(template: str, params: Mapping[str, object]) -> str:
+    """Fill a path template, percent-encoding each value so it stays one path segment."""
+    encoded: dict[str, str] = {}
+    for name, value in params.items():
+        if not isinstance(value, str) or not value.strip():
+            msg = f"{name} must be a non-empty string; got {value!r}"
+            raise InvalidInputError(msg, field=name)
+        encoded[name] = quote(value, safe="")
+    return template.format_map(encoded)
+
+
+class CallFunction(Protocol):
+    """What a resource holds: the client's function that performs a route."""
+
+    def __call__(
+        self,
+        route: Route,
+        /,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        reference: str | None = None,
+    ) -> Awaitable[Reply]:
+        """Perform ``route`` and return its reply."""
+        ...
