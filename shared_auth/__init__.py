@@ -41,6 +41,7 @@ from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
+from shared_auth._sync import SyncClient
 from shared_auth._throttle import Throttle
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "SDKError",
     "Secret",
     "SecretsFilter",
+    "SyncClient",
     "Throttle",
     "TokenProvider",
     "UnprocessableEntityError",

@@ -11,6 +11,7 @@ import httpx
 
 from shared_auth._errors import ConfigurationError
 from shared_auth._pipeline import ErrorParser, Pipeline, Reply, RetryPolicy
+from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
 
@@ -92,7 +93,7 @@ class BaseAsyncClient:
         self._http_client = http_client
         self._owns_http_client = http_client is None
         self._closed = False
-        self._last_rate_limit: RateLimit | None = None
+        self._last_headers: httpx.Headers | None = None
         self._pipeline = Pipeline(
             base_url=self._base_url,
             get_client=self._client,
@@ -100,7 +101,7 @@ class BaseAsyncClient:
             policy=retry,
             logger=logger,
             json_loads=json_loads,
-            on_rate_limit=self._remember_rate_limit,
+            on_response=self._remember_headers,
         )
 
     @property
@@ -110,8 +111,8 @@ class BaseAsyncClient:
 
     @property
     def last_rate_limit(self) -> RateLimit | None:
-        """The rate-limit headers of the latest response that carried them."""
-        return self._last_rate_limit
+        """The rate-limit headers of the latest response (``None`` if it carried none)."""
+        return resolve_rate_limit(self._last_headers)
 
     def _route_target(self, route: Route) -> tuple[_httpx.Auth, str]:
         """The credential and path prefix of ``route``'s family.
@@ -151,8 +152,8 @@ class BaseAsyncClient:
             scope=route.scope,
         )
 
-    def _remember_rate_limit(self, rate_limit: RateLimit) -> None:
-        self._last_rate_limit = rate_limit
+    def _remember_headers(self, headers: httpx.Headers) -> None:
+        self._last_headers = headers
 
     def _client(self) -> httpx.AsyncClient:
         client = self._http_client

@@ -20,16 +20,18 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import cattrs
+import httpx
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from shared_auth._ratelimit import RateLimit
+from shared_auth._pipeline import Reply
+from shared_auth._ratelimit import RateLimit, resolve_rate_limit
 from shared_auth._secret import Secret
 
 __all__ = ["APIObject", "ResultList", "attach_rate_limit", "make_converter", "to_decimal"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="APIObject")
-_META_FIELDS = frozenset({"extra", "rate_limit"})
+_META_FIELDS = frozenset({"extra", "_rate_limit"})
 
 
 @attrs.frozen(kw_only=True)
@@ -42,7 +44,20 @@ class APIObject:
     """
 
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    rate_limit: RateLimit | None = attrs.field(default=None, repr=False, eq=False)
+    # A RateLimit, or the headers it is parsed from on first access (see attach_rate_limit).
+    _rate_limit: RateLimit | httpx.Headers | None = attrs.field(
+        default=None, repr=False, eq=False, alias="rate_limit"
+    )
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the response that carried this object."""
+        source = self._rate_limit
+        if source is None or isinstance(source, RateLimit):
+            return source
+        parsed = RateLimit.from_headers(source)
+        object.__setattr__(self, "_rate_limit", parsed)
+        return parsed
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -75,10 +90,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def attach_rate_limit(obj: _M, rate_limit: RateLimit | None) -> _M:
-    """Record the response's rate limit on a freshly structured model (before anyone sees it)."""
-    if rate_limit is not None:
-        object.__setattr__(obj, "rate_limit", rate_limit)
+def attach_rate_limit(obj: _M, source: Reply | RateLimit | httpx.Headers | None) -> _M:
+    """Record the response's rate limit on a freshly structured model (before anyone sees it).
+
+    Pass the :class:`Reply` (or its headers): they are parsed only if ``obj.rate_limit`` is
+    read, which keeps the parse off the success path.
+    """
+    if isinstance(source, Reply):
+        source = source.headers
+    if source is not None:
+        object.__setattr__(obj, "_rate_limit", source)
     return obj
 
 
@@ -88,14 +109,21 @@ class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit nee
     In Jupyter it renders as an HTML table.
     """
 
-    rate_limit: RateLimit | None
+    _rate_limit: RateLimit | httpx.Headers | None
 
     def __new__(
-        cls, items: Iterable[_T] = (), rate_limit: RateLimit | None = None
+        cls,
+        items: Iterable[_T] = (),
+        rate_limit: Reply | RateLimit | httpx.Headers | None = None,
     ) -> ResultList[_T]:
         self = super().__new__(cls, items)
-        self.rate_limit = rate_limit
+        self._rate_limit = rate_limit.headers if isinstance(rate_limit, Reply) else rate_limit
         return self
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the response that carried these results."""
+        return resolve_rate_limit(self._rate_limit)
 
     def _repr_html_(self) -> str:
         items = [i for i in self if isinstance(i, APIObject)]

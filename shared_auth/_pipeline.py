@@ -114,13 +114,16 @@ class Reply:
         status_code: The HTTP status.
         headers: The response headers.
         data: The decoded JSON body (``None`` for an empty body).
-        rate_limit: The rate-limit headers, parsed.
     """
 
     status_code: int
     headers: httpx.Headers
     data: Any
-    rate_limit: RateLimit | None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers, parsed (on each access: keep the result if you reuse it)."""
+        return RateLimit.from_headers(self.headers)
 
     @property
     def request_id(self) -> str | None:
@@ -176,7 +179,7 @@ class Pipeline:
         policy: RetryPolicy,
         logger: logging.Logger,
         json_loads: Callable[[bytes], Any] = _json.loads,
-        on_rate_limit: Callable[[RateLimit], None] | None = None,
+        on_response: Callable[[httpx.Headers], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
@@ -187,7 +190,7 @@ class Pipeline:
         self._parse_error = parse_error
         self._logger = logger
         self._loads = json_loads
-        self._on_rate_limit = on_rate_limit
+        self._on_response = on_response
         self._sleep = sleep
         self._clock = clock
         self._rand = rand
@@ -248,9 +251,8 @@ class Pipeline:
 
     def _reply(self, method: str, path: str, response: httpx.Response, attempt: int) -> Reply:
         headers = response.headers
-        rate_limit = RateLimit.from_headers(headers)
-        if rate_limit is not None and self._on_rate_limit is not None:
-            self._on_rate_limit(rate_limit)
+        if self._on_response is not None:
+            self._on_response(headers)
         if self._logger.isEnabledFor(logging.DEBUG):
             self._log_attempt(method, path, response.status_code, attempt, None, headers)
         content = response.content
@@ -259,9 +261,7 @@ class Pipeline:
         except ValueError as exc:
             msg = f"the {response.status_code} response is not JSON: {_excerpt(content)!r}"
             raise ResponseValidationError(msg, method=method, path=path) from exc
-        return Reply(
-            status_code=response.status_code, headers=headers, data=data, rate_limit=rate_limit
-        )
+        return Reply(status_code=response.status_code, headers=headers, data=data)
 
     def status_error(
         self,
@@ -299,6 +299,8 @@ class Pipeline:
         )
 
     def _response_error(self, call: _Call, response: httpx.Response) -> APIStatusError:
+        if self._on_response is not None:
+            self._on_response(response.headers)
         content = response.content
         return self.status_error(
             response.status_code,

@@ -12,7 +12,7 @@ import attrs
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["RateLimit", "parse_retry_after"]
+__all__ = ["RateLimit", "parse_retry_after", "resolve_rate_limit"]
 
 #: A reset or retry time further out than this is garbage, not a plan.
 _MAX_REASONABLE_SECONDS: Final = 366 * 24 * 3600.0
@@ -107,3 +107,10 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if seconds > _MAX_REASONABLE_SECONDS:
         return None
     return seconds
+
+
+def resolve_rate_limit(source: RateLimit | httpx.Headers | None) -> RateLimit | None:
+    """The :class:`RateLimit` of a source, parsing headers if that is what it is."""
+    if source is None or isinstance(source, RateLimit):
+        return source
+    return RateLimit.from_headers(source)
