@@ -1,0 +1,144 @@
+"""Per-key sliding-window rate limiting with the documented response headers."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class RatePlan:
+    """A rate plan: ``limit`` requests per key in any sliding ``window`` of seconds.
+
+    Args:
+        limit: Requests one key may make within any window.
+        window: The window length in seconds.
+        burst: The documented burst allowance. The docs do not say how it combines with
+            the per-minute rate, so the sandbox reports it but enforces ``limit``.
+        name: A label for messages and ``repr``.
+    """
+
+    limit: int
+    window: float = 60.0
+    burst: int | None = None
+    name: str = "custom"
+
+    def __post_init__(self) -> None:
+        if self.limit < 1:
+            raise ValueError("RatePlan.limit must be at least 1")
+        if self.window <= 0:
+            raise ValueError("RatePlan.window must be positive")
+        if self.burst is not None and self.burst < self.limit:
+            raise ValueError("RatePlan.burst must not be below limit")
+
+
+RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
+    {
+        "starter": RatePlan(100, 60.0, burst=150, name="starter"),
+        "growth": RatePlan(500, 60.0, burst=700, name="growth"),
+        "scale": RatePlan(2000, 60.0, burst=3000, name="scale"),
+    }
+)
+
+
+def resolve_plan(plan: str | RatePlan) -> RatePlan:
+    """Return ``plan`` itself or the documented plan of that name.
+
+    Raises:
+        ValueError: For an unknown plan name.
+    """
+    if isinstance(plan, RatePlan):
+        return plan
+    try:
+        return RATE_PLANS[plan]
+    except KeyError:
+        names = ", ".join(RATE_PLANS)
+        raise ValueError(f"unknown rate plan {plan!r}; choose one of {names}") from None
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    """The limiter's answer for one request, and the headers that report it."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_at: int
+    retry_after: int | None = None
+
+    def headers(self) -> dict[str, str]:
+        """Return the ``X-RateLimit-*`` headers, plus ``Retry-After`` when refused."""
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+        }
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
+class SlidingWindowLimiter:
+    """A sliding log of request times per bucket (one bucket per API key).
+
+    Refused requests are not logged, so a client that backs off as told by
+    ``Retry-After`` gets in as soon as the oldest request leaves the window.
+
+    Args:
+        plan: The plan to enforce.
+        clock: Monotonic seconds, used for the window arithmetic.
+        wall_clock: Unix seconds, used only to express the reset time.
+    """
+
+    def __init__(
+        self,
+        plan: RatePlan,
+        *,
+        clock: Callable[[], float],
+        wall_clock: Callable[[], float],
+    ) -> None:
+        self.plan = plan
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._logs: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, bucket: str) -> RateDecision:
+        """Count one request against ``bucket`` if the window has room."""
+        with self._lock:
+            now = self._clock()
+            log = self._logs.setdefault(bucket, deque())
+            while log and log[0] <= now - self.plan.window:
+                log.popleft()
+            if len(log) >= self.plan.limit:
+                wait = log[0] + self.plan.window - now
+                return RateDecision(
+                    allowed=False,
+                    limit=self.plan.limit,
+                    remaining=0,
+                    reset_at=self._reset_at(wait),
+                    retry_after=max(1, math.ceil(wait)),
+                )
+            log.append(now)
+            return RateDecision(
+                allowed=True,
+                limit=self.plan.limit,
+                remaining=self.plan.limit - len(log),
+                reset_at=self._reset_at(log[0] + self.plan.window - now),
+            )
+
+    def untouched(self) -> RateDecision:
+        """The headers for a request that counts against no key (it failed auth)."""
+        return RateDecision(
+            allowed=True,
+            limit=self.plan.limit,
+            remaining=self.plan.limit,
+            reset_at=self._reset_at(self.plan.window),
+        )
+
+    def _reset_at(self, seconds_from_now: float) -> int:
+        return math.ceil(self._wall_clock() + seconds_from_now)
