@@ -1,0 +1,64 @@
+"""``python -m dancity_sdk.testing``: serve a Dancity sandbox on loopback and print its credentials.
+
+The printed key, JWT and webhook secret are the sandbox's own fake credentials; printing them
+is the point (export them and point a client at the URL). Non-loopback hosts are refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import httpx
+
+from dancity_sdk.testing._sandbox import DancitySandbox
+from dancity_sdk.testing._server import bind, loopback_address, make_server, url_of
+from dancity_sdk.testing._services import SANDBOX_INTERNET_PIN, SANDBOX_PIN
+
+_DAY = 24 * 3600.0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dancity_sdk.testing",
+        description="Serve a stateful Dancity API sandbox on a loopback address.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8766, help="port; 0 picks a free one")
+    parser.add_argument("--webhook-url", default=None, help="POST signed webhooks to this URL")
+    return parser
+
+
+def _banner(sandbox: DancitySandbox, url: str) -> str:
+    lines = (
+        f"Dancity sandbox listening on {url} (fake credentials, for local testing only)",
+        f"DANCITY_HOST={url}",
+        f"DANCITY_API_KEY={sandbox.api_key}",
+        f"DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
+        f"DANCITY_WALLET_ID={sandbox.wallet_id}",
+        f"DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
+        f"transaction PIN: {SANDBOX_PIN} (internet: {SANDBOX_INTERNET_PIN})",
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, print the credentials, serve until interrupted."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        loopback_address(args.host)
+    except ValueError as exc:
+        parser.error(str(exc))
+    transport = httpx.AsyncHTTPTransport() if args.webhook_url else None
+    sandbox = DancitySandbox(webhook_url=args.webhook_url, webhook_transport=transport)
+    sock = bind(args.host, args.port)
+    sys.stdout.write(_banner(sandbox, url_of(sock)))
+    sys.stdout.flush()
+    make_server(sandbox.app, log_level="info").run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
