@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import nox
 
@@ -58,5 +58,5 @@ def bench(session: nox.Session) -> None:
     """Measure overhead, throughput, import time, goodput and memory as ratios to peers."""
     _install(session, "test")
     session.install("stripe", "openai", "aiohttp", "httpx-aiohttp")
-    env = {"PYTHONPATH": os.getcwd()}
+    env = {"PYTHONPATH": str(Path.cwd())}
     session.run("python", "-m", "benchmarks", *session.posargs, env=env)

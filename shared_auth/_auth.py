@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
@@ -53,28 +54,48 @@ def _describe(value: object) -> str:
     """Say what a wrong credential looks like without showing it."""
     if not isinstance(value, str):
         return f"a {type(value).__name__}"
+    if value != value.strip():
+        return "a value with leading or trailing whitespace"
     if value.startswith("dcy_live_"):
         return "a Dancity merchant key (dcy_live_…)"
     if value.startswith(("dp_live_sk_", "dp_test_sk_")):
         return "a dptcay key (dp_…_sk_…)"
     if value.startswith("eyJ"):
         return "a JWT (eyJ…)"
-    if value != value.strip():
-        return "a value with leading or trailing whitespace"
     return f"a {len(value)}-character value"
 
 
 class DptcayKeyAuth(httpx.Auth):
-    """``Authorization: Bearer dp_(live|test)_sk_…`` for the dptcay API."""
+    """``Authorization: Bearer dp_(live|test)_sk_…`` for the dptcay API.
+
+    Each key in use is a *generation* that counts its requests in flight: a request
+    counts from the moment its header is set until its response (or failure) arrives.
+    Key rotation reads :meth:`in_flight` to wait until no request carrying the old key
+    can still reach the server before revoking it. The counting is one increment and one
+    decrement per request, with no lock (the event loop runs one flow step at a time).
+    """
 
     requires_request_body = False
     requires_response_body = False
 
+    class _Generation:
+        """One key with its header value and the number of its requests in flight."""
+
+        __slots__ = ("header", "in_flight", "live", "secret")
+
+        def __init__(self, secret: Secret, header: str, *, live: bool) -> None:
+            self.secret = secret
+            self.header = header
+            self.live = live
+            self.in_flight = 0
+
     def __init__(self, key: str | Secret) -> None:
         self._state = self._validated(key)
+        # Retired generations whose requests may still be in flight, by key value.
+        self._retired: dict[str, DptcayKeyAuth._Generation] = {}
 
-    @staticmethod
-    def _validated(key: object) -> tuple[Secret, str, bool]:
+    @classmethod
+    def _validated(cls, key: object) -> DptcayKeyAuth._Generation:
         value = key.get_secret_value() if isinstance(key, Secret) else key
         match = _DPTCAY_KEY.fullmatch(value) if isinstance(value, str) else None
         if match is None or not isinstance(value, str):
@@ -84,29 +105,73 @@ class DptcayKeyAuth(httpx.Auth):
                 "dashboard (Settings → API Keys)."
             )
             raise ConfigurationError(msg)
-        return Secret(value), f"Bearer {value}", match.group(1) == "live"
+        return cls._Generation(Secret(value), f"Bearer {value}", live=match.group(1) == "live")
 
     @property
     def key(self) -> Secret:
         """The key in use."""
-        return self._state[0]
+        return self._state.secret
 
     @property
     def livemode(self) -> bool:
         """``True`` for a live key, ``False`` for a test (sandbox) key."""
-        return self._state[2]
+        return self._state.live
 
     def set_key(self, key: str | Secret) -> None:
-        """Use ``key`` for every request that starts from now on."""
-        self._state = self._validated(key)
+        """Use ``key`` for every request that starts from now on.
+
+        Requests already sent keep the header they were sent with; :meth:`in_flight`
+        still counts them under their key.
+        """
+        fresh = self._validated(key)
+        old = self._state
+        value = fresh.secret.get_secret_value()
+        fresh = self._retired.pop(value, fresh)  # switching back keeps that key's count
+        self._retired = {k: g for k, g in self._retired.items() if g.in_flight}
+        if old.secret.get_secret_value() != value:
+            self._retired[old.secret.get_secret_value()] = old
+        self._state = fresh
+
+    def in_flight(self, key: str | Secret | None = None) -> int:
+        """Requests sent with ``key`` (default: the key in use) whose response has not arrived."""
+        state = self._state
+        if key is None:
+            return state.in_flight
+        value = key.get_secret_value() if isinstance(key, Secret) else key
+        if value == state.secret.get_secret_value():
+            return state.in_flight
+        retired = self._retired.get(value)
+        return 0 if retired is None else retired.in_flight
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Set the ``Authorization`` header."""
-        request.headers["Authorization"] = self._state[1]
-        yield request
+        """Set the ``Authorization`` header (sync clients)."""
+        state = self._state
+        state.in_flight += 1
+        try:
+            request.headers["Authorization"] = state.header
+            yield request
+        finally:
+            state.in_flight -= 1
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Set the ``Authorization`` header (async clients).
+
+        httpx resumes or closes the flow once the response headers arrive or the send
+        fails, so the ``finally`` marks the moment the request can no longer reach the
+        server.
+        """
+        state = self._state
+        state.in_flight += 1
+        try:
+            request.headers["Authorization"] = state.header
+            yield request
+        finally:
+            state.in_flight -= 1
 
     def __repr__(self) -> str:
-        return f"DptcayKeyAuth(key={self._state[0]!r})"
+        return f"DptcayKeyAuth(key={self._state.secret!r})"
 
 
 class DancityKeyAuth(httpx.Auth):
@@ -191,7 +256,11 @@ def _jwt_expiry(token: str) -> float | None:
     exp = claims.get("exp") if isinstance(claims, dict) else None
     if isinstance(exp, bool) or not isinstance(exp, int | float):
         return None
-    return float(exp)
+    try:
+        expires_at = float(exp)
+    except OverflowError:  # an int beyond any float: no usable expiry
+        return None
+    return expires_at if math.isfinite(expires_at) else None  # NaN would mean "always stale"
 
 
 def _replayable(request: httpx.Request) -> bool:

@@ -49,6 +49,9 @@ def validate_base_url(url: str, *, what: str) -> str:
     except (httpx.InvalidURL, TypeError) as exc:
         msg = f"{what} base_url is not a URL: {url!r}"
         raise ConfigurationError(msg) from exc
+    if parsed.userinfo or parsed.query or parsed.fragment:  # checked first: never echo these
+        msg = f"{what} base_url must not carry credentials, a query or a fragment"
+        raise ConfigurationError(msg)
     if parsed.scheme == "http" and not _is_loopback(parsed.host):
         msg = (
             f"{what} base_url must use https:// (http:// is accepted only for a loopback host "
@@ -57,9 +60,6 @@ def validate_base_url(url: str, *, what: str) -> str:
         raise ConfigurationError(msg)
     if parsed.scheme not in {"http", "https"} or not parsed.host:
         msg = f"{what} base_url must be an absolute https:// URL; got {url!r}"
-        raise ConfigurationError(msg)
-    if parsed.userinfo or parsed.query or parsed.fragment:
-        msg = f"{what} base_url must not carry credentials, a query or a fragment"
         raise ConfigurationError(msg)
     return str(parsed).rstrip("/")
 

@@ -128,6 +128,8 @@ class APIStatusError(APIError):
         status_code: The HTTP status (or, for an error inside a 200, the body's status).
         code: The API's machine-readable error code or label, when it sent one.
         api_message: The API's own message, when it sent one.
+        messages: Each of the API's messages (several for a validation error that lists
+            every failed rule; otherwise ``api_message`` alone).
         request_id: The response's request id, when it had one.
         rate_limit: The rate-limit headers of the response.
         body_excerpt: The start of the body, credentials masked.
@@ -142,6 +144,7 @@ class APIStatusError(APIError):
         status_code: int,
         code: str | None = None,
         api_message: str | None = None,
+        messages: tuple[str, ...] = (),
         request_id: str | None = None,
         rate_limit: RateLimit | None = None,
         body_excerpt: str = "",
@@ -152,6 +155,10 @@ class APIStatusError(APIError):
         self.status_code = status_code
         self.code = code
         self.api_message = redact(api_message) if api_message is not None else None
+        if messages:
+            self.messages = tuple(redact(m) for m in messages)
+        else:
+            self.messages = (self.api_message,) if self.api_message is not None else ()
         self.request_id = request_id
         self.rate_limit = rate_limit
         self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])

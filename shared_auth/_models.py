@@ -181,10 +181,10 @@ def _from_datetime(value: datetime) -> str:
 
 
 def _open_enum_type(tp: Any) -> type[Enum] | None:
-    """``E`` when ``tp`` is ``E | str`` for an Enum ``E`` (an open enum), else ``None``."""
+    """``E`` when ``tp`` is ``E | str`` (or ``E | str | None``) for an Enum ``E``."""
     if typing.get_origin(tp) not in (typing.Union, types.UnionType):
         return None
-    args = typing.get_args(tp)
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
     enums = [a for a in args if isinstance(a, type) and issubclass(a, Enum)]
     if len(args) == 2 and str in args and len(enums) == 1:  # noqa: PLR2004
         return enums[0]
@@ -195,7 +195,11 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
     enum = _open_enum_type(tp)
     assert enum is not None  # noqa: S101 - the predicate checked it
 
-    def structure(value: Any, _: Any) -> Enum | str:
+    optional = type(None) in typing.get_args(tp)
+
+    def structure(value: Any, _: Any) -> Enum | str | None:
+        if value is None and optional:
+            return None
         if not isinstance(value, str):
             msg = f"expected a string, got {type(value).__name__}"
             raise TypeError(msg)

@@ -83,7 +83,8 @@ class RetryPolicy:
 
     def backoff(self, retry: int, rand: Callable[[], float] = random.random) -> float:
         """Full-jitter exponential backoff before retry number ``retry`` (1-based)."""
-        ceiling: float = min(self.max_backoff, self.initial_backoff * 2.0 ** (retry - 1))
+        # The exponent is capped: 2.0 ** 1024 overflows, and 2 ** 64 already passes any cap.
+        ceiling: float = min(self.max_backoff, self.initial_backoff * 2.0 ** min(retry - 1, 64))
         return rand() * ceiling
 
 
@@ -95,11 +96,13 @@ class ErrorDetails:
         code: The API's machine-readable code or error label.
         message: The API's human-readable message.
         hint: What the caller can do about it (added by the SDK).
+        messages: Each message, when the API sent several (e.g. one per failed rule).
     """
 
     code: str | None = None
     message: str | None = None
     hint: str | None = None
+    messages: tuple[str, ...] = ()
 
 
 #: ``(status, decoded body or None, required scope or None) -> ErrorDetails``.
@@ -117,8 +120,8 @@ class Reply:
     """
 
     status_code: int
-    headers: httpx.Headers
-    data: Any
+    headers: httpx.Headers = attrs.field(repr=False)
+    data: Any = attrs.field(repr=False)  # may hold a newly created key
 
     @property
     def rate_limit(self) -> RateLimit | None:
@@ -291,6 +294,7 @@ class Pipeline:
             status_code=status_code,
             code=details.code,
             api_message=details.message,
+            messages=details.messages,
             request_id=request_id,
             rate_limit=RateLimit.from_headers(headers),
             body_excerpt=_excerpt(raw),
@@ -341,6 +345,8 @@ class Pipeline:
                 method=call.method,
                 path=call.path,
             )
+        # The cause shows in tracebacks: mask a credential its message may carry (a URL).
+        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
         error.__cause__ = exc
         return error
 
@@ -403,14 +409,18 @@ class Pipeline:
 
     async def _attempt(self, call: _Call, remaining: float | None) -> httpx.Response | Exception:
         """One retry, bounded by what is left of the deadline."""
+        sending = False
         try:
             with anyio.fail_after(remaining):
                 for throttle in call.throttles:
                     await throttle.acquire()
+                sending = True
                 return await self._get_client().send(call.request, auth=call.auth)
         except httpx.RequestError as exc:
             return exc
         except TimeoutError as exc:
+            if not sending:  # the deadline passed in the throttle: nothing was sent
+                return httpx.PoolTimeout("the deadline passed waiting for the client-side throttle")
             return exc
 
     def _log_attempt(

@@ -19,7 +19,7 @@ _CREDENTIAL: Final = re.compile(
     r"|dcy_live_[0-9A-Za-z]+"  # Dancity merchant keys (any length: a wrong one is still secret)
     r"|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"  # JWTs
 )
-_BEARER: Final = re.compile(r"(?i)(bearer\s+)(?!dp_|dcy_|eyJ)[^\s\"',;]+")
+_BEARER: Final = re.compile(r"(?i)(bearer\s+)(?!dp_|dcy_|eyJ|<)[^\s\"',;]+")
 
 #: The loggers a client protects. Filters on a logger apply only to records created on
 #: that exact logger (not to its children's), so httpcore's children are listed one by one.
@@ -43,7 +43,12 @@ def _mask(match: re.Match[str]) -> str:
 
 def redact(text: str) -> str:
     """Replace every credential-shaped substring of ``text`` by its redacted form."""
-    if "dp_" not in text and "dcy_" not in text and "eyJ" not in text and "earer" not in text:
+    if (
+        "dp_" not in text
+        and "dcy_" not in text
+        and "eyJ" not in text
+        and "earer" not in text.lower()  # _BEARER is case-insensitive: so is this test
+    ):
         return text  # the common case: nothing to mask, no regex run
     text = _CREDENTIAL.sub(_mask, text)
     return _BEARER.sub(r"\1****", text)

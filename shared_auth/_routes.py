@@ -9,7 +9,7 @@ does the rest.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 import attrs
@@ -18,6 +18,8 @@ from shared_auth._errors import InvalidInputError
 from shared_auth._pipeline import Reply
 
 __all__ = ["CallFunction", "Route", "format_path"]
+
+_DOT_SEGMENTS: Final = frozenset({".", ".."})
 
 
 @attrs.frozen
@@ -48,6 +50,9 @@ def format_path(template: str, params: Mapping[str, object]) -> str:
     for name, value in params.items():
         if not isinstance(value, str) or not value.strip():
             msg = f"{name} must be a non-empty string; got {value!r}"
+            raise InvalidInputError(msg, field=name)
+        if value in _DOT_SEGMENTS:  # quote() keeps dots, and URLs resolve these segments away
+            msg = f"{name} must not be {value!r}: it would change the path, not name a resource"
             raise InvalidInputError(msg, field=name)
         encoded[name] = quote(value, safe="")
     return template.format_map(encoded)

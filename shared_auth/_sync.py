@@ -36,6 +36,35 @@ def _has_coroutine_methods(cls: type) -> bool:
     return any(inspect.iscoroutinefunction(v) for _, v in inspect.getmembers(cls))
 
 
+def _attribute_values(value: object) -> list[object]:
+    names: list[str] = []
+    for cls in type(value).__mro__:
+        slots = cls.__dict__.get("__slots__", ())
+        names.extend((slots,) if isinstance(slots, str) else slots)
+    values = [getattr(value, name, None) for name in names]
+    values.extend(getattr(value, "__dict__", {}).values())
+    return values
+
+
+#: Per type: does it expose coroutines, itself or through a namespace attribute
+#: (``client.vas.airtime``)? Namespaces of one type always hold the same resources.
+_ASYNC_SURFACE: dict[type, bool] = {}
+
+
+def _is_async_surface(value: object, depth: int = 3) -> bool:
+    if isinstance(value, _PLAIN):
+        return False
+    cls: type = type(value)
+    known = _ASYNC_SURFACE.get(cls)
+    if known is not None:
+        return known
+    found = _has_coroutine_methods(cls) or (
+        depth > 0 and any(_is_async_surface(v, depth - 1) for v in _attribute_values(value))
+    )
+    _ASYNC_SURFACE[cls] = found
+    return found
+
+
 def _wrap(value: Any, portal: BlockingPortal) -> Any:
     if inspect.iscoroutinefunction(value):
 
@@ -44,10 +73,7 @@ def _wrap(value: Any, portal: BlockingPortal) -> Any:
             return portal.call(functools.partial(value, *args, **kwargs))
 
         return blocking
-    value_type: type = type(value)
-    if isinstance(value, _PLAIN) or not _has_coroutine_methods(value_type):
-        return value
-    return _SyncProxy(value, portal)
+    return _SyncProxy(value, portal) if _is_async_surface(value) else value
 
 
 class _SyncProxy:

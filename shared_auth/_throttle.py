@@ -61,3 +61,6 @@ class Throttle:
                 delay = starts[0] + self._span - now
                 waited += delay
                 await self._sleep(delay)
+                # That slot's time is up. Re-testing it against the clock could spin forever:
+                # in floating point, now + (start + span - now) can still fall short of it.
+                starts.popleft()

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
 def _banner(sandbox: DancitySandbox, url: str) -> str:
     lines = (
         f"Dancity sandbox listening on {url} (fake credentials, for local testing only)",
-        f"DANCITY_HOST={url}",
+        f"DANCITY_BASE_URL={url}",
         f"DANCITY_API_KEY={sandbox.api_key}",
         f"DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
         f"DANCITY_WALLET_ID={sandbox.wallet_id}",

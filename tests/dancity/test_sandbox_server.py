@@ -95,7 +95,7 @@ def cli() -> Iterator[dict[str, str]]:
 async def test_cli_prints_working_credentials(cli: dict[str, str]) -> None:
     headers = {"Authorization": f"Bearer {cli['DANCITY_API_KEY']}", "channel": "API"}
     jwt = {"Authorization": f"Bearer {cli['DANCITY_JWT']}"}
-    async with httpx.AsyncClient(base_url=cli["DANCITY_HOST"], timeout=10) as http:
+    async with httpx.AsyncClient(base_url=cli["DANCITY_BASE_URL"], timeout=10) as http:
         wallets = await http.get(f"{G1}/wallet", headers=headers)
         wallet = await http.get(f"/api/wallet/{cli['DANCITY_WALLET_ID']}", headers=jwt)
     assert wallets.status_code == 200

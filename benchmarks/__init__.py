@@ -1,0 +1,1 @@
+"""Benchmarks: ``nox -s bench`` prints each figure of PERFORMANCE.md as a ratio to peers."""

@@ -1,0 +1,158 @@
+"""P2: requests per second at concurrency 50 against nginx on loopback.
+
+nginx (Debian package ``nginx`` or ``nginx-light``) serves the same payment JSON to every
+client; every client runs in this process at the same concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.overhead import BODY
+
+N = 4000
+CONC = 50
+KEY = "dp_live_sk_x"
+
+_CONF = """
+worker_processes 1;
+error_log {prefix}/error.log;
+pid {prefix}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix};
+    proxy_temp_path {prefix};
+    fastcgi_temp_path {prefix};
+    uwsgi_temp_path {prefix};
+    scgi_temp_path {prefix};
+    keepalive_requests 1000000;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            default_type application/json;
+            add_header X-RateLimit-Limit 500;
+            add_header X-RateLimit-Remaining 499;
+            add_header X-RateLimit-Reset 1790000000;
+            return 200 '{body}';
+        }}
+    }}
+}}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def nginx() -> Iterator[str | None]:
+    """Serve the payment JSON with nginx on loopback; yields its URL (None: no nginx)."""
+    binary = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if binary is None:
+        yield None
+        return
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as prefix:
+        conf = Path(prefix, "nginx.conf")
+        conf.write_text(_CONF.format(prefix=prefix, port=port, body=BODY.decode()))
+        proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [binary, "-c", str(conf), "-p", prefix, "-g", "daemon off;"],
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+async def _drive(call: Callable[[], Awaitable[Any]], n: int) -> float:
+    sem = asyncio.Semaphore(CONC)
+
+    async def one() -> None:
+        async with sem:
+            await call()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(n)))
+    return n / (time.perf_counter() - start)
+
+
+async def _best(call: Callable[[], Awaitable[Any]], reps: int = 3) -> float:
+    await _drive(call, 500)
+    return max([await _drive(call, N) for _ in range(reps)])
+
+
+async def _run(url: str) -> dict[str, float]:
+    from benchmarks import dptcay_plugin  # noqa: PLC0415 - the SDK under test
+
+    out: dict[str, float] = {}
+    limits = httpx.Limits(max_connections=CONC, max_keepalive_connections=CONC)
+    raw = httpx.AsyncClient(limits=limits)
+
+    async def raw_call() -> Any:
+        response = await raw.get(
+            url + "/v1/payments/pay_1", headers={"Authorization": f"Bearer {KEY}"}
+        )
+        return response.json()
+
+    out["raw httpx.AsyncClient"] = await _best(raw_call)
+    name, call = await dptcay_plugin.make_loopback_call(url, CONC)
+    out[name] = await _best(call)
+    try:
+        import aiohttp  # noqa: PLC0415 - optional peer
+        from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415
+
+        fast = httpx.AsyncClient(
+            transport=AiohttpTransport(
+                client=lambda: aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONC))
+            )
+        )
+
+        async def fast_call() -> Any:
+            response = await fast.get(
+                url + "/v1/payments/pay_1", headers={"Authorization": f"Bearer {KEY}"}
+            )
+            return response.json()
+
+        out["httpx + aiohttp transport (raw)"] = await _best(fast_call)
+        name, call = await dptcay_plugin.make_loopback_call(url, CONC, http_client=fast)
+        out[name + " + aiohttp transport"] = await _best(call)
+    except ImportError as exc:
+        print("aiohttp transport skipped:", exc)  # noqa: T201
+    return out
+
+
+def main() -> None:
+    """Print req/s and the ratio to raw httpx (skips without nginx)."""
+    with nginx() as url:
+        if url is None:
+            print("P2 skipped: no nginx (apt-get install nginx-light)")  # noqa: T201
+            return
+        out = asyncio.run(_run(url))
+    base = out["raw httpx.AsyncClient"]
+    for name, value in out.items():
+        print(f"{name:44s} {value:8.0f} req/s  x{value / base:4.2f} of raw httpx")  # noqa: T201

@@ -1,0 +1,92 @@
+"""Async Python SDK for Dancity's merchant (VAS) API and first-party App API.
+
+>>> from dancity_sdk import AsyncDancityClient  # doctest: +SKIP
+>>> async with AsyncDancityClient(api_key="dcy_live_…") as dc:  # doctest: +SKIP
+...     tx = await dc.vas.airtime.buy(product="MTN Airtime", phone="08012345678", amount=200)
+...     if not tx.succeeded:  # a 200 can carry status FAILED or PENDING
+...         ...
+
+Webhook helpers live in :mod:`dancity_sdk.webhooks`.
+"""
+
+from dancity_sdk._client import AsyncDancityClient
+from dancity_sdk._errors import ReconcileTimeoutError
+from dancity_sdk._models import (
+    ExamPin,
+    Pagination,
+    Plan,
+    Product,
+    Service,
+    Transaction,
+    TransactionPage,
+    TransactionStatus,
+    TranxType,
+    Validation,
+    Wallet,
+)
+from dancity_sdk._sync import DancityClient
+from shared_auth import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    InternalServerError,
+    InvalidInputError,
+    InvalidInputTypeError,
+    MissingCredentialError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimit,
+    RateLimitError,
+    ResponseValidationError,
+    ResultList,
+    RetryPolicy,
+    SDKError,
+    Secret,
+    UnprocessableEntityError,
+)
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncDancityClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "DancityClient",
+    "ExamPin",
+    "InternalServerError",
+    "InvalidInputError",
+    "InvalidInputTypeError",
+    "MissingCredentialError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "Pagination",
+    "PermissionDeniedError",
+    "Plan",
+    "Product",
+    "RateLimit",
+    "RateLimitError",
+    "ReconcileTimeoutError",
+    "ResponseValidationError",
+    "ResultList",
+    "RetryPolicy",
+    "SDKError",
+    "Secret",
+    "Service",
+    "Transaction",
+    "TransactionPage",
+    "TransactionStatus",
+    "TranxType",
+    "UnprocessableEntityError",
+    "Validation",
+    "Wallet",
+]

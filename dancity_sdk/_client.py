@@ -1,0 +1,240 @@
+"""``AsyncDancityClient``: two route families, each fixed to its own credential.
+
+``client.vas.*`` (the merchant API) always sends the ``dcy_live_`` key plus ``channel``
+under the VAS prefix; ``client.app.*`` (the first-party App API) always sends the user
+JWT under ``/api`` and never ``channel``. The credential classes validate formats, so a
+JWT can never be configured as the key nor the key as the JWT, and the family decides
+which one a route gets, so neither can reach the other family's routes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import httpx
+
+from dancity_sdk._errors import parse_error
+from dancity_sdk._resources import AppNamespace, VasNamespace
+from dancity_sdk._routes import APP, APP_PREFIX, VAS, generation_for
+from dancity_sdk._wire import loads
+from shared_auth import (
+    BaseAsyncClient,
+    ConfigurationError,
+    DancityChannel,
+    DancityJWTAuth,
+    DancityKeyAuth,
+    MissingCredentialError,
+    Reply,
+    RetryPolicy,
+    Route,
+    Secret,
+    Throttle,
+    TokenProvider,
+)
+
+if TYPE_CHECKING:
+    from shared_auth import CallFunction
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_VAS_PREFIX", "AsyncDancityClient"]
+
+DEFAULT_BASE_URL: Final = "https://api.dancity.app"
+DEFAULT_VAS_PREFIX: Final = "/api/external/v1"
+_USER_AGENT: Final = "dancity-sdk-python/0.1.0"
+_LOGGER: Final = logging.getLogger("dancity_sdk")
+#: Documented limits (rate-limits guide): 120 requests/minute per key, 30 purchases/minute.
+_KEY_LIMIT: Final = 120
+_PURCHASE_LIMIT: Final = 30
+_WINDOW: Final = 60.0
+
+_NO_KEY: Final = (
+    "client.vas.* needs the merchant API key (dcy_live_<40 hex>): pass "
+    "AsyncDancityClient(api_key=...), set DANCITY_API_KEY for from_env(), or call "
+    "client.set_api_key(...). A user JWT is never sent to VAS routes."
+)
+_NO_JWT: Final = (
+    "client.app.* needs a user JWT: pass AsyncDancityClient(jwt=...) (a token or an async "
+    "provider), set DANCITY_JWT for from_env(), or call client.set_jwt(...). The merchant "
+    "key is never sent to App routes."
+)
+
+JWTArgument = str | Secret | TokenProvider
+
+
+def _jwt_auth(jwt: object) -> DancityJWTAuth:
+    if isinstance(jwt, str | Secret):
+        return DancityJWTAuth(jwt)
+    if callable(jwt):
+        return DancityJWTAuth(provider=jwt)
+    msg = f"jwt must be a token (str or Secret) or an async provider, not {type(jwt).__name__}"
+    raise ConfigurationError(msg)
+
+
+class AsyncDancityClient(BaseAsyncClient):
+    """The async client for Dancity's merchant (VAS) and App APIs.
+
+    Use it as ``async with AsyncDancityClient(api_key=..., jwt=...) as dc:``. Purchases
+    answer HTTP 200 even when the vend failed: always look at ``tx.status`` (or
+    ``tx.succeeded``) on what they return.
+
+    Args:
+        api_key: The merchant key ``dcy_live_<40 hex>`` for ``client.vas.*``.
+        jwt: A user JWT, or an async callable returning a fresh one, for ``client.app.*``.
+        base_url: ``https://api.dancity.app``; ``http://`` only for a loopback sandbox.
+        vas_prefix: ``"/api/external/v1"`` (the authentication guide's generation, the
+            default) or ``"/api/v1"`` (the newer API reference, with different bodies).
+        channel: The ``channel`` header on VAS routes; ``"API"`` for server integrations.
+        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``).
+        max_retries: Retries after a failed first attempt (ignored when ``retry`` is given).
+        retry: A full :class:`RetryPolicy` (backoff caps, total deadline).
+        throttle: Keep under the documented 120 requests/minute per key and 30
+            purchases/minute on the client side instead of collecting 429s.
+        http_client: An ``httpx.AsyncClient`` you own and close yourself.
+
+    Raises:
+        MissingCredentialError: neither ``api_key`` nor ``jwt`` was given.
+        ConfigurationError: a credential has the wrong format, or an unknown ``vas_prefix``.
+    """
+
+    _api_name = "Dancity"
+
+    def __init__(
+        self,
+        api_key: str | Secret | None = None,
+        *,
+        jwt: JWTArgument | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        vas_prefix: str = DEFAULT_VAS_PREFIX,
+        channel: DancityChannel = "API",
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        retry: RetryPolicy | None = None,
+        throttle: bool = True,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        if api_key is None and jwt is None:
+            msg = (
+                "AsyncDancityClient needs at least one credential: api_key= (the dcy_live_ "
+                "merchant key, for client.vas.*) and/or jwt= (a user JWT or async provider, "
+                "for client.app.*), or DANCITY_API_KEY / DANCITY_JWT with from_env()"
+            )
+            raise MissingCredentialError(msg)
+        generation = generation_for(vas_prefix)
+        self._channel: DancityChannel = channel
+        self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
+        self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
+        self._vas_prefix = generation.prefix
+        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        super().__init__(
+            base_url=base_url,
+            timeout=timeout,
+            http_client=http_client,
+            retry=policy,
+            parse_error=parse_error,
+            logger=_LOGGER,
+            user_agent=_USER_AGENT,
+            json_loads=loads,
+        )
+        self._throttles: Mapping[str, Throttle] = (
+            {"key": Throttle(_KEY_LIMIT, _WINDOW), "purchase": Throttle(_PURCHASE_LIMIT, _WINDOW)}
+            if throttle
+            else {}
+        )
+        call: CallFunction = self._request
+        self.vas = VasNamespace(call, generation)
+        self.app = AppNamespace(call)
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """Build a client from the ``DANCITY_*`` environment variables.
+
+        Reads ``DANCITY_API_KEY``, ``DANCITY_JWT``, ``DANCITY_BASE_URL`` and
+        ``DANCITY_VAS_PREFIX``; keyword arguments override them.
+        """
+        env = os.environ
+        settings: dict[str, Any] = {
+            "api_key": env.get("DANCITY_API_KEY") or None,
+            "jwt": env.get("DANCITY_JWT") or None,
+        }
+        if env.get("DANCITY_BASE_URL"):
+            settings["base_url"] = env["DANCITY_BASE_URL"]
+        if env.get("DANCITY_VAS_PREFIX"):
+            settings["vas_prefix"] = env["DANCITY_VAS_PREFIX"]
+        settings.update(overrides)
+        api_key = settings.pop("api_key")
+        return cls(api_key, **settings)
+
+    @property
+    def vas_prefix(self) -> str:
+        """The VAS path prefix (which also selects the docs generation)."""
+        return self._vas_prefix
+
+    def set_api_key(self, api_key: str | Secret) -> None:
+        """Use a new merchant key from the next request on (regenerating kills the old one)."""
+        if self._key_auth is None:
+            self._key_auth = DancityKeyAuth(api_key, channel=self._channel)
+        else:
+            self._key_auth.set_key(api_key)
+
+    def set_jwt(self, jwt: str | Secret) -> None:
+        """Use a new user JWT from the next App request on."""
+        if self._jwt_auth is None:
+            self._jwt_auth = DancityJWTAuth(jwt)
+        else:
+            self._jwt_auth.set_token(jwt)
+
+    def _route_target(self, route: Route) -> tuple[httpx.Auth, str]:
+        if route.family == VAS:
+            if self._key_auth is None:
+                raise MissingCredentialError(_NO_KEY)
+            return self._key_auth, self._vas_prefix
+        if route.family == APP:
+            if self._jwt_auth is None:
+                raise MissingCredentialError(_NO_JWT)
+            return self._jwt_auth, APP_PREFIX
+        msg = f"unknown route family {route.family!r}"  # a bug in the route table
+        raise ConfigurationError(msg)
+
+    def _route_throttles(self, route: Route) -> tuple[Throttle, ...]:
+        throttles = self._throttles
+        if not throttles:
+            return ()
+        return tuple(throttles[name] for name in route.throttles)
+
+    async def _request(
+        self,
+        route: Route,
+        /,
+        *,
+        path_params: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        reference: str | None = None,
+    ) -> Reply:
+        """Perform ``route``; a ``{"success": false}`` body (even in a 200) raises."""
+        reply = await self._call(
+            route, path_params=path_params, params=params, json=json, reference=reference
+        )
+        body = reply.data
+        if isinstance(body, dict) and body.get("success") is False:
+            raise self._envelope_error(route, reply)
+        return reply
+
+    def _envelope_error(self, route: Route, reply: Reply) -> Exception:
+        body = reply.data
+        status = body.get("statusCode")
+        if isinstance(status, bool) or not isinstance(status, int) or status < 400:  # noqa: PLR2004
+            status = 400  # "processed but refused": the docs' business-rule status
+        _, prefix = self._route_target(route)
+        return self._pipeline.status_error(
+            status, body, reply.headers, method=route.method, path=prefix + route.path
+        )
+
+    def __repr__(self) -> str:
+        families = [name for name, auth in ((VAS, self._key_auth), (APP, self._jwt_auth)) if auth]
+        return (
+            f"{type(self).__name__}(base_url={self._base_url!r}, vas_prefix={self._vas_prefix!r}, "
+            f"families={families!r})"
+        )

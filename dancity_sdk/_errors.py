@@ -1,0 +1,70 @@
+"""Reading Dancity's error bodies into the shared error tree.
+
+The docs show two shapes (reference §4.1, §8.1 #16), and the SDK reads both:
+
+* ``{"statusCode": 400, "message": "...", "error": "Bad Request"}`` where ``message`` may
+  be a list of validation messages (they are joined with ``"; "`` for the error's message
+  and kept as a tuple on the error's ``messages``);
+* ``{"success": false, "message": "...", "statusCode": 404}`` — also inside an HTTP 200.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from shared_auth import APITimeoutError, ErrorDetails
+
+__all__ = ["ReconcileTimeoutError", "parse_error"]
+
+_UNAUTHORIZED_HINT: Final = (
+    "Dancity answers 401 when: the credential is the wrong type for the route (a user JWT "
+    "on a VAS route or a dcy_live_ merchant key on an App route); the 'channel: API' header "
+    "is missing on a merchant route; this machine's IP is not in the key's allowlist (an "
+    "empty allowlist blocks all traffic); or the key was revoked or regenerated "
+    "(regenerating invalidates the old key at once: call client.set_api_key(new_key))"
+)
+_HINTS: Final = {
+    401: _UNAUTHORIZED_HINT,
+    403: "API access needs a Tier 3 account with an approved API client",
+    429: "Dancity allows 120 requests/minute per key and 30 purchases/minute",
+}
+
+
+def _messages(body: Any) -> tuple[str, ...]:
+    """Every message an error body carries (a list for validation errors)."""
+    if not isinstance(body, dict):
+        return ()
+    message = body.get("message")
+    if isinstance(message, str):
+        return (message,) if message else ()
+    if isinstance(message, list):
+        return tuple(str(item) for item in message if item is not None)
+    return ()
+
+
+def parse_error(status: int, body: Any, scope: str | None) -> ErrorDetails:
+    """The :data:`shared_auth.ErrorParser` for both documented error shapes."""
+    del scope  # Dancity has no scopes; a 403 is about tier and approval (see _HINTS)
+    messages = _messages(body)
+    label = body.get("error") if isinstance(body, dict) else None
+    return ErrorDetails(
+        code=label if isinstance(label, str) and label else None,
+        message="; ".join(messages) or None,
+        hint=_HINTS.get(status),
+        messages=messages,
+    )
+
+
+class ReconcileTimeoutError(APITimeoutError):
+    """``reconcile`` gave up while the transaction was still open (or not yet found).
+
+    Attributes:
+        reference: The reference that was looked up.
+        transaction: The latest record seen (still ``PENDING``/``PROCESSING``), or ``None``
+            when no transaction with that reference was ever found.
+    """
+
+    def __init__(self, message: str, *, reference: str, transaction: Any = None) -> None:
+        super().__init__(message)
+        self.reference = reference
+        self.transaction = transaction

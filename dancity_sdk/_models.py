@@ -1,0 +1,307 @@
+"""Response models of the Dancity API and the converter that reads their wire format.
+
+Fields differ between generations of the docs, so almost every field is optional and
+anything a model does not name is kept in ``extra``. Amounts are ``Decimal`` (bodies are
+decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses open enums.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from shared_auth import APIObject, RateLimit, ResultList, make_converter
+
+__all__ = [
+    "CONVERTER",
+    "ExamPin",
+    "Pagination",
+    "Plan",
+    "Product",
+    "Service",
+    "Transaction",
+    "TransactionPage",
+    "TransactionStatus",
+    "TranxType",
+    "Validation",
+    "Wallet",
+]
+
+_CAMEL_BOUNDARY: Final = re.compile(r"_([a-z0-9])")
+
+
+def _camel(name: str) -> str:
+    return _CAMEL_BOUNDARY.sub(lambda m: m.group(1).upper(), name)
+
+
+def _wire(name: str) -> dict[str, str]:
+    return {"wire": name}
+
+
+class TransactionStatus(StrEnum):
+    """Where a transaction stands. The API may add values: unknown ones stay plain ``str``."""
+
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"
+    PROCESSING = "PROCESSING"
+    PENDING = "PENDING"
+    CANCELLED = "CANCELLED"
+
+
+class TranxType(StrEnum):
+    """Whether a transaction took money from the wallet or put money in."""
+
+    DEBIT = "DEBIT"
+    CREDIT = "CREDIT"
+
+
+_OPEN: Final = frozenset({TransactionStatus.PENDING, TransactionStatus.PROCESSING})
+_NOT_DONE: Final = frozenset({TransactionStatus.FAILED, TransactionStatus.CANCELLED})
+
+
+@attrs.frozen(kw_only=True)
+class ExamPin(APIObject):
+    """One education (exam) PIN. It is delivered once: store it."""
+
+    pin: str | None = attrs.field(default=None, repr=False)
+    serial: str | None = None
+    expiry: str | None = None
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class Transaction(APIObject):
+    """A Dancity transaction record, as every buy, list and requery returns it.
+
+    **Check** :attr:`status` **before treating a purchase as done.** The API answers HTTP 200
+    with ``"success": true`` whenever it *processed* the request, including when the vend
+    itself failed (``status: "FAILED"``). :attr:`succeeded`, :attr:`failed` and
+    :attr:`pending` say which; a pending transaction settles later — use
+    ``client.vas.transactions.reconcile(tx.customer_ref)`` rather than buying again.
+
+    The id fields vary by docs generation (``tranxId`` in the current docs,
+    ``transactionId`` in older examples, ``reference`` in webhooks); :attr:`id` picks the
+    one that exists.
+
+    Attributes:
+        status: ``SUCCESS``, ``FAILED``, ``PROCESSING``, ``PENDING``, ``CANCELLED`` (or a
+            newer value as ``str``; ``""`` when the response carried none).
+        mongo_id: The record's ``_id``.
+        tranx_id: Dancity's reference, e.g. ``DNTY174825YP565I``.
+        transaction_id: The ``transactionId`` some responses use instead.
+        reference: The ``reference`` some responses use instead.
+        customer_ref: Your reference (the SDK generates one when you give none).
+        amount: The face value requested.
+        amount_paid: What was actually debited (after discounts).
+    """
+
+    status: TransactionStatus | str = ""
+    mongo_id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    tranx_id: str | None = None
+    transaction_id: str | None = None
+    reference: str | None = None
+    customer_ref: str | None = None
+    service: str | None = None
+    product: str | None = None
+    tranx_type: str | None = None
+    currency: str | None = None
+    remarks: str | None = None
+    amount: Decimal | None = None
+    fee: Decimal | None = None
+    amount_paid: Decimal | None = None
+    balance_before: Decimal | None = None
+    balance_after: Decimal | None = None
+    number: str | None = None
+    phone: str | None = None
+    channel: str | None = None
+    payment_medium: str | None = None
+    api_response: str | None = None
+    token: str | None = attrs.field(default=None, repr=False)
+    pins: tuple[ExamPin, ...] = attrs.field(default=(), repr=False)
+    is_reversal: bool | None = None
+    quantity: int | None = None
+    tranx_date: datetime | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def id(self) -> str | None:
+        """The best identifier to look this transaction up by (``tranxId`` first)."""
+        return self.tranx_id or self.transaction_id or self.mongo_id or self.reference
+
+    @property
+    def succeeded(self) -> bool:
+        """``True`` only when the vend was delivered (``SUCCESS``)."""
+        return self.status == TransactionStatus.SUCCESS
+
+    @property
+    def failed(self) -> bool:
+        """``True`` when it did not and will not happen (``FAILED`` or ``CANCELLED``)."""
+        return self.status in _NOT_DONE
+
+    @property
+    def pending(self) -> bool:
+        """``True`` while the provider has not settled it (``PENDING``/``PROCESSING``)."""
+        return self.status in _OPEN
+
+    def __repr__(self) -> str:
+        status = self.status.value if isinstance(self.status, TransactionStatus) else self.status
+        shown = {
+            "id": self.id,
+            "service": self.service,
+            "product": self.product,
+            "amount": self.amount,
+            "customer_ref": self.customer_ref,
+        }
+        rest = "".join(f", {k}={v!r}" for k, v in shown.items() if v is not None)
+        return f"Transaction(status={status or '<none>'!r}{rest})"
+
+
+@attrs.frozen(kw_only=True)
+class Wallet(APIObject):
+    """A wallet; the docs show two shapes (``wallettype`` rows, or named wallets)."""
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    wallettype: str | None = None
+    name: str | None = None
+    balance: Decimal | None = None
+    bonus: Decimal | None = None
+    currency: str | None = None
+    user: str | None = None
+    is_active: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Service(APIObject):
+    """A catalog service (``AIRTIME``, ``DATA``, ``Cable``…; casing as the API sends it)."""
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Product(APIObject):
+    """A catalog product: an airtime network, biller, cable provider, betting platform, exam.
+
+    ``service`` is the service name, or (older docs) an object with ``_id``/``name``.
+    """
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    name: str | None = None
+    service: Any = None
+    min: Decimal | None = None
+    max: Decimal | None = None
+    discount: Decimal | None = None
+    price: Decimal | None = None
+    disable: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Plan(APIObject):
+    """A data, cable or internet plan. Send :attr:`plan_id` (or :attr:`id`) to buy it."""
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    plan_id: str | None = None
+    product: Any = None
+    plan: str | None = None
+    name: str | None = None
+    price: Decimal | None = None
+    amount: Decimal | None = None
+    validity: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Validation(APIObject):
+    """The customer behind a smartcard or meter; show :attr:`customer_name` before buying."""
+
+    customer_name: str | None = None
+    status: str | None = None
+    message: str | None = None
+    address: str | None = None
+    customer_number: str | None = None
+    smartcard_number: str | None = None
+    cablename: str | None = None
+    meter_number: str | None = None
+    meter_type: str | None = None
+    biller_code: str | None = None
+    biller_name: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Pagination(APIObject):
+    """Where a page of transactions sits in the whole list."""
+
+    page: int | None = None
+    limit: int | None = None
+    total: int | None = None
+    total_pages: int | None = None
+    has_previous: bool | None = None
+    has_next: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TransactionPage:
+    """One page of transactions.
+
+    Attributes:
+        items: The transactions (a :class:`ResultList` carrying the rate limit).
+        pagination: Page numbers and totals, when the API sent them.
+    """
+
+    items: ResultList[Transaction]
+    pagination: Pagination | None = None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the response."""
+        return self.items.rate_limit
+
+    def __iter__(self) -> Iterator[Transaction]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _status_hook(value: Any, _: Any) -> TransactionStatus | str:
+    """Statuses arrive upper case from the API and lower case in webhooks; both map."""
+    if not isinstance(value, str):
+        msg = f"expected a string status, got {type(value).__name__}"
+        raise TypeError(msg)
+    try:
+        return TransactionStatus(value.upper())
+    except ValueError:
+        return value  # a status newer than this SDK: kept, not fatal
+
+
+def build_converter() -> cattrs.Converter:
+    """The Dancity converter: camelCase wire names, ``Decimal`` money, open statuses."""
+    converter = make_converter(rename=_camel)
+    # A predicate hook: it outranks make_converter's generic open-enum factory.
+    converter.register_structure_hook_func(lambda t: t == TransactionStatus | str, _status_hook)
+    return converter
+
+
+#: The package's one converter (built once: building is the expensive part).
+CONVERTER: Final = build_converter()
+
+
+def structure_list(rows: object, cls: type[Any]) -> list[Any]:
+    """Structure a JSON array of objects into ``cls`` instances."""
+    if not isinstance(rows, list):
+        msg = f"expected a JSON array, got {type(rows).__name__}"
+        raise TypeError(msg)
+    return [CONVERTER.structure(row, cls) for row in rows]
+
+
+def is_mapping(value: object) -> bool:
+    """Whether a decoded JSON value is an object."""
+    return isinstance(value, Mapping)

@@ -1,0 +1,259 @@
+"""``AsyncDptcayClient``: the dptcay API over one ``httpx.AsyncClient``."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+
+import anyio
+import httpx
+
+from dptcay_sdk._errors import KeyRotationError, parse_error
+from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
+from shared_auth import (
+    APIError,
+    BaseAsyncClient,
+    ConfigurationError,
+    DptcayKeyAuth,
+    InvalidInputError,
+    RetryPolicy,
+    Route,
+    Secret,
+    Throttle,
+)
+
+if TYPE_CHECKING:
+    from dptcay_sdk._models import ApiKey
+
+__all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
+
+VERSION: Final = "0.1.0"
+DEFAULT_BASE_URL: Final = "https://api.dptcay.com/v1"
+RatePlanName: TypeAlias = Literal["starter", "growth", "scale"]
+
+#: The documented plans: requests per minute per key (the burst figures are not enforced
+#: client-side: the docs do not say how bursts combine with the per-minute rate).
+_PLANS: Final[Mapping[str, tuple[int, float]]] = {
+    "starter": (100, 60.0),
+    "growth": (500, 60.0),
+    "scale": (2000, 60.0),
+}
+#: How long rotation waits for requests sent with the old key before revoking it anyway.
+_DRAIN_TIMEOUT: Final = 30.0
+_DRAIN_POLL: Final = 0.005
+
+_logger: Final = logging.getLogger("dptcay_sdk")
+
+
+def _throttle_for(rate_plan: RatePlanName | tuple[int, float] | None) -> tuple[Throttle, ...]:
+    if rate_plan is None:
+        return ()
+    if isinstance(rate_plan, str):
+        try:
+            limit, window = _PLANS[rate_plan]
+        except KeyError:
+            msg = f"rate_plan must be one of {', '.join(_PLANS)} or a (limit, window_seconds) tuple"
+            raise ConfigurationError(msg) from None
+        return (Throttle(limit, window),)
+    try:
+        limit, window = rate_plan
+        return (Throttle(int(limit), float(window)),)
+    except (TypeError, ValueError) as exc:
+        msg = (
+            "rate_plan must be a plan name or a (limit, window_seconds) tuple with limit >= 1 "
+            f"and window > 0; got {rate_plan!r}"
+        )
+        raise ConfigurationError(msg) from exc
+
+
+class AsyncDptcayClient(BaseAsyncClient):
+    """The async dptcay client.
+
+    Use it as an async context manager; it opens its HTTP connections lazily, inside the
+    running event loop::
+
+        async with AsyncDptcayClient(api_key="dp_test_sk_…") as dp:
+            payment = await dp.payments.create(amount=Decimal("125.50"), currency="USDC")
+
+    Args:
+        api_key: A ``dp_live_sk_…`` or ``dp_test_sk_…`` key (``str`` or :class:`Secret`).
+            Anything else (such as a Dancity ``dcy_live_`` key) is refused before any I/O.
+        base_url: The API root. ``http://`` is accepted only for a loopback host (the
+            sandbox). The docs' curl examples use ``https://api.dptcay.io/v1``.
+        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
+            10 s to connect.
+        max_retries: Retries after a failed attempt; ignored when ``retry`` is given.
+        retry: The full retry and deadline policy.
+        rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
+            ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
+            instead of collecting 429s.
+        http_client: An ``httpx.AsyncClient`` you own and close (its base URL and auth
+            are not used). By default the client creates and closes its own.
+
+    Attributes:
+        payments: Create and read payments.
+        refunds: Refund payments.
+        currencies: The supported assets.
+        webhooks: Register endpoints and verify deliveries.
+        keys: Create and revoke API keys.
+    """
+
+    _api_name = "dptcay"
+
+    def __init__(
+        self,
+        api_key: str | Secret,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        retry: RetryPolicy | None = None,
+        rate_plan: RatePlanName | tuple[int, float] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._auth = DptcayKeyAuth(api_key)
+        self._target: tuple[httpx.Auth, str] = (self._auth, "")
+        self._throttles = _throttle_for(rate_plan)
+        super().__init__(
+            base_url=base_url,
+            timeout=timeout,
+            http_client=http_client,
+            retry=retry if retry is not None else RetryPolicy(max_retries=max_retries),
+            parse_error=parse_error,
+            logger=_logger,
+            user_agent=f"dptcay-sdk-python/{VERSION}",
+        )
+        call = self._call
+        self.payments: Final = Payments(call)
+        self.refunds: Final = Refunds(call)
+        self.currencies: Final = Currencies(call)
+        self.webhooks: Final = Webhooks(call)
+        self.keys: Final = Keys(call)
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        environ: Mapping[str, str] | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = 2,
+        retry: RetryPolicy | None = None,
+        rate_plan: RatePlanName | tuple[int, float] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> AsyncDptcayClient:
+        """Build a client from ``DPTCAY_API_KEY`` and, if set, ``DPTCAY_BASE_URL``.
+
+        Args:
+            environ: Where to read the variables (default: ``os.environ``).
+            timeout: As for the constructor.
+            max_retries: As for the constructor.
+            retry: As for the constructor.
+            rate_plan: As for the constructor.
+            http_client: As for the constructor.
+
+        Raises:
+            ConfigurationError: ``DPTCAY_API_KEY`` is missing or empty, or a value is invalid.
+        """
+        env = os.environ if environ is None else environ
+        api_key = env.get("DPTCAY_API_KEY", "").strip()
+        if not api_key:
+            msg = (
+                "the environment variable DPTCAY_API_KEY is not set (or empty): set it to your "
+                "dptcay key (dp_live_sk_… or dp_test_sk_…), or pass api_key= to AsyncDptcayClient"
+            )
+            raise ConfigurationError(msg)
+        base_url = env.get("DPTCAY_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        return cls(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry=retry,
+            rate_plan=rate_plan,
+            http_client=http_client,
+        )
+
+    @property
+    def api_key(self) -> Secret:
+        """The key in use (it changes after :meth:`rotate_key`)."""
+        return self._auth.key
+
+    @property
+    def livemode(self) -> bool:
+        """``True`` for a live key, ``False`` for a test (sandbox) key."""
+        return self._auth.livemode
+
+    def _route_target(self, route: Route) -> tuple[httpx.Auth, str]:
+        del route  # one credential and no prefix for every dptcay route
+        return self._target
+
+    def _route_throttles(self, route: Route) -> tuple[Throttle, ...]:
+        del route  # the limit is per key, across every route
+        return self._throttles
+
+    async def rotate_key(self, *, scope: str = "write", label: str | None = None) -> ApiKey:
+        """Replace the client's key without dropping a request (the documented pattern).
+
+        1. Create a new key, authenticated with the current one.
+        2. Switch the client to it: every request that starts from now on carries it.
+        3. Wait until no request sent with the old key is still in flight (at most 30 s;
+           after that the old key is revoked anyway and a warning is logged), so none
+           can reach the server after step 4.
+        4. Revoke the old key, authenticated with the new one.
+
+        Args:
+            scope: The new key's scope; only ``"write"``: a read key could not revoke
+                the old one, nor rotate again.
+            label: The new key's label.
+
+        Returns:
+            The new key; store ``.key`` now, the API never shows it again.
+
+        Raises:
+            InvalidInputError: ``scope`` is not ``"write"`` (nothing was changed).
+            APIError: Creating the new key failed (nothing was changed).
+            KeyRotationError: The client switched to the new key but revoking the old one
+                failed; the error carries the new key.
+        """
+        if scope != "write":
+            msg = (
+                f"rotate_key needs scope='write' (got {scope!r}): the new key must be able to "
+                "revoke the old one. Create read keys with keys.create(scope='read')"
+            )
+            raise InvalidInputError(msg, field="scope")
+        old = self._auth.key
+        new = await self.keys.create(scope=scope, label=label)
+        self._auth.set_key(new.key)
+        await self._drain(old)
+        try:
+            await self.keys.revoke(old)
+        except APIError as exc:
+            msg = (
+                "the client now uses the new key, but revoking the old key failed; store "
+                f"the new key (error.new_key) and revoke the old one again: {exc}"
+            )
+            raise KeyRotationError(msg, new_key=new) from exc
+        return new
+
+    async def _drain(self, old: Secret) -> None:
+        """Wait until no request carrying ``old`` can still reach the server."""
+        in_flight = self._auth.in_flight
+        with anyio.move_on_after(_DRAIN_TIMEOUT):
+            # Polling keeps the hot path free of any event bookkeeping; rotation is rare.
+            while in_flight(old):  # noqa: ASYNC110
+                await anyio.sleep(_DRAIN_POLL)
+        stragglers = in_flight(old)
+        if stragglers:
+            _logger.warning(
+                "revoking the old dptcay key with %d request(s) still in flight after %.0f s",
+                stragglers,
+                _DRAIN_TIMEOUT,
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncDptcayClient(base_url={self.base_url!r}, livemode={self.livemode}, "
+            f"api_key={self.api_key!r})"
+        )

@@ -1,0 +1,304 @@
+"""The resources of :class:`AsyncDptcayClient`: one class per endpoint family.
+
+A resource holds only the client's call function. Each method checks its arguments
+(before any network I/O), builds the contract's body with optional fields sent only when
+given, performs its route and structures the reply into a model that carries the
+response's rate limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Final, TypeVar
+
+import cattrs
+
+from dptcay_sdk import _routes as routes
+from dptcay_sdk._models import (
+    ApiKey,
+    Currency,
+    Event,
+    EventType,
+    Payment,
+    Refund,
+    RevokedKey,
+    WebhookEndpoint,
+    make_dptcay_converter,
+)
+from dptcay_sdk._validation import (
+    check_amount,
+    check_event_types,
+    check_expires_in,
+    check_key,
+    check_metadata,
+    check_scope,
+    check_text,
+    check_webhook_url,
+    optional_text,
+)
+from shared_auth import (
+    APIObject,
+    CallFunction,
+    InvalidInputError,
+    Reply,
+    ResponseValidationError,
+    ResultList,
+    Route,
+    Secret,
+    attach_rate_limit,
+)
+
+__all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
+
+_M = TypeVar("_M", bound=APIObject)
+
+CONVERTER: Final = make_dptcay_converter()
+
+
+def _invalid(exc: Exception, model: object, route: Route, *, path: str = "$") -> Exception:
+    name = getattr(model, "__name__", str(model))
+    return ResponseValidationError(
+        f"the {route.method} {route.path} response is not a valid {name}",
+        errors=cattrs.transform_error(exc, path=path),
+        method=route.method,
+        path=route.path,  # the template: the real path may carry a key
+    )
+
+
+def _read(reply: Reply, model: type[_M], route: Route) -> _M:
+    """Structure a reply's body into ``model`` and attach the response's rate limit."""
+    try:
+        obj = CONVERTER.structure(reply.data, model)
+    except Exception as exc:
+        raise _invalid(exc, model, route) from exc
+    return attach_rate_limit(obj, reply)
+
+
+async def _get_payment(call: CallFunction, payment_id: str) -> Payment:
+    reply = await call(routes.GET_PAYMENT, path_params={"payment_id": payment_id})
+    try:
+        payment = CONVERTER.structure(reply.data, Payment)
+    except Exception as exc:
+        raise _invalid(exc, Payment, routes.GET_PAYMENT) from exc
+    return attach_rate_limit(payment, reply)
+
+
+class _Resource:
+    __slots__ = ("_call",)
+
+    def __init__(self, call: CallFunction) -> None:
+        self._call = call
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"
+
+
+class Payments(_Resource):
+    """``/payments``: create crypto payment requests and read them back."""
+
+    __slots__ = ()
+
+    async def create(
+        self,
+        *,
+        amount: Decimal | int,
+        currency: str,
+        network: str | None = None,
+        description: str | None = None,
+        order_id: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+        expires_in: int | None = None,
+    ) -> Payment:
+        """Create a payment request (``POST /payments/create``, scope ``payments:write``).
+
+        Args:
+            amount: What the customer pays, in ``currency`` (``Decimal`` or ``int``; a
+                ``float`` is refused).
+            currency: The asset code, such as ``"USDC"`` or ``"BTC"``.
+            network: The chain, such as ``"ethereum"`` or ``"polygon"``.
+            description: Shown to the customer.
+            order_id: Your reference; also carried by an ``OutcomeUnknownError``.
+            metadata: Your string key-value pairs.
+            expires_in: Seconds until a pending payment expires.
+
+        Returns:
+            The payment, with its wallet address and expiry.
+
+        Raises:
+            InvalidInputError: An argument was refused (no request was sent).
+            OutcomeUnknownError: The request was sent but its outcome is unknown; look
+                the payment up by ``order_id`` before creating it again.
+        """
+        body: dict[str, Any] = {
+            "amount": check_amount(amount, name="amount"),
+            "currency": check_text(currency, name="currency", example="USDC"),
+        }
+        optional_text(body, "network", network)
+        optional_text(body, "description", description)
+        optional_text(body, "order_id", order_id)
+        if metadata is not None:
+            body["metadata"] = check_metadata(metadata)
+        if expires_in is not None:
+            body["expires_in"] = check_expires_in(expires_in)
+        reply = await self._call(routes.CREATE_PAYMENT, json=body, reference=order_id)
+        return _read(reply, Payment, routes.CREATE_PAYMENT)
+
+    async def get(self, payment_id: str, /) -> Payment:
+        """Read a payment's current state (``GET /payments/{id}``, scope ``payments:read``).
+
+        Raises:
+            NotFoundError: No such payment.
+        """
+        return await _get_payment(self._call, payment_id)
+
+
+class Refunds(_Resource):
+    """``/refunds``: return funds of a completed payment to its sender."""
+
+    __slots__ = ()
+
+    async def create(
+        self,
+        *,
+        payment_id: str,
+        amount: Decimal | int | None = None,
+        reason: str | None = None,
+    ) -> Refund:
+        """Refund a payment in full or in part (``POST /refunds``, scope ``refunds:write``).
+
+        Args:
+            payment_id: The completed payment to refund.
+            amount: How much to refund; ``None`` refunds the whole refundable remainder.
+            reason: Why, for your records.
+
+        Raises:
+            InvalidInputError: An argument was refused (no request was sent).
+            BadRequestError: The payment is not completed, or the amount exceeds what
+                is left to refund.
+            OutcomeUnknownError: The request was sent but its outcome is unknown.
+        """
+        body: dict[str, Any] = {
+            "payment_id": check_text(payment_id, name="payment_id", example="pay_01HZX3")
+        }
+        if amount is not None:
+            body["amount"] = check_amount(amount, name="amount")
+        optional_text(body, "reason", reason)
+        reply = await self._call(routes.CREATE_REFUND, json=body, reference=payment_id)
+        return _read(reply, Refund, routes.CREATE_REFUND)
+
+
+class Currencies(_Resource):
+    """``/currencies``: the supported assets with rates, fees and confirmations."""
+
+    __slots__ = ()
+
+    async def list(self) -> ResultList[Currency]:
+        """List every supported asset and network (``GET /currencies``)."""
+        route = routes.LIST_CURRENCIES
+        reply = await self._call(route)
+        data = reply.data
+        items = data.get("data") if isinstance(data, Mapping) else data
+        try:
+            currencies = CONVERTER.structure(items, tuple[Currency, ...])
+        except Exception as exc:
+            raise _invalid(exc, "list of Currency", route, path="$.data") from exc
+        return ResultList(currencies, reply)
+
+
+class Webhooks(_Resource):
+    """``/webhooks``: register endpoints, and verify deliveries by fetching them back.
+
+    The dptcay docs define no signature for webhook deliveries, so this SDK checks none
+    and invents none: treat a delivery as a hint, parse it with
+    :func:`dptcay_sdk.parse_event` and trust only what :meth:`fetch_event_object` reads
+    back from the API.
+    """
+
+    __slots__ = ()
+
+    async def register(
+        self, *, url: str, events: Iterable[EventType | str] | None = None
+    ) -> WebhookEndpoint:
+        """Register a URL for event deliveries (``POST /webhooks/register``).
+
+        Args:
+            url: An absolute ``https://`` URL.
+            events: The event types to receive; ``None`` receives all. Unknown types are
+                refused, listing the known ones.
+
+        Raises:
+            InvalidInputError: An argument was refused (no request was sent).
+        """
+        body: dict[str, Any] = {"url": check_webhook_url(url)}
+        if events is not None:
+            body["events"] = check_event_types(events)
+        reply = await self._call(routes.REGISTER_WEBHOOK, json=body)
+        return _read(reply, WebhookEndpoint, routes.REGISTER_WEBHOOK)
+
+    async def fetch_event_object(self, event: Event, /) -> Payment:
+        """Fetch the authoritative state of the payment an event is about.
+
+        A delivery is unsigned, so its ``data`` may be forged or stale; the payment
+        read back with ``GET /payments/{id}`` is the truth. Act on what this returns,
+        never on ``event.data``.
+
+        Refund and dispute events cannot be verified this way: the API has no route to
+        read a refund or a dispute back. For a refund event, check its payment instead
+        (``payments.get(event.data.payment_id)``: its status becomes
+        ``partially_refunded`` or ``refunded``).
+
+        Raises:
+            InvalidInputError: The event is not about a payment (no request was sent).
+            NotFoundError: The API knows no such payment (the event may be forged).
+        """
+        data = event.data
+        if isinstance(data, Payment):
+            return await _get_payment(self._call, data.id)
+        if isinstance(data, Refund):
+            msg = (
+                f"a {event.type} event cannot be verified by fetching: the dptcay API has no "
+                "route to read a refund back. Check the refunded payment instead with "
+                f"payments.get({data.payment_id!r})"
+            )
+        else:
+            msg = (
+                f"a {event.type} event is not about a payment, and the dptcay API has no "
+                "route to read its object back; only payment.* events can be verified"
+            )
+        raise InvalidInputError(msg, field="event")
+
+
+class Keys(_Resource):
+    """``/keys``: create and revoke API keys (see also ``client.rotate_key``)."""
+
+    __slots__ = ()
+
+    async def create(self, *, scope: str, label: str | None = None) -> ApiKey:
+        """Create an API key (``POST /keys``), authenticated with the client's key.
+
+        Args:
+            scope: ``"read"`` (every ``*:read`` scope) or ``"write"`` (every scope).
+            label: A name for the key in the dashboard.
+
+        Returns:
+            The key, whose ``key`` the API shows only this once: store it now.
+        """
+        body: dict[str, Any] = {"scope": check_scope(scope)}
+        optional_text(body, "label", label)
+        reply = await self._call(routes.CREATE_KEY, json=body)
+        return _read(reply, ApiKey, routes.CREATE_KEY)
+
+    async def revoke(self, key: str | Secret, /) -> RevokedKey:
+        """Revoke a key (``DELETE /keys/{key}``); it gets 401 from then on.
+
+        The key travels in the URL path (percent-encoded), as the docs define; it is
+        masked in this SDK's and httpx's log records and in every error message.
+
+        Raises:
+            InvalidInputError: ``key`` is not a dptcay key (no request was sent).
+            NotFoundError: The API knows no such key.
+        """
+        path_params = {"key": check_key(key)}
+        reply = await self._call(routes.REVOKE_KEY, path_params=path_params)
+        return _read(reply, RevokedKey, routes.REVOKE_KEY)

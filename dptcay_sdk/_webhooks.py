@@ -1,0 +1,53 @@
+"""Parsing webhook deliveries into typed events.
+
+The dptcay docs define no signature for deliveries, so there is nothing to verify here
+and this SDK does not invent a scheme. A parsed event is a hint: confirm it with
+``await client.webhooks.fetch_event_object(event)``, which reads the payment back from
+the API.
+"""
+
+from __future__ import annotations
+
+import json
+
+import cattrs
+
+from dptcay_sdk._models import Event
+from dptcay_sdk._resources import CONVERTER
+from shared_auth import InvalidInputError
+
+__all__ = ["parse_event"]
+
+
+def parse_event(raw_body: bytes | str) -> Event:
+    """Parse a webhook delivery body into an :class:`Event`.
+
+    ``event.data`` is a :class:`Payment` for ``payment.*`` types, a :class:`Refund` for
+    ``refund.*`` types, and the object as sent (a mapping) for any other type; types
+    newer than this SDK pass through as strings.
+
+    This does **not** authenticate the delivery: the dptcay docs define no signature.
+    Verify it with ``client.webhooks.fetch_event_object(event)`` before acting on it.
+
+    Args:
+        raw_body: The request body exactly as received.
+
+    Raises:
+        InvalidInputError: The body is not JSON, or not an event (the message lists the
+            failing paths, such as ``$.data.amount``).
+    """
+    checked: object = raw_body  # callers without type checking may pass a parsed dict
+    if not isinstance(checked, bytes | str):
+        msg = f"raw_body must be the delivery body as bytes or str, not {type(checked).__name__}"
+        raise InvalidInputError(msg, field="raw_body")
+    try:
+        payload = json.loads(raw_body)
+    except ValueError as exc:
+        msg = "the webhook body is not JSON; pass the request body exactly as received"
+        raise InvalidInputError(msg, field="raw_body") from exc
+    try:
+        return CONVERTER.structure(payload, Event)
+    except Exception as exc:
+        problems = "; ".join(cattrs.transform_error(exc, path="$"))
+        msg = f"the webhook body is not a dptcay event: {problems}"
+        raise InvalidInputError(msg, field="raw_body") from exc
