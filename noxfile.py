@@ -43,7 +43,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the packages, the tests and the public-API typing file."""
     _install(session, "typecheck")
-    session.run("mypy", *PACKAGES, "tests", "noxfile.py")
+    session.run("mypy", *PACKAGES, "tests", "examples", "benchmarks", "noxfile.py")
 
 
 @nox.session(python=PYTHON)

@@ -11,13 +11,12 @@ import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Final
 
 import attrs
 import cattrs
 
-from shared_auth import APIObject, RateLimit, ResultList, make_converter
+from shared_auth import APIObject, OpenEnum, RateLimit, ResultList, make_converter
 
 __all__ = [
     "CONVERTER",
@@ -45,7 +44,7 @@ def _wire(name: str) -> dict[str, str]:
     return {"wire": name}
 
 
-class TransactionStatus(StrEnum):
+class TransactionStatus(OpenEnum):
     """Where a transaction stands. The API may add values: unknown ones stay plain ``str``."""
 
     SUCCESS = "SUCCESS"
@@ -55,7 +54,7 @@ class TransactionStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-class TranxType(StrEnum):
+class TranxType(OpenEnum):
     """Whether a transaction took money from the wallet or put money in."""
 
     DEBIT = "DEBIT"

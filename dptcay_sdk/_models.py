@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -18,7 +17,7 @@ import cattrs
 from cattrs.errors import AttributeValidationNote, ClassValidationError
 from cattrs.gen import make_dict_structure_fn, override
 
-from shared_auth import APIObject, Secret, make_converter
+from shared_auth import APIObject, OpenEnum, Secret, make_converter
 
 __all__ = [
     "ApiKey",
@@ -38,7 +37,7 @@ __all__ = [
 _M = TypeVar("_M", bound=APIObject)
 
 
-class PaymentStatus(StrEnum):
+class PaymentStatus(OpenEnum):
     """Where a payment is in its lifecycle (open: a newer status arrives as a ``str``)."""
 
     PENDING = "pending"
@@ -50,7 +49,7 @@ class PaymentStatus(StrEnum):
     PARTIALLY_REFUNDED = "partially_refunded"
 
 
-class RefundStatus(StrEnum):
+class RefundStatus(OpenEnum):
     """Where a refund is in its lifecycle (open: a newer status arrives as a ``str``)."""
 
     PENDING = "pending"
@@ -59,7 +58,7 @@ class RefundStatus(StrEnum):
     FAILED = "failed"
 
 
-class EventType(StrEnum):
+class EventType(OpenEnum):
     """Webhook event types the contract lists.
 
     Responses and deliveries may carry newer types (kept as ``str``); requests
@@ -77,7 +76,7 @@ class EventType(StrEnum):
     DISPUTE_RESOLVED = "dispute.resolved"
 
 
-class KeyScope(StrEnum):
+class KeyScope(OpenEnum):
     """The scope an API key is generated with."""
 
     READ = "read"

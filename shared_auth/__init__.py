@@ -35,7 +35,14 @@ from shared_auth._errors import (
     UnprocessableEntityError,
     status_error_class,
 )
-from shared_auth._models import APIObject, ResultList, attach_rate_limit, make_converter, to_decimal
+from shared_auth._models import (
+    APIObject,
+    OpenEnum,
+    ResultList,
+    attach_rate_limit,
+    make_converter,
+    to_decimal,
+)
 from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
@@ -68,6 +75,7 @@ __all__ = [
     "InvalidInputTypeError",
     "MissingCredentialError",
     "NotFoundError",
+    "OpenEnum",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "Pipeline",

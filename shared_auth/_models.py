@@ -15,7 +15,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -27,7 +27,14 @@ from shared_auth._pipeline import Reply
 from shared_auth._ratelimit import RateLimit, resolve_rate_limit
 from shared_auth._secret import Secret
 
-__all__ = ["APIObject", "ResultList", "attach_rate_limit", "make_converter", "to_decimal"]
+__all__ = [
+    "APIObject",
+    "OpenEnum",
+    "ResultList",
+    "attach_rate_limit",
+    "make_converter",
+    "to_decimal",
+]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="APIObject")
@@ -66,6 +73,16 @@ class APIObject:
             for name, value in _public_items(self)
         )
         return f"<table><caption>{type(self).__name__}</caption>{rows}</table>"
+
+
+class OpenEnum(StrEnum):
+    """Base of response enums: the repr is the wire value, so models print as they arrived.
+
+    Fields typed ``SomeEnum | str`` are open: a value newer than this SDK stays a ``str``.
+    """
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
 
 def _public_items(obj: APIObject) -> list[tuple[str, Any]]:

@@ -53,6 +53,17 @@ class RateLimit:
             retry_after=parse_retry_after(retry_after, now=now),
         )
 
+    def __str__(self) -> str:
+        parts = []
+        if self.remaining is not None:
+            of = f" of {self.limit}" if self.limit is not None else ""
+            parts.append(f"{self.remaining}{of} requests left")
+        if self.reset_at is not None:
+            parts.append(f"window resets {self.reset_at:%H:%M:%S} UTC")
+        if self.retry_after is not None:
+            parts.append(f"retry after {self.retry_after:g}s")
+        return "; ".join(parts) or "no rate-limit headers"
+
     def seconds_until_reset(self, *, now: float | None = None) -> float | None:
         """Seconds from ``now`` (Unix time) until the window resets, never negative."""
         if self.reset_at is None:
