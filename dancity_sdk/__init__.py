@@ -9,6 +9,8 @@
 Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from dancity_sdk._client import AsyncDancityClient
 from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._models import (
@@ -24,7 +26,6 @@ from dancity_sdk._models import (
     Validation,
     Wallet,
 )
-from dancity_sdk._sync import DancityClient
 from shared_auth import (
     APIConnectionError,
     APIError,
@@ -90,3 +91,17 @@ __all__ = [
     "Validation",
     "Wallet",
 ]
+
+if _TYPE_CHECKING:
+    from dancity_sdk._sync import DancityClient
+
+
+def __getattr__(name: str) -> object:
+    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
+    # keeps ``import dancity_sdk`` cheap for the async majority.
+    if name == "DancityClient":
+        from dancity_sdk._sync import DancityClient  # noqa: PLC0415
+
+        return DancityClient
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

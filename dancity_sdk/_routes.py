@@ -66,7 +66,17 @@ def _check(method: str, path: str) -> Route:
 
 def _buy(path: str) -> Route:
     # Purchases move money: never retried once they may have reached the server.
-    return Route("POST", path, family=VAS, idempotent=False, throttles=_PURCHASE)
+    return Route(
+        "POST",
+        path,
+        family=VAS,
+        idempotent=False,
+        throttles=_PURCHASE,
+        outcome_advice=(
+            "reconcile with client.vas.transactions.reconcile('{reference}') instead of "
+            "buying again (the docs advise polling every 10-30 s)"
+        ),
+    )
 
 
 @attrs.frozen

@@ -13,6 +13,8 @@ A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing
 (extra ``sandbox``).
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from dptcay_sdk._client import DEFAULT_BASE_URL, VERSION, AsyncDptcayClient, RatePlanName
 from dptcay_sdk._errors import KeyRotationError
 from dptcay_sdk._models import (
@@ -29,7 +31,6 @@ from dptcay_sdk._models import (
     WebhookEndpoint,
 )
 from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
-from dptcay_sdk._sync import DptcayClient
 from dptcay_sdk._webhooks import parse_event
 from shared_auth import (
     APIConnectionError,
@@ -106,3 +107,17 @@ __all__ = [
     "Webhooks",
     "parse_event",
 ]
+
+if _TYPE_CHECKING:
+    from dptcay_sdk._sync import DptcayClient
+
+
+def __getattr__(name: str) -> object:
+    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
+    # keeps ``import dptcay_sdk`` cheap for the async majority.
+    if name == "DptcayClient":
+        from dptcay_sdk._sync import DptcayClient  # noqa: PLC0415
+
+        return DptcayClient
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

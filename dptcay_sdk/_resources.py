@@ -127,8 +127,9 @@ class Payments(_Resource):
 
         Raises:
             InvalidInputError: An argument was refused (no request was sent).
-            OutcomeUnknownError: The request was sent but its outcome is unknown; look
-                the payment up by ``order_id`` before creating it again.
+            OutcomeUnknownError: The request was sent but its outcome is unknown. The API
+                cannot search by ``order_id``: check your ``payment.*`` webhook deliveries
+                (they carry it) before creating the payment again.
         """
         body: dict[str, Any] = {
             "amount": check_amount(amount, name="amount"),

@@ -4,6 +4,8 @@ Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what th
 here; this package never imports either SDK.
 """
 
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from shared_auth._auth import (
     DANCITY_CHANNELS,
     DancityChannel,
@@ -48,7 +50,6 @@ from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
-from shared_auth._sync import SyncClient
 from shared_auth._throttle import Throttle
 
 __all__ = [
@@ -104,3 +105,17 @@ __all__ = [
     "to_decimal",
     "validate_base_url",
 ]
+
+if _TYPE_CHECKING:
+    from shared_auth._sync import SyncClient
+
+
+def __getattr__(name: str) -> object:
+    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
+    # keeps ``import shared_auth`` cheap for the async majority.
+    if name == "SyncClient":
+        from shared_auth._sync import SyncClient  # noqa: PLC0415
+
+        return SyncClient
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

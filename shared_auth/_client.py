@@ -150,6 +150,7 @@ class BaseAsyncClient:
             throttles=self._route_throttles(route),
             reference=reference,
             scope=route.scope,
+            outcome_advice=route.outcome_advice,
         )
 
     def _remember_headers(self, headers: httpx.Headers) -> None:

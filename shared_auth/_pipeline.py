@@ -147,6 +147,7 @@ class _Call:
     reference: str | None
     scope: str | None
     started: float
+    outcome_advice: str | None = None
 
 
 def _request_id(headers: httpx.Headers) -> str | None:
@@ -210,6 +211,7 @@ class Pipeline:
         throttles: tuple[Throttle, ...] = (),
         reference: str | None = None,
         scope: str | None = None,
+        outcome_advice: str | None = None,
     ) -> Reply:
         """Send one call and return its decoded reply, or raise a typed error.
 
@@ -224,6 +226,8 @@ class Pipeline:
             reference: The caller's reference for a state-changing call, carried by
                 :class:`OutcomeUnknownError`.
             scope: The permission the route needs, named in a 403's message.
+            outcome_advice: What the caller should do if the outcome is unknown
+                (``{reference}`` is filled in); a generic look-it-up advice by default.
         """
         for throttle in throttles:
             await throttle.acquire()
@@ -249,6 +253,7 @@ class Pipeline:
             reference=reference,
             scope=scope,
             started=started,
+            outcome_advice=outcome_advice,
         )
         return await self._recover(call, failure)
 
@@ -318,10 +323,14 @@ class Pipeline:
         )
 
     def _outcome_unknown(self, call: _Call, what: str) -> OutcomeUnknownError:
-        ref = f" by its reference {call.reference!r}" if call.reference else ""
+        if call.outcome_advice is not None:
+            advice = call.outcome_advice.format(reference=call.reference or "")
+        else:
+            ref = f" by its reference {call.reference!r}" if call.reference else ""
+            advice = f"look it up{ref} before sending it again"
         msg = (
             f"{call.method} {call.path} was sent but its outcome is unknown ({what}). It may have "
-            f"taken effect: look it up{ref} before sending it again."
+            f"taken effect: {advice}."
         )
         return OutcomeUnknownError(
             msg, reference=call.reference, method=call.method, path=call.path

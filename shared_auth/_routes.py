@@ -34,6 +34,8 @@ class Route:
         idempotent: Whether sending it twice is harmless; ``None`` infers it from the method
             (a POST that only reads, such as a validation, sets ``True``).
         throttles: Names of the client-side throttles the operation counts against.
+        outcome_advice: What to do when the outcome is unknown, for
+            :class:`OutcomeUnknownError`'s message; ``{reference}`` is filled in.
     """
 
     method: str
@@ -42,6 +44,7 @@ class Route:
     scope: str | None = None
     idempotent: bool | None = None
     throttles: tuple[str, ...] = ()
+    outcome_advice: str | None = None
 
 
 def format_path(template: str, params: Mapping[str, object]) -> str:
