@@ -121,9 +121,11 @@ async def _peers() -> dict[str, Call]:
     try:
         import openai  # noqa: PLC0415 - optional peer
 
+        # Some openai releases type http_client against their own httpx fork.
+        http_client: Any = httpx.AsyncClient(transport=transport())
         oc = openai.AsyncOpenAI(
             api_key="sk-x",
-            http_client=httpx.AsyncClient(transport=transport()),
+            http_client=http_client,
             base_url="https://api.example.com/v1",
         )
         calls["openai-python models.retrieve"] = lambda: oc.models.retrieve("m")

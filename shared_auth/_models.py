@@ -16,16 +16,17 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-import cattrs
 import httpx
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from shared_auth._pipeline import Reply
 from shared_auth._ratelimit import RateLimit, resolve_rate_limit
 from shared_auth._secret import Secret
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "APIObject",
@@ -231,10 +232,16 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
 def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Converter:
     """A converter for one SDK's wire format.
 
+    cattrs is imported here, not with the package: the SDKs build their converter on the
+    first response they read, which keeps ``import`` fast.
+
     Args:
         rename: Maps a Python field name to its wire name when the field has no
             ``metadata={"wire": …}`` (e.g. snake_case to camelCase). Identity by default.
     """
+    import cattrs  # noqa: PLC0415 - deferred to the first converter (import time)
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn  # noqa: PLC0415
+
     converter = cattrs.Converter()
     to_wire = rename or (lambda name: name)
     converter.register_structure_hook(Decimal, lambda v, _: to_decimal(v))
@@ -281,6 +288,8 @@ def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Conv
 def _overrides(
     cl: type[APIObject], to_wire: Callable[[str], str]
 ) -> tuple[dict[str, Any], frozenset[str]]:
+    from cattrs.gen import override  # noqa: PLC0415 - cattrs loads with the first converter
+
     overrides: dict[str, Any] = {}
     known: set[str] = set()
     for a in attrs.fields(cl):
