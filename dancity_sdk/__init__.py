@@ -9,23 +9,11 @@
 Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 """
 
+from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk._client import AsyncDancityClient
 from dancity_sdk._errors import ReconcileTimeoutError
-from dancity_sdk._models import (
-    ExamPin,
-    Pagination,
-    Plan,
-    Product,
-    Service,
-    Transaction,
-    TransactionPage,
-    TransactionStatus,
-    TranxType,
-    Validation,
-    Wallet,
-)
 from shared_auth import (
     APIConnectionError,
     APIError,
@@ -45,7 +33,6 @@ from shared_auth import (
     RateLimit,
     RateLimitError,
     ResponseValidationError,
-    ResultList,
     RetryPolicy,
     SDKError,
     Secret,
@@ -93,15 +80,51 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
+    from dancity_sdk._models import (
+        ExamPin,
+        Pagination,
+        Plan,
+        Product,
+        Service,
+        Transaction,
+        TransactionPage,
+        TransactionStatus,
+        TranxType,
+        Validation,
+        Wallet,
+    )
     from dancity_sdk._sync import DancityClient
+    from shared_auth import ResultList
+
+#: Names imported on first access (PEP 562), by the module that defines them. The models
+#: and ``ResultList`` load with the first client or response anyway, and the blocking twin
+#: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
+_LAZY: dict[str, str] = {
+    "DancityClient": "dancity_sdk._sync",
+    "ExamPin": "dancity_sdk._models",
+    "Pagination": "dancity_sdk._models",
+    "Plan": "dancity_sdk._models",
+    "Product": "dancity_sdk._models",
+    "ResultList": "shared_auth",
+    "Service": "dancity_sdk._models",
+    "Transaction": "dancity_sdk._models",
+    "TransactionPage": "dancity_sdk._models",
+    "TransactionStatus": "dancity_sdk._models",
+    "TranxType": "dancity_sdk._models",
+    "Validation": "dancity_sdk._models",
+    "Wallet": "dancity_sdk._models",
+}
 
 
 def __getattr__(name: str) -> object:
-    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
-    # keeps ``import dancity_sdk`` cheap for the async majority.
-    if name == "DancityClient":
-        from dancity_sdk._sync import DancityClient  # noqa: PLC0415
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(_import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return DancityClient
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 
 from dancity_sdk._errors import parse_error
-from dancity_sdk._resources import AppNamespace, VasNamespace
-from dancity_sdk._routes import APP, APP_PREFIX, VAS, generation_for
+from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
 from shared_auth import (
     BaseAsyncClient,
@@ -121,6 +120,11 @@ class AsyncDancityClient(BaseAsyncClient):
                 "for client.app.*), or DANCITY_API_KEY / DANCITY_JWT with from_env()"
             )
             raise MissingCredentialError(msg)
+        # The route tables, resources and models load with the first client, not with the
+        # package: ``import dancity_sdk`` stays cheap.
+        from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
+        from dancity_sdk._routes import generation_for  # noqa: PLC0415
+
         generation = generation_for(vas_prefix)
         self._channel: DancityChannel = channel
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)

@@ -7,19 +7,21 @@ decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import cattrs
 
 from shared_auth import APIObject, OpenEnum, RateLimit, ResultList, make_converter
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = [
-    "CONVERTER",
     "ExamPin",
     "Pagination",
     "Plan",
@@ -31,6 +33,7 @@ __all__ = [
     "TranxType",
     "Validation",
     "Wallet",
+    "get_converter",
 ]
 
 _CAMEL_BOUNDARY: Final = re.compile(r"_([a-z0-9])")
@@ -289,8 +292,13 @@ def build_converter() -> cattrs.Converter:
     return converter
 
 
-#: The package's one converter (built once: building is the expensive part).
-CONVERTER: Final = build_converter()
+@functools.cache
+def get_converter() -> cattrs.Converter:
+    """The package's one converter, built on first use and kept (building is the slow part).
+
+    Building it imports cattrs, which ``import dancity_sdk`` therefore does not.
+    """
+    return build_converter()
 
 
 def structure_list(rows: object, cls: type[Any]) -> list[Any]:
@@ -298,7 +306,8 @@ def structure_list(rows: object, cls: type[Any]) -> list[Any]:
     if not isinstance(rows, list):
         msg = f"expected a JSON array, got {type(rows).__name__}"
         raise TypeError(msg)
-    return [CONVERTER.structure(row, cls) for row in rows]
+    converter = get_converter()
+    return [converter.structure(row, cls) for row in rows]
 
 
 def is_mapping(value: object) -> bool:

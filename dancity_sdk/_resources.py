@@ -12,14 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import anyio
 import attrs
-import cattrs
 
 from dancity_sdk import _validation as check
 from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._models import (
-    CONVERTER,
     Pagination,
     Plan,
     Product,
@@ -29,6 +26,7 @@ from dancity_sdk._models import (
     TransactionStatus,
     Validation,
     Wallet,
+    get_converter,
 )
 from dancity_sdk._routes import APP_ROUTES, Bodies, Generation, Purchase, VasRoutes
 from shared_auth import (
@@ -68,13 +66,17 @@ def _field(reply: Reply, route: Route, *keys: str) -> Any:
 
 def _structure(data: Any, cls: type[_M], route: Route) -> _M:
     try:
-        return CONVERTER.structure(data, cls)
-    except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
-        errors = (
-            cattrs.transform_error(exc, path="$")
-            if isinstance(exc, cattrs.BaseValidationError)
-            else [str(exc)]
-        )
+        return get_converter().structure(data, cls)
+    except Exception as exc:
+        # cattrs is loaded (the converter imported it); only the failure path names it.
+        from cattrs import BaseValidationError, transform_error  # noqa: PLC0415
+
+        if isinstance(exc, BaseValidationError):
+            errors = transform_error(exc, path="$")
+        elif isinstance(exc, TypeError | ValueError):
+            errors = [str(exc)]
+        else:
+            raise
         raise _invalid(route, f"is not a valid {cls.__name__}", errors) from exc
 
 
@@ -522,6 +524,8 @@ class TransactionsResource(_Resource):
             ReconcileTimeoutError: still open (or never found) after ``timeout`` seconds;
                 its ``transaction`` is the latest record seen, ``None`` if never found.
         """
+        import anyio  # noqa: PLC0415 - loaded with the client already; kept off import time
+
         ref = check.text(customer_ref, field="customer_ref")
         deadline = anyio.current_time() + timeout
         latest: Transaction | None = None

@@ -26,6 +26,7 @@ from typing import Any, Final
 
 import attrs
 
+from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._validation import without_none
 from shared_auth import ConfigurationError, InvalidInputError, Route
 
@@ -46,9 +47,6 @@ __all__ = [
     "generation_for",
 ]
 
-VAS: Final = "vas"
-APP: Final = "app"
-APP_PREFIX: Final = "/api"
 _KEY: Final = ("key",)
 _PURCHASE: Final = ("key", "purchase")
 

@@ -43,7 +43,7 @@ from typing import Any, Final, Literal
 import attrs
 import cattrs
 
-from dancity_sdk._models import CONVERTER, TransactionStatus
+from dancity_sdk._models import TransactionStatus, get_converter
 from shared_auth import APIObject, ConfigurationError, SDKError, Secret
 
 __all__ = [
@@ -266,7 +266,7 @@ def _timestamp(value: object) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed: datetime = CONVERTER.structure(value, datetime)
+        parsed: datetime = get_converter().structure(value, datetime)
     except (TypeError, ValueError) as exc:
         raise WebhookPayloadError(f"the webhook timestamp is not ISO 8601: {value!r}") from exc
     return parsed
@@ -308,7 +308,7 @@ def parse_event(
     if cls is None:
         return WebhookEvent(event=name, timestamp=timestamp, data=data)
     try:
-        details = CONVERTER.structure(data, WebhookData)
+        details = get_converter().structure(data, WebhookData)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         raise WebhookPayloadError(f"the {name} event's data is not readable: {exc}") from exc
     return cls(event=name, timestamp=timestamp, data=data, details=details)

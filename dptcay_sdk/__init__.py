@@ -13,25 +13,11 @@ A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing
 (extra ``sandbox``).
 """
 
+from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dptcay_sdk._client import DEFAULT_BASE_URL, VERSION, AsyncDptcayClient, RatePlanName
 from dptcay_sdk._errors import KeyRotationError
-from dptcay_sdk._models import (
-    ApiKey,
-    Currency,
-    Event,
-    EventType,
-    KeyScope,
-    Payment,
-    PaymentStatus,
-    Refund,
-    RefundStatus,
-    RevokedKey,
-    WebhookEndpoint,
-)
-from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
-from dptcay_sdk._webhooks import parse_event
 from shared_auth import (
     APIConnectionError,
     APIError,
@@ -51,7 +37,6 @@ from shared_auth import (
     RateLimit,
     RateLimitError,
     ResponseValidationError,
-    ResultList,
     RetryPolicy,
     SDKError,
     Secret,
@@ -109,15 +94,59 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
+    from dptcay_sdk._models import (
+        ApiKey,
+        Currency,
+        Event,
+        EventType,
+        KeyScope,
+        Payment,
+        PaymentStatus,
+        Refund,
+        RefundStatus,
+        RevokedKey,
+        WebhookEndpoint,
+    )
+    from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
     from dptcay_sdk._sync import DptcayClient
+    from dptcay_sdk._webhooks import parse_event
+    from shared_auth import ResultList
+
+#: Names imported on first access (PEP 562), by the module that defines them. The models,
+#: resources and ``ResultList`` load with the first client or response anyway, and the
+#: blocking twin pulls in anyio's thread portal: ``import dptcay_sdk`` needs none of them.
+_LAZY: dict[str, str] = {
+    "ApiKey": "dptcay_sdk._models",
+    "Currencies": "dptcay_sdk._resources",
+    "Currency": "dptcay_sdk._models",
+    "DptcayClient": "dptcay_sdk._sync",
+    "Event": "dptcay_sdk._models",
+    "EventType": "dptcay_sdk._models",
+    "KeyScope": "dptcay_sdk._models",
+    "Keys": "dptcay_sdk._resources",
+    "Payment": "dptcay_sdk._models",
+    "PaymentStatus": "dptcay_sdk._models",
+    "Payments": "dptcay_sdk._resources",
+    "Refund": "dptcay_sdk._models",
+    "RefundStatus": "dptcay_sdk._models",
+    "Refunds": "dptcay_sdk._resources",
+    "ResultList": "shared_auth",
+    "RevokedKey": "dptcay_sdk._models",
+    "WebhookEndpoint": "dptcay_sdk._models",
+    "Webhooks": "dptcay_sdk._resources",
+    "parse_event": "dptcay_sdk._webhooks",
+}
 
 
 def __getattr__(name: str) -> object:
-    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
-    # keeps ``import dptcay_sdk`` cheap for the async majority.
-    if name == "DptcayClient":
-        from dptcay_sdk._sync import DptcayClient  # noqa: PLC0415
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(_import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return DptcayClient
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

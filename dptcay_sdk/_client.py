@@ -7,11 +7,9 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias
 
-import anyio
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
-from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
 from shared_auth import (
     APIError,
     BaseAsyncClient,
@@ -125,6 +123,16 @@ class AsyncDptcayClient(BaseAsyncClient):
             logger=_logger,
             user_agent=f"dptcay-sdk-python/{VERSION}",
         )
+        # The resources (and the models they return) load with the first client, not with
+        # the package: ``import dptcay_sdk`` stays cheap.
+        from dptcay_sdk._resources import (  # noqa: PLC0415
+            Currencies,
+            Keys,
+            Payments,
+            Refunds,
+            Webhooks,
+        )
+
         call = self._call
         self.payments: Final = Payments(call)
         self.refunds: Final = Refunds(call)
@@ -239,6 +247,8 @@ class AsyncDptcayClient(BaseAsyncClient):
 
     async def _drain(self, old: Secret) -> None:
         """Wait until no request carrying ``old`` can still reach the server."""
+        import anyio  # noqa: PLC0415 - rotation is rare: not worth loading anyio at import
+
         in_flight = self._auth.in_flight
         with anyio.move_on_after(_DRAIN_TIMEOUT):
             # Polling keeps the hot path free of any event bookkeeping; rotation is rare.

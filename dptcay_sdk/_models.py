@@ -2,22 +2,24 @@
 
 Models hold Python values only; the wire format (decimal strings for money, ISO 8601
 timestamps, open enums, ``Secret`` keys, the event's typed ``data``) lives in the
-converter built by :func:`make_dptcay_converter`.
+converter built by :func:`make_dptcay_converter`; the package's one converter,
+:func:`get_converter`, is built on first use (cattrs is not imported until then).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
-import cattrs
-from cattrs.errors import AttributeValidationNote, ClassValidationError
-from cattrs.gen import make_dict_structure_fn, override
 
 from shared_auth import APIObject, OpenEnum, Secret, make_converter
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "ApiKey",
@@ -31,6 +33,7 @@ __all__ = [
     "RefundStatus",
     "RevokedKey",
     "WebhookEndpoint",
+    "get_converter",
     "make_dptcay_converter",
 ]
 
@@ -272,6 +275,8 @@ def _plain_decimal(value: Decimal) -> str:
 
 def _event_structure_hook(converter: cattrs.Converter) -> Callable[[Any, Any], Event]:
     """The structure hook that types an event's ``data`` by the event's type."""
+    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - import time
+
     envelope = make_dict_structure_fn(
         Event,
         converter,
@@ -323,6 +328,8 @@ def _structure_data(converter: cattrs.Converter, data: Any, model: type[_M]) -> 
     try:
         return converter.structure(data, model)
     except Exception as exc:  # noqa: BLE001 - re-raised below, wrapped
+        from cattrs.errors import AttributeValidationNote, ClassValidationError  # noqa: PLC0415
+
         # Re-raised as cattrs does for a failing attribute, so transform_error reports
         # paths such as "$.data.amount".
         exc.__notes__ = [
@@ -346,3 +353,9 @@ def make_dptcay_converter() -> cattrs.Converter:
         lambda t: t is Event, lambda _: _event_unstructure_hook(converter)
     )
     return converter
+
+
+@functools.cache
+def get_converter() -> cattrs.Converter:
+    """The package's one converter, built on first use and kept (building is the slow part)."""
+    return make_dptcay_converter()

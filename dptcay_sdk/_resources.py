@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Final, TypeVar
-
-import cattrs
+from typing import Any, TypeVar
 
 from dptcay_sdk import _routes as routes
 from dptcay_sdk._models import (
@@ -24,7 +22,7 @@ from dptcay_sdk._models import (
     Refund,
     RevokedKey,
     WebhookEndpoint,
-    make_dptcay_converter,
+    get_converter,
 )
 from dptcay_sdk._validation import (
     check_amount,
@@ -53,14 +51,14 @@ __all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
 
 _M = TypeVar("_M", bound=APIObject)
 
-CONVERTER: Final = make_dptcay_converter()
-
 
 def _invalid(exc: Exception, model: object, route: Route, *, path: str = "$") -> Exception:
+    from cattrs import transform_error  # noqa: PLC0415 - loaded by the converter already
+
     name = getattr(model, "__name__", str(model))
     return ResponseValidationError(
         f"the {route.method} {route.path} response is not a valid {name}",
-        errors=cattrs.transform_error(exc, path=path),
+        errors=transform_error(exc, path=path),
         method=route.method,
         path=route.path,  # the template: the real path may carry a key
     )
@@ -69,7 +67,7 @@ def _invalid(exc: Exception, model: object, route: Route, *, path: str = "$") ->
 def _read(reply: Reply, model: type[_M], route: Route) -> _M:
     """Structure a reply's body into ``model`` and attach the response's rate limit."""
     try:
-        obj = CONVERTER.structure(reply.data, model)
+        obj = get_converter().structure(reply.data, model)
     except Exception as exc:
         raise _invalid(exc, model, route) from exc
     return attach_rate_limit(obj, reply)
@@ -78,7 +76,7 @@ def _read(reply: Reply, model: type[_M], route: Route) -> _M:
 async def _get_payment(call: CallFunction, payment_id: str) -> Payment:
     reply = await call(routes.GET_PAYMENT, path_params={"payment_id": payment_id})
     try:
-        payment = CONVERTER.structure(reply.data, Payment)
+        payment = get_converter().structure(reply.data, Payment)
     except Exception as exc:
         raise _invalid(exc, Payment, routes.GET_PAYMENT) from exc
     return attach_rate_limit(payment, reply)
@@ -201,7 +199,7 @@ class Currencies(_Resource):
         data = reply.data
         items = data.get("data") if isinstance(data, Mapping) else data
         try:
-            currencies = CONVERTER.structure(items, tuple[Currency, ...])
+            currencies = get_converter().structure(items, tuple[Currency, ...])
         except Exception as exc:
             raise _invalid(exc, "list of Currency", route, path="$.data") from exc
         return ResultList(currencies, reply)

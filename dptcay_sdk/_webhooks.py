@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import json
 
-import cattrs
-
-from dptcay_sdk._models import Event
-from dptcay_sdk._resources import CONVERTER
+from dptcay_sdk._models import Event, get_converter
 from shared_auth import InvalidInputError
 
 __all__ = ["parse_event"]
@@ -46,8 +43,10 @@ def parse_event(raw_body: bytes | str) -> Event:
         msg = "the webhook body is not JSON; pass the request body exactly as received"
         raise InvalidInputError(msg, field="raw_body") from exc
     try:
-        return CONVERTER.structure(payload, Event)
+        return get_converter().structure(payload, Event)
     except Exception as exc:
-        problems = "; ".join(cattrs.transform_error(exc, path="$"))
+        from cattrs import transform_error  # noqa: PLC0415 - loaded by the converter already
+
+        problems = "; ".join(transform_error(exc, path="$"))
         msg = f"the webhook body is not a dptcay event: {problems}"
         raise InvalidInputError(msg, field="raw_body") from exc

@@ -4,6 +4,7 @@ Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what th
 here; this package never imports either SDK.
 """
 
+from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from shared_auth._auth import (
@@ -36,14 +37,6 @@ from shared_auth._errors import (
     SDKError,
     UnprocessableEntityError,
     status_error_class,
-)
-from shared_auth._models import (
-    APIObject,
-    OpenEnum,
-    ResultList,
-    attach_rate_limit,
-    make_converter,
-    to_decimal,
 )
 from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
 from shared_auth._ratelimit import RateLimit, parse_retry_after
@@ -107,15 +100,39 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
+    from shared_auth._models import (
+        APIObject,
+        OpenEnum,
+        ResultList,
+        attach_rate_limit,
+        make_converter,
+        to_decimal,
+    )
     from shared_auth._sync import SyncClient
+
+#: Names imported on first access (PEP 562), by the private module that defines them: what
+#: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
+#: ``import dptcay_sdk``/``import dancity_sdk``.
+_LAZY: dict[str, str] = {
+    "APIObject": "_models",
+    "OpenEnum": "_models",
+    "ResultList": "_models",
+    "SyncClient": "_sync",
+    "attach_rate_limit": "_models",
+    "make_converter": "_models",
+    "to_decimal": "_models",
+}
 
 
 def __getattr__(name: str) -> object:
-    # The blocking twin pulls in anyio's thread portal: imported on first use only, which
-    # keeps ``import shared_auth`` cheap for the async majority.
-    if name == "SyncClient":
-        from shared_auth._sync import SyncClient  # noqa: PLC0415
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(_import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
-        return SyncClient
-    msg = f"module {__name__!r} has no attribute {name!r}"
-    raise AttributeError(msg)
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

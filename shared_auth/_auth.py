@@ -18,7 +18,6 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Final, Literal, TypeAlias
 
-import anyio
 import httpx
 
 from shared_auth._errors import ConfigurationError
@@ -300,6 +299,8 @@ class DancityJWTAuth(httpx.Auth):
         self._provider = provider
         self._refresh_margin = refresh_margin
         self._clock = clock
+        import anyio  # noqa: PLC0415 - loaded with the first JWT flow, not the package
+
         self._lock = anyio.Lock()
         self.refresh_count = 0
 

@@ -33,7 +33,6 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
-import anyio
 import attrs
 import httpx
 
@@ -184,7 +183,7 @@ class Pipeline:
         logger: logging.Logger,
         json_loads: Callable[[bytes], Any] = _json.loads,
         on_response: Callable[[httpx.Headers], None] | None = None,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -195,6 +194,10 @@ class Pipeline:
         self._logger = logger
         self._loads = json_loads
         self._on_response = on_response
+        if sleep is None:
+            import anyio  # noqa: PLC0415 - loaded with the first client, not the package
+
+            sleep = anyio.sleep
         self._sleep = sleep
         self._clock = clock
         self._rand = rand
@@ -418,9 +421,11 @@ class Pipeline:
 
     async def _attempt(self, call: _Call, remaining: float | None) -> httpx.Response | Exception:
         """One retry, bounded by what is left of the deadline."""
+        from anyio import fail_after  # noqa: PLC0415 - only retries need it (import time)
+
         sending = False
         try:
-            with anyio.fail_after(remaining):
+            with fail_after(remaining):
                 for throttle in call.throttles:
                     await throttle.acquire()
                 sending = True

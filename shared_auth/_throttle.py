@@ -10,8 +10,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-import anyio
-
 __all__ = ["Throttle"]
 
 
@@ -30,7 +28,7 @@ class Throttle:
         *,
         margin: float | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         if limit < 1 or window <= 0:
             msg = f"a throttle needs limit >= 1 and window > 0; got {limit} per {window}s"
@@ -40,7 +38,9 @@ class Throttle:
         self._span = window + (min(0.25, window * 0.02) if margin is None else margin)
         self._starts: deque[float] = deque()
         self._clock = clock
-        self._sleep = sleep
+        import anyio  # noqa: PLC0415 - loaded with the first throttle, not the package
+
+        self._sleep = anyio.sleep if sleep is None else sleep
         self._lock = anyio.Lock()
 
     def __repr__(self) -> str:

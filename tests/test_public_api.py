@@ -143,3 +143,26 @@ def test_importing_an_sdk_does_not_import_the_other_or_the_sandbox() -> None:
         "assert 'starlette' not in sys.modules and 'uvicorn' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - fixed arguments
+
+
+def test_importing_the_sdks_defers_what_only_a_client_or_a_response_needs() -> None:
+    # P3 (import time): cattrs, anyio, the models, resources and route tables load with the
+    # first client or response, not with ``import``; the lazy names still resolve.
+    deferred = (
+        "cattrs",
+        "anyio",
+        "shared_auth._models",
+        "dptcay_sdk._models",
+        "dptcay_sdk._resources",
+        "dancity_sdk._models",
+        "dancity_sdk._resources",
+        "dancity_sdk._routes",
+    )
+    code = (
+        "import sys, dptcay_sdk, dancity_sdk; "
+        f"loaded = [m for m in {deferred!r} if m in sys.modules]; "
+        "assert not loaded, loaded; "
+        "assert dptcay_sdk.Payment.__module__ == 'dptcay_sdk._models'; "
+        "assert dancity_sdk.ResultList is dptcay_sdk.ResultList"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603 - fixed arguments

@@ -25,9 +25,11 @@ from dancity_sdk import (
     Validation,
     Wallet,
 )
-from dancity_sdk._models import CONVERTER
+from dancity_sdk._models import get_converter
 from dancity_sdk.webhooks import WebhookData
 from shared_auth import APIObject
+
+CONVERTER = get_converter()
 
 MODELS: list[type[APIObject]] = [
     ExamPin,

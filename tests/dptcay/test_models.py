@@ -26,9 +26,9 @@ from dptcay_sdk import (
     Secret,
     WebhookEndpoint,
 )
-from dptcay_sdk._models import make_dptcay_converter
-from dptcay_sdk._resources import CONVERTER
+from dptcay_sdk._models import get_converter, make_dptcay_converter
 
+CONVERTER = get_converter()
 converter = make_dptcay_converter()
 
 text = st.text(max_size=12)
@@ -255,3 +255,4 @@ def test_converter_reports_every_failing_path() -> None:
 
 def test_each_call_builds_its_own_converter() -> None:
     assert make_dptcay_converter() is not make_dptcay_converter()
+    assert get_converter() is get_converter()  # the package's one converter: built once
