@@ -349,7 +349,10 @@ def sandboxes() -> Iterator[dict[str, Any]]:
         dancity_inbox.append(str(event.event))
         return 200
 
-    dptcay = DptcaySandbox(webhook_transport=httpx.ASGITransport(app=webhook_receiver(dptcay_hook)))
+    dptcay = DptcaySandbox(
+        plan="scale",  # the tour makes a few hundred calls; the limited sandbox shows 429s
+        webhook_transport=httpx.ASGITransport(app=webhook_receiver(dptcay_hook)),
+    )
     limited = DptcaySandbox(plan=RatePlan(limit=5, window=2.0, name="demo"))
     dancity = DancitySandbox(
         webhook_url="https://merchant.example/hook",
