@@ -9,7 +9,6 @@
 Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk._client import AsyncDancityClient
@@ -38,6 +37,7 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._lazy import lazy_exports as _lazy_exports
 
 __all__ = [
     "APIConnectionError",
@@ -116,15 +116,4 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(_import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

@@ -13,7 +13,6 @@ A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing
 (extra ``sandbox``).
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dptcay_sdk._client import DEFAULT_BASE_URL, VERSION, AsyncDptcayClient, RatePlanName
@@ -42,6 +41,7 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._lazy import lazy_exports as _lazy_exports
 
 __version__ = VERSION
 
@@ -138,15 +138,4 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(_import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

@@ -4,7 +4,6 @@ Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what th
 here; this package never imports either SDK.
 """
 
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from shared_auth._auth import (
@@ -38,6 +37,7 @@ from shared_auth._errors import (
     UnprocessableEntityError,
     status_error_class,
 )
+from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
@@ -114,25 +114,14 @@ if _TYPE_CHECKING:
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
 #: ``import dptcay_sdk``/``import dancity_sdk``.
 _LAZY: dict[str, str] = {
-    "APIObject": "_models",
-    "OpenEnum": "_models",
-    "ResultList": "_models",
-    "SyncClient": "_sync",
-    "attach_rate_limit": "_models",
-    "make_converter": "_models",
-    "to_decimal": "_models",
+    "APIObject": "shared_auth._models",
+    "OpenEnum": "shared_auth._models",
+    "ResultList": "shared_auth._models",
+    "SyncClient": "shared_auth._sync",
+    "attach_rate_limit": "shared_auth._models",
+    "make_converter": "shared_auth._models",
+    "to_decimal": "shared_auth._models",
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(_import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

@@ -36,14 +36,14 @@ def _has_coroutine_methods(cls: type) -> bool:
     return any(inspect.iscoroutinefunction(v) for _, v in inspect.getmembers(cls))
 
 
-def _attribute_values(value: object) -> list[object]:
+def _attributes(value: object) -> list[tuple[str, object]]:
+    """The instance attributes of ``value``: its slots along the MRO, then its ``__dict__``."""
     names: list[str] = []
     for cls in type(value).__mro__:
         slots = cls.__dict__.get("__slots__", ())
         names.extend((slots,) if isinstance(slots, str) else slots)
-    values = [getattr(value, name, None) for name in names]
-    values.extend(getattr(value, "__dict__", {}).values())
-    return values
+    names.extend(getattr(value, "__dict__", {}))
+    return [(name, getattr(value, name, None)) for name in names]
 
 
 #: Per type: does it expose coroutines, itself or through a namespace attribute
@@ -59,7 +59,7 @@ def _is_async_surface(value: object, depth: int = 3) -> bool:
     if known is not None:
         return known
     found = _has_coroutine_methods(cls) or (
-        depth > 0 and any(_is_async_surface(v, depth - 1) for v in _attribute_values(value))
+        depth > 0 and any(_is_async_surface(v, depth - 1) for _, v in _attributes(value))
     )
     _ASYNC_SURFACE[cls] = found
     return found

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from shared_auth._sync import _is_async_surface
+from shared_auth._sync import _attributes, _is_async_surface
 
 __all__ = ["TWINS", "render", "write"]
 
@@ -172,16 +172,8 @@ def _class_body(
 
 
 def _namespaces(obj: object) -> Iterator[tuple[str, object]]:
-    names: list[str] = []
-    for cls in type(obj).__mro__:
-        slots = cls.__dict__.get("__slots__", ())
-        names.extend((slots,) if isinstance(slots, str) else slots)
-    names.extend(getattr(obj, "__dict__", {}))
-    for name in names:
-        if name.startswith("_"):
-            continue
-        value = getattr(obj, name, None)
-        if value is not None and _is_async_surface(value):
+    for name, value in _attributes(obj):
+        if not name.startswith("_") and value is not None and _is_async_surface(value):
             yield name, value
 
 
