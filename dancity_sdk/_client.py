@@ -35,7 +35,7 @@ from shared_auth import (
 )
 
 if TYPE_CHECKING:
-    from shared_auth import CallFunction
+    from shared_auth import CallFunction, Journal
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_VAS_PREFIX", "AsyncDancityClient"]
 
@@ -43,10 +43,6 @@ DEFAULT_BASE_URL: Final = "https://api.dancity.app"
 DEFAULT_VAS_PREFIX: Final = "/api/external/v1"
 _USER_AGENT: Final = "dancity-sdk-python/0.1.0"
 _LOGGER: Final = logging.getLogger("dancity_sdk")
-#: Documented limits (rate-limits guide): 120 requests/minute per key, 30 purchases/minute.
-_KEY_LIMIT: Final = 120
-_PURCHASE_LIMIT: Final = 30
-_WINDOW: Final = 60.0
 
 _NO_KEY: Final = (
     "client.vas.* needs the merchant API key (dcy_live_<40 hex>): pass "
@@ -90,6 +86,13 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: A full :class:`RetryPolicy` (backoff caps, total deadline).
         throttle: Keep under the documented 120 requests/minute per key and 30
             purchases/minute on the client side instead of collecting 429s.
+        rate_budget: Where those windows live: in this process (``None``, the default), or
+            a ``redis://`` URL (or a blocking ``redis.Redis``) to share them with every
+            process and host using the same key (needs the ``redis`` extra).
+        journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
+            a ``redis://`` URL): each purchase is claimed by its ``customer_ref`` before it
+            is sent, so a retried job returns the recorded transaction instead of buying
+            again. See "Running many workers" in the README.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
 
     Raises:
@@ -112,6 +115,8 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
+        rate_budget: Any = None,
+        journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
         if api_key is None and jwt is None:
             msg = (
@@ -122,6 +127,7 @@ class AsyncDancityClient(BaseAsyncClient):
             raise MissingCredentialError(msg)
         # The route tables, resources and models load with the first client, not with the
         # package: ``import dancity_sdk`` stays cheap.
+        from dancity_sdk._fleet import journal_hook, rate_windows  # noqa: PLC0415
         from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
         from dancity_sdk._routes import generation_for  # noqa: PLC0415
 
@@ -140,11 +146,11 @@ class AsyncDancityClient(BaseAsyncClient):
             logger=_LOGGER,
             user_agent=_USER_AGENT,
             json_loads=loads,
+            journal=journal_hook(journal, self._request, generation.routes.transaction),
         )
-        self._throttles: Mapping[str, Throttle] = (
-            {"key": Throttle(_KEY_LIMIT, _WINDOW), "purchase": Throttle(_PURCHASE_LIMIT, _WINDOW)}
-            if throttle
-            else {}
+        key = "" if self._key_auth is None else self._key_auth.key.get_secret_value()
+        self._throttles, self._observe_rate = rate_windows(
+            rate_budget, api_key=key, enabled=throttle
         )
         call: CallFunction = self._request
         self.vas = VasNamespace(call, generation)

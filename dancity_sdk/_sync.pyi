@@ -18,10 +18,12 @@ from dancity_sdk._client import JWTArgument
 from datetime import datetime
 from decimal import Decimal
 from shared_auth import DancityChannel
+from shared_auth import Journal
 from shared_auth import SyncClient
 from typing import Any
 from typing import Self
 import httpx
+import os
 
 
 __all__ = ["DancityClient"]
@@ -118,7 +120,7 @@ class _App:
 
 class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
-    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., vas_prefix: str = ..., channel: DancityChannel = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., vas_prefix: str = ..., channel: DancityChannel = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
     def from_env(cls, **overrides: Any) -> Self: ...
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import httpx
 
@@ -24,6 +24,7 @@ from shared_auth import (
 
 if TYPE_CHECKING:
     from dptcay_sdk._models import ApiKey
+    from shared_auth import Journal
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
@@ -89,6 +90,13 @@ class AsyncDptcayClient(BaseAsyncClient):
             instead of collecting 429s.
         http_client: An ``httpx.AsyncClient`` you own and close (its base URL and auth
             are not used). By default the client creates and closes its own.
+        rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
+            default), or a ``redis://`` URL (or a blocking ``redis.Redis``) to share it with
+            every process and host using the same key (needs the ``redis`` extra).
+        journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
+            a ``redis://`` URL): ``payments.create`` with an ``order_id`` and
+            ``refunds.create`` are claimed before they are sent, so a retried job returns
+            the recorded answer instead of creating again. See "Running many workers".
 
     Attributes:
         payments: Create and read payments.
@@ -110,7 +118,11 @@ class AsyncDptcayClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        rate_budget: Any = None,
+        journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
+        from dptcay_sdk._fleet import journal_hook, shared_throttles  # noqa: PLC0415
+
         self._auth = DptcayKeyAuth(api_key)
         self._target: tuple[httpx.Auth, str] = (self._auth, "")
         self._throttles = _throttle_for(rate_plan)
@@ -122,6 +134,10 @@ class AsyncDptcayClient(BaseAsyncClient):
             parse_error=parse_error,
             logger=_logger,
             user_agent=f"dptcay-sdk-python/{VERSION}",
+            journal=journal_hook(journal),
+        )
+        self._throttles, self._observe_rate = shared_throttles(
+            rate_budget, self._throttles, api_key=self._auth.key.get_secret_value()
         )
         # The resources (and the models they return) load with the first client, not with
         # the package: ``import dptcay_sdk`` stays cheap.

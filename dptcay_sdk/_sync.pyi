@@ -18,9 +18,12 @@ from dptcay_sdk import RetryPolicy
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
+from shared_auth import Journal
 from shared_auth import SyncClient
+from typing import Any
 from typing import Self
 import httpx
+import os
 
 
 __all__ = ["DptcayClient"]
@@ -56,7 +59,7 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
     def from_env(cls, *, environ: Mapping[str, str] | None = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> Self: ...
     @property

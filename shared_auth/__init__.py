@@ -67,6 +67,7 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "Journal",
     "MissingCredentialError",
     "NotFoundError",
     "OpenEnum",
@@ -109,6 +110,7 @@ if _TYPE_CHECKING:
         to_decimal,
     )
     from shared_auth._sync import SyncClient
+    from shared_auth.fleet import Journal
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -118,6 +120,7 @@ _LAZY: dict[str, str] = {
     "OpenEnum": "shared_auth._models",
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
+    "Journal": "shared_auth.fleet",
     "attach_rate_limit": "shared_auth._models",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",

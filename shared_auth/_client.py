@@ -16,13 +16,14 @@ from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Awaitable, Callable, Mapping
     from types import TracebackType
 
     import httpx as _httpx
 
     from shared_auth._ratelimit import RateLimit
     from shared_auth._throttle import Throttle
+    from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["BaseAsyncClient", "validate_base_url"]
 
@@ -85,8 +86,13 @@ class BaseAsyncClient:
         logger: logging.Logger,
         user_agent: str,
         json_loads: Callable[[bytes], Any] = json.loads,
+        journal: JournalHook | None = None,
     ) -> None:
         install_log_redaction()
+        # Fleet support: the purchase journal and a shared rate budget's header feedback.
+        # Both stay off the path of every call they do not concern.
+        self._journal = journal
+        self._observe_rate: Callable[[httpx.Headers], None] | None = None
         self._base_url = validate_base_url(base_url, what=self._api_name)
         self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
         self._user_agent = user_agent
@@ -140,9 +146,30 @@ class BaseAsyncClient:
         """Perform ``route``: the one function every resource calls."""
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
-        return await self._pipeline.send(
+
+        journal = self._journal
+        if journal is not None and reference is not None and journal.applies(route, reference):
+            # A money-moving intent: claimed before it is sent, settled after.
+            return await journal.call(
+                route,
+                reference,
+                json,
+                lambda: self._send(route, prefix + path, auth, params, json, reference),
+            )
+        return await self._send(route, prefix + path, auth, params, json, reference)
+
+    def _send(
+        self,
+        route: Route,
+        path: str,
+        auth: _httpx.Auth,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        reference: str | None,
+    ) -> Awaitable[Reply]:
+        return self._pipeline.send(
             route.method,
-            prefix + path,
+            path,
             auth=auth,
             params=params,
             json=json,
@@ -155,6 +182,8 @@ class BaseAsyncClient:
 
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers
+        if self._observe_rate is not None:
+            self._observe_rate(headers)
 
     def _client(self) -> httpx.AsyncClient:
         client = self._http_client

@@ -1,0 +1,57 @@
+"""dptcay's side of fleet support: its journal hook and its shared rate window.
+
+dptcay cannot look payments up by ``order_id``, so the journal has no way to ask it about a
+payment whose answer was lost: such an intent is reported for a person to check
+(:class:`~shared_auth.fleet.IntentNeedsReviewError`, ``journal.recover()``), never guessed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from shared_auth import ConfigurationError, Throttle
+
+if TYPE_CHECKING:
+    import os
+
+    import httpx
+
+    from shared_auth.fleet import Journal
+    from shared_auth.fleet._hook import JournalHook
+
+__all__ = ["journal_hook", "shared_throttles"]
+
+
+def journal_hook(journal: Journal | str | os.PathLike[str] | None) -> JournalHook | None:
+    """The client's journal hook (``None`` without a journal: nothing is loaded)."""
+    if journal is None:
+        return None
+    from shared_auth.fleet._hook import JournalHook  # noqa: PLC0415 - only with a journal
+
+    # A refund's reference is its payment: several different refunds of one payment are
+    # several intents, so the parameters are part of a refund's key.
+    return JournalHook(journal, api="dptcay", reconcile=None, per_parameters={"/refunds"})
+
+
+def shared_throttles(
+    rate_budget: Any, throttles: tuple[Throttle, ...], *, api_key: str
+) -> tuple[tuple[Throttle, ...], Callable[[httpx.Headers], None] | None]:
+    """The plan's window, moved to Redis when ``rate_budget`` names a server.
+
+    Raises:
+        ConfigurationError: a shared budget without ``rate_plan`` (the window's size).
+    """
+    if rate_budget is None or rate_budget == "local":
+        return throttles, None
+    if not throttles:
+        msg = "rate_budget= shares the rate plan's window: pass rate_plan= as well"
+        raise ConfigurationError(msg)
+    from shared_auth.fleet import observe, windows_for  # noqa: PLC0415 - only when shared
+
+    (plan,) = throttles
+    windows = windows_for(
+        rate_budget, api="dptcay", secret=api_key, windows={"key": (plan.limit, plan.window)}
+    )
+    return tuple(windows.values()), functools.partial(observe, windows)

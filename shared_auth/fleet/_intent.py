@@ -1,0 +1,171 @@
+"""One purchase intent as the journal keeps it, its fingerprint, and the journal's errors.
+
+An intent is a money-moving request the SDK is about to send (a Dancity purchase, a dptcay
+payment or refund), named by the caller's reference. Its states:
+
+* ``claimed``: a worker owns it and has not sent it yet (a crash here sent nothing);
+* ``sent``: the request may have reached the API;
+* ``settled``: the API's answer is recorded (``result``): it is never sent again;
+* ``unknown``: it was sent and the answer was lost (a timeout, a reset, a 5xx).
+
+A claim carries a lease: a worker finishes a call well within its retry deadline, so a
+claim whose lease has run out belongs to a worker that died (or hangs), and may be taken
+over by recovery or by a retried job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import socket
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+import attrs
+
+from shared_auth._errors import InvalidInputError, OutcomeUnknownError, SDKError
+from shared_auth._secret import Secret
+
+__all__ = [
+    "OPEN_STATES",
+    "SECRET_FIELDS",
+    "Intent",
+    "IntentConflictError",
+    "IntentInProgressError",
+    "IntentNeedsReviewError",
+    "IntentState",
+    "decode_result",
+    "encode_result",
+    "fingerprint",
+    "new_owner",
+]
+
+IntentState = Literal["claimed", "sent", "settled", "unknown"]
+OPEN_STATES: Final = frozenset({"claimed", "sent", "unknown"})
+#: Body fields that never reach a fingerprint (nor the journal): they are secrets.
+SECRET_FIELDS: Final = frozenset({"pin", "password", "secret", "token", "api_key", "jwt"})
+
+
+@attrs.frozen(kw_only=True)
+class Intent:
+    """A journal record.
+
+    Attributes:
+        key: The journal key: API, operation and reference.
+        api: The API that owns the intent (``"dancity"``, ``"dptcay"``), which picks the
+            reconciler recovery uses.
+        reference: The caller's reference (``customer_ref``, ``order_id``…).
+        fingerprint: A digest of the request's parameters, secrets left out.
+        state: ``claimed``, ``sent``, ``settled`` or ``unknown``.
+        owner: The worker that holds (or held) the claim.
+        lease_until: Unix time the claim's lease ends.
+        created_at: Unix time of the claim.
+        updated_at: Unix time of the latest change.
+        result: The API's decoded answer, once settled.
+        note: Why the outcome is unknown, or what recovery did.
+    """
+
+    key: str
+    api: str
+    reference: str
+    fingerprint: str
+    state: IntentState
+    owner: str
+    lease_until: float
+    created_at: float
+    updated_at: float
+    result: Any = attrs.field(default=None, repr=False)
+    note: str | None = None
+
+    @property
+    def open(self) -> bool:
+        """Whether the intent still needs an answer (claimed, sent or unknown)."""
+        return self.state in OPEN_STATES
+
+    def lease_expired(self, now: float) -> bool:
+        """Whether the claim's holder has had longer than its lease."""
+        return now >= self.lease_until
+
+    def to_json(self) -> str:
+        """The record as one JSON object (the Redis backend's value)."""
+        fields = attrs.asdict(self, recurse=False)
+        fields["result"] = None if self.result is None else encode_result(self.result)
+        return json.dumps(fields, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Intent:
+        """Read a record written by :meth:`to_json`."""
+        fields = json.loads(raw)
+        result = fields.pop("result", None)
+        return cls(**fields, result=None if result is None else decode_result(result))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` without secrets, as JSON-ready data (Decimals kept exact as strings)."""
+    if isinstance(value, Mapping):
+        return {
+            str(k): _plain(v)
+            for k, v in value.items()
+            if str(k).casefold() not in SECRET_FIELDS and not isinstance(v, Secret)
+        }
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"D:{value.normalize()}"
+    return value
+
+
+def fingerprint(method: str, path: str, body: Any) -> str:
+    """A digest of a request's parameters; PINs and other secrets never enter it."""
+    canonical = json.dumps(
+        [method, path, _plain(body)], sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def encode_result(data: Any) -> str:
+    """JSON text for an API answer; a ``Decimal`` becomes a number with exactly its digits."""
+    if isinstance(data, Mapping):
+        items = (f"{json.dumps(str(k))}:{encode_result(v)}" for k, v in data.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(data, list | tuple):
+        return "[" + ",".join(encode_result(v) for v in data) + "]"
+    if isinstance(data, Decimal):
+        return str(data) if data.is_finite() else json.dumps(str(data))
+    return json.dumps(data)
+
+
+def decode_result(text: str) -> Any:
+    """Read what :func:`encode_result` wrote; non-integral numbers come back as ``Decimal``."""
+    return json.loads(text, parse_float=Decimal)
+
+
+def new_owner() -> str:
+    """A worker id that is unique across hosts, processes and clients."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class IntentConflictError(InvalidInputError):
+    """The reference names an earlier intent with different parameters; nothing was sent."""
+
+
+class IntentInProgressError(SDKError):
+    """A live worker holds the claim on this reference; nothing was sent.
+
+    Attributes:
+        reference: The reference.
+        retry_after: Seconds until the holder's lease runs out (then the claim can be
+            taken over and reconciled).
+    """
+
+    def __init__(self, message: str, *, reference: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.reference = reference
+        self.retry_after = retry_after
+
+
+class IntentNeedsReviewError(OutcomeUnknownError):
+    """The intent may have taken effect and the API cannot be asked: a person must check."""
