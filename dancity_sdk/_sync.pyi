@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from shared_auth import DancityChannel
 from shared_auth import Journal
+from shared_auth import RecoveryReport
 from shared_auth import SyncClient
 from typing import Any
 from typing import Self
@@ -131,5 +132,6 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     def base_url(self) -> str: ...
     @property
     def last_rate_limit(self) -> RateLimit | None: ...
+    def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     vas: _Vas
     app: _App

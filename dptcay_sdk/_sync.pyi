@@ -19,6 +19,7 @@ from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
 from shared_auth import Journal
+from shared_auth import RecoveryReport
 from shared_auth import SyncClient
 from typing import Any
 from typing import Self
@@ -71,6 +72,7 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
     def base_url(self) -> str: ...
     @property
     def last_rate_limit(self) -> RateLimit | None: ...
+    def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     payments: _Payments
     refunds: _Refunds
     currencies: _Currencies

@@ -76,6 +76,7 @@ __all__ = [
     "Pipeline",
     "RateLimit",
     "RateLimitError",
+    "RecoveryReport",
     "Reply",
     "ResponseValidationError",
     "ResultList",
@@ -110,7 +111,7 @@ if _TYPE_CHECKING:
         to_decimal,
     )
     from shared_auth._sync import SyncClient
-    from shared_auth.fleet import Journal
+    from shared_auth.fleet import Journal, RecoveryReport
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -121,6 +122,7 @@ _LAZY: dict[str, str] = {
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
     "Journal": "shared_auth.fleet",
+    "RecoveryReport": "shared_auth.fleet",
     "attach_rate_limit": "shared_auth._models",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",

@@ -8,13 +8,13 @@ touches the journal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from shared_auth._pipeline import Reply
 from shared_auth.fleet._intent import fingerprint, new_owner
-from shared_auth.fleet._journal import Journal, Reconciler, open_journal
+from shared_auth.fleet._journal import Journal, Reconciler, RecoveryReport, open_journal
 
 if TYPE_CHECKING:
     import os
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from shared_auth._routes import Route
 
 __all__ = ["JournalHook"]
+
+_IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
 
 
 class JournalHook:
@@ -55,8 +57,13 @@ class JournalHook:
 
     @staticmethod
     def applies(route: Route, reference: str | None) -> bool:
-        """Whether a call is a journaled intent (a money-moving route with a reference)."""
-        return route.idempotent is False and reference is not None
+        """Whether a call is a journaled intent: a state-changing route with a reference.
+
+        ``idempotent=None`` is inferred from the method, as the pipeline does.
+        """
+        if reference is None or route.idempotent:
+            return False
+        return route.idempotent is False or route.method not in _IDEMPOTENT_METHODS
 
     async def call(
         self, route: Route, reference: str, body: Any, send: Callable[[], Awaitable[Reply]]
@@ -86,3 +93,8 @@ class JournalHook:
             return fresh[0]
         # A recorded answer: the rate-limit headers belong to a response long gone.
         return Reply(status_code=200, headers=httpx.Headers(), data=data)
+
+    async def recover(self, *, grace: float = 0.0) -> RecoveryReport:
+        """Recover this API's abandoned intents (other APIs' are left to their clients)."""
+        reconcilers = {} if self.reconcile is None else {self.api: self.reconcile}
+        return await self.journal.recover(reconcilers, grace=grace, only_api=self.api)

@@ -222,7 +222,10 @@ class Journal:
         return await self._send(key, owner, send)
 
     async def _send(self, key: str, owner: str, send: Callable[[], Awaitable[Any]]) -> Any:
-        await self._run(self.store.update, key, owner, state="sent", now=self._clock())
+        if not await self._run(self.store.update, key, owner, state="sent", now=self._clock()):
+            # Recovery (or another worker) took the claim over while we were not looking.
+            msg = f"the claim on {key!r} was taken over before sending; nothing was sent"
+            raise IntentInProgressError(msg, reference=key.rsplit(":", 1)[-1], retry_after=1.0)
         try:
             answer = await send()
         except APIError as exc:
@@ -278,6 +281,10 @@ class Journal:
         if intent.state == "claimed":
             return _SEND  # its holder died before sending anything
         if reconcile is None:
+            note = "may have taken effect; the API cannot be searched by this reference"
+            await self._run(
+                self.store.update, intent.key, owner, state="unknown", now=now, note=note
+            )
             raise _needs_review(intent)
         found = await reconcile(intent.reference)
         if found is not None:
@@ -297,7 +304,11 @@ class Journal:
     # --- recovery -------------------------------------------------------------------------
 
     async def recover(
-        self, reconcilers: Mapping[str, Reconciler] | None = None, *, grace: float = 0.0
+        self,
+        reconcilers: Mapping[str, Reconciler] | None = None,
+        *,
+        grace: float = 0.0,
+        only_api: str | None = None,
     ) -> RecoveryReport:
         """Settle or release every open intent whose holder's lease ran out.
 
@@ -306,6 +317,7 @@ class Journal:
                 (the SDK clients' ``journal_reconciler()``). An API without one has its
                 sent intents reported for review instead of guessed at.
             grace: Extra seconds past a lease before an intent counts as abandoned.
+            only_api: Recover this API's intents only (others are left as they are).
         """
         reconcilers = reconcilers or {}
         owner = new_owner()
@@ -318,6 +330,8 @@ class Journal:
             "in_progress": [],
         }
         for intent in await self.open_intents():
+            if only_api is not None and intent.api != only_api:
+                continue
             if now < intent.lease_until + grace:
                 report["in_progress"].append(intent)
                 continue

@@ -49,6 +49,7 @@ if ttl > 0 then
   redis.call('SREM', KEYS[2], ARGV[7])
 else
   redis.call('SET', KEYS[1], cjson.encode(record))
+  redis.call('SADD', KEYS[2], ARGV[7])
 end
 return 1
 """
