@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from shared_auth._ratelimit import RateLimit
     from shared_auth._throttle import Throttle
     from shared_auth.fleet._hook import JournalHook
+    from shared_auth.fleet._journal import RecoveryReport
 
 __all__ = ["BaseAsyncClient", "validate_base_url"]
 
@@ -179,6 +180,19 @@ class BaseAsyncClient:
             scope=route.scope,
             outcome_advice=route.outcome_advice,
         )
+
+    async def recover_journal(self, *, grace: float = 0.0) -> RecoveryReport:
+        """Settle this API's intents that dead workers left open in the client's journal.
+
+        See :meth:`shared_auth.fleet.Journal.recover`.
+
+        Raises:
+            ConfigurationError: the client has no journal.
+        """
+        if self._journal is None:
+            msg = f"this {type(self).__name__} has no journal: pass journal= to recover one"
+            raise ConfigurationError(msg)
+        return await self._journal.recover(grace=grace)
 
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers
