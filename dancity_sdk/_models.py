@@ -322,3 +322,7 @@ def make_dancity_converter() -> cattrs.Converter:
 def is_mapping(value: object) -> bool:
     """Whether a decoded JSON value is an object."""
     return isinstance(value, Mapping)
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dancity_converter

@@ -353,3 +353,7 @@ def make_dptcay_converter() -> cattrs.Converter:
         lambda t: t is Event, lambda _, c: _event_unstructure_hook(c)
     )
     return converter
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dptcay_converter
