@@ -10,19 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from dptcay_sdk import AsyncDptcayClient, ConfigurationError, ResultList
+from dptcay_sdk import AsyncDptcayClient, ConfigurationError, Payment, ResultList
 from dptcay_sdk._models import make_dptcay_converter
 from tests.dptcay.test_models import PAYMENT as WIRE_PAYMENT
 
 pytestmark = pytest.mark.anyio
 
 KEY = "dp_test_sk_" + "Ab3" * 8
-
-
-def _payment_model() -> type:
-    from dptcay_sdk import Payment  # noqa: PLC0415 - models load lazily
-
-    return Payment
 
 
 class Recorder:
@@ -158,10 +152,9 @@ async def test_hook_factories_follow_a_copied_converter() -> None:
     base = AsyncDptcayClient(KEY).converter
     copied = base.copy()
     copied.register_structure_hook(Decimal, lambda value, _: Decimal(value) * 100)
-    payment_type = _payment_model()
-    expected = make_dptcay_converter().structure(WIRE_PAYMENT, payment_type).amount
-    assert copied.structure(WIRE_PAYMENT, payment_type).amount == expected * 100
-    assert base.structure(WIRE_PAYMENT, payment_type).amount == expected
+    expected = make_dptcay_converter().structure(WIRE_PAYMENT, Payment).amount
+    assert copied.structure(WIRE_PAYMENT, Payment).amount == expected * 100
+    assert base.structure(WIRE_PAYMENT, Payment).amount == expected
 
 
 async def test_a_test_can_inject_its_converter_into_a_client() -> None:
