@@ -33,6 +33,7 @@ from shared_auth import (
     Throttle,
     TokenProvider,
 )
+from shared_auth._config import check_api_host, check_timeout, retry_policy
 
 if TYPE_CHECKING:
     from shared_auth import CallFunction
@@ -130,7 +131,9 @@ class AsyncDancityClient(BaseAsyncClient):
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
         self._vas_prefix = generation.prefix
-        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        check_api_host(base_url, api=self._api_name)
+        check_timeout(timeout)
+        policy = retry_policy(retry, max_retries)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
