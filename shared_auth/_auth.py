@@ -386,8 +386,7 @@ class DancityJWTAuth(httpx.Auth):
             # Only its type: its message may quote a credential of the identity service.
             # The traceback still shows it, as the cause.
             msg = (
-                f"the JWT provider raised {type(exc).__name__} (see the cause); no request "
-                "was sent"
+                f"the JWT provider raised {type(exc).__name__} (see the cause); no request was sent"
             )
             raise MissingCredentialError(msg) from exc
         try:

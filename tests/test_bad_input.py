@@ -335,7 +335,8 @@ TABLE: list[tuple[str, Case, type[SDKError]]] = [
     ("dc dptcay.io", lambda: dc(base_url="https://API.DPTCAY.IO"), ConfigurationError),
     # Client settings.
     ("dp rate plan", lambda: dp(rate_plan="platinum"), ConfigurationError),
-    ("dc retry not a policy", lambda: dc(retry={"max_retries": 1}), ConfigurationError),
+    ("dc deadline NaN", lambda: dc(deadline=float("nan")), ConfigurationError),
+    ("dp deadline -1", lambda: dp(deadline=-1), ConfigurationError),
     ("dc channel", lambda: dc(channel="SMS"), ConfigurationError),
     ("dc vas prefix", lambda: dc(vas_prefix="/api/v9"), ConfigurationError),
 ]
