@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from shared_auth import NotFoundError, Throttle
+from shared_auth import NotFoundError, Raw, Throttle
 
 if TYPE_CHECKING:
     import os
@@ -33,10 +33,11 @@ def requery_reconciler(call: CallFunction, transaction_route: Route) -> Reconcil
 
     async def requery(reference: str) -> Any:
         try:
-            reply = await call(transaction_route, path_params={"transaction_id": reference})
+            return await call(
+                transaction_route, into=Raw(), path_params={"transaction_id": reference}
+            )
         except NotFoundError:
             return None
-        return reply.data
 
     return requery
 

@@ -11,18 +11,25 @@ import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from shared_auth import (
+    NOT_GIVEN,
     APIError,
     BaseAsyncClient,
     ConfigurationError,
     DptcayKeyAuth,
     InvalidInputError,
+    NotGiven,
     RetryPolicy,
     Route,
     Secret,
     Throttle,
+    TimeoutArgument,
+    resolve_policy,
 )
+from shared_auth._config import check_api_host
 
 if TYPE_CHECKING:
+    import anyio
+
     from dptcay_sdk._models import ApiKey
     from shared_auth import Journal
 
@@ -82,9 +89,12 @@ class AsyncDptcayClient(BaseAsyncClient):
         base_url: The API root. ``http://`` is accepted only for a loopback host (the
             sandbox). The docs' curl examples use ``https://api.dptcay.io/v1``.
         timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
-            10 s to connect.
-        max_retries: Retries after a failed attempt; ignored when ``retry`` is given.
-        retry: The full retry and deadline policy.
+            10 s to connect; ``None`` disables it.
+        max_retries: Retries after a failed attempt (default 2).
+        deadline: Seconds a whole call may take, retries and waits included (default
+            120; ``None``: no bound).
+        retry: The full retry and deadline policy (``max_retries``/``deadline`` override
+            its fields).
         rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
             ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
             instead of collecting 429s.
@@ -113,8 +123,9 @@ class AsyncDptcayClient(BaseAsyncClient):
         api_key: str | Secret,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -124,14 +135,21 @@ class AsyncDptcayClient(BaseAsyncClient):
         from dptcay_sdk._fleet import journal_hook, shared_throttles  # noqa: PLC0415
 
         self._auth = DptcayKeyAuth(api_key)
+        check_api_host(base_url, api=self._api_name)
         self._target: tuple[httpx.Auth, str] = (self._auth, "")
         self._throttles = _throttle_for(rate_plan)
+        self._rotation_lock: anyio.Lock | None = None
+        self._rotations = 0
+        self._last_rotation: ApiKey | None = None
+        from dptcay_sdk._models import make_dptcay_converter  # noqa: PLC0415 - import time
+
         super().__init__(
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
-            retry=retry if retry is not None else RetryPolicy(max_retries=max_retries),
+            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
+            converter=make_dptcay_converter,
             logger=_logger,
             user_agent=f"dptcay-sdk-python/{VERSION}",
             journal=journal_hook(journal),
@@ -139,6 +157,9 @@ class AsyncDptcayClient(BaseAsyncClient):
         self._throttles, self._observe_rate = shared_throttles(
             rate_budget, self._throttles, api_key=self._auth.key.get_secret_value()
         )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         # The resources (and the models they return) load with the first client, not with
         # the package: ``import dptcay_sdk`` stays cheap.
         from dptcay_sdk._resources import (  # noqa: PLC0415
@@ -150,19 +171,20 @@ class AsyncDptcayClient(BaseAsyncClient):
         )
 
         call = self._call
-        self.payments: Final = Payments(call)
-        self.refunds: Final = Refunds(call)
-        self.currencies: Final = Currencies(call)
-        self.webhooks: Final = Webhooks(call)
-        self.keys: Final = Keys(call)
+        self.payments = Payments(call)
+        self.refunds = Refunds(call)
+        self.currencies = Currencies(call)
+        self.webhooks = Webhooks(call)
+        self.keys = Keys(call)
 
     @classmethod
     def from_env(
         cls,
         *,
         environ: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -173,6 +195,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             environ: Where to read the variables (default: ``os.environ``).
             timeout: As for the constructor.
             max_retries: As for the constructor.
+            deadline: As for the constructor.
             retry: As for the constructor.
             rate_plan: As for the constructor.
             http_client: As for the constructor.
@@ -194,6 +217,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
             retry=retry,
             rate_plan=rate_plan,
             http_client=http_client,
@@ -227,6 +251,9 @@ class AsyncDptcayClient(BaseAsyncClient):
            can reach the server after step 4.
         4. Revoke the old key, authenticated with the new one.
 
+        Concurrent calls do not rotate twice: a call made while a rotation is running
+        waits for it and returns the same new key.
+
         Args:
             scope: The new key's scope; only ``"write"``: a read key could not revoke
                 the old one, nor rotate again.
@@ -247,8 +274,25 @@ class AsyncDptcayClient(BaseAsyncClient):
                 "revoke the old one. Create read keys with keys.create(scope='read')"
             )
             raise InvalidInputError(msg, field="scope")
+        if self._rotation_lock is None:
+            import anyio  # noqa: PLC0415 - rotation is rare: not worth loading anyio at import
+
+            self._rotation_lock = anyio.Lock()
+        rotations = self._rotations
+        async with self._rotation_lock:
+            # A rotation that finished while this one waited already replaced the key this
+            # caller wanted replaced: join it rather than create a second key (which would
+            # leave one of the two new keys active and unknown to the other caller).
+            if self._rotations != rotations and self._last_rotation is not None:
+                return self._last_rotation
+            new = await self._rotate(label)
+            self._rotations += 1
+            self._last_rotation = new
+            return new
+
+    async def _rotate(self, label: str | None) -> ApiKey:
         old = self._auth.key
-        new = await self.keys.create(scope=scope, label=label)
+        new = await self.keys.create(scope="write", label=label)
         self._auth.set_key(new.key)
         await self._drain(old)
         try:

@@ -19,10 +19,13 @@ from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
 from shared_auth import Journal
+from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
+from shared_auth import TimeoutArgument
 from typing import Any
 from typing import Self
+import cattrs
 import httpx
 import os
 
@@ -60,9 +63,9 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, *, environ: Mapping[str, str] | None = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> Self: ...
+    def from_env(cls, *, environ: Mapping[str, str] | None = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> Self: ...
     @property
     def api_key(self) -> Secret: ...
     @property
@@ -71,7 +74,14 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
     @property
     def base_url(self) -> str: ...
     @property
+    def converter(self) -> cattrs.Converter: ...
+    @property
+    def retry_policy(self) -> RetryPolicy: ...
+    @property
+    def timeout(self) -> httpx.Timeout: ...
+    @property
     def last_rate_limit(self) -> RateLimit | None: ...
+    def with_options(self, *, timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., extra_headers: Mapping[str, str] | None = ...) -> Self: ...
     def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     payments: _Payments
     refunds: _Refunds

@@ -8,22 +8,56 @@ touches the journal.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 
 import httpx
 
-from shared_auth._pipeline import Reply
+from shared_auth._errors import ResponseValidationError
+from shared_auth._pipeline import Reply, Unreadable
 from shared_auth.fleet._intent import fingerprint, new_owner
 from shared_auth.fleet._journal import Journal, Reconciler, RecoveryReport, open_journal
 
 if TYPE_CHECKING:
     import os
 
+    import cattrs
+
+    from shared_auth._decode import Decoder
     from shared_auth._routes import Route
 
 __all__ = ["JournalHook"]
 
+_T = TypeVar("_T")
+_NOTHING: Final[Any] = object()
+
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
+
+
+class _Recording(Generic[_T]):
+    """A decoder that keeps the body it decoded: the answer the journal records."""
+
+    def __init__(self, inner: Decoder[_T]) -> None:
+        self.inner = inner
+        self.data: Any = None
+        self.result: Any = _NOTHING
+
+    def decode(self, data: Any, reply: Reply, converter: cattrs.Converter) -> _T:
+        result = self.inner.decode(data, reply, converter)
+        self.data = data  # only a body the resource could read is worth recording
+        return result
+
+
+def _replay(into: Decoder[_T], data: Any, route: Route, converter: cattrs.Converter) -> _T:
+    """Decode a recorded answer as the resource would have decoded the live one."""
+    # Its headers belong to a response long gone: the result carries none.
+    reply = Reply(200, httpx.Headers(), route.method, route.path, converter)
+    try:
+        return into.decode(data, reply, converter)
+    except Unreadable as exc:
+        msg = f"the journal's recorded answer for {route.method} {route.path} {exc.what}"
+        raise ResponseValidationError(
+            msg, errors=exc.errors, method=route.method, path=route.path
+        ) from exc
 
 
 class JournalHook:
@@ -66,19 +100,27 @@ class JournalHook:
         return route.idempotent is False or route.method not in _IDEMPOTENT_METHODS
 
     async def call(
-        self, route: Route, reference: str, body: Any, send: Callable[[], Awaitable[Reply]]
-    ) -> Reply:
-        """Send ``route`` at most once for ``reference``; a recorded answer is replayed."""
+        self,
+        route: Route,
+        reference: str,
+        body: Any,
+        into: Decoder[_T],
+        send: Callable[..., Awaitable[_T]],
+        converter: Callable[[], cattrs.Converter],
+    ) -> _T:
+        """Send ``route`` at most once for ``reference``; a recorded answer is replayed.
+
+        ``send(into=decoder)`` performs the request through the pipeline.
+        """
         digest = fingerprint(route.method, route.path, body)
         key = f"{self.api}:{route.method} {route.path}:{reference}"
         if route.path in self._per_parameters:
             key = f"{key}:{digest[:16]}"
-        fresh: list[Reply] = []
+        recording = _Recording(into)
 
         async def send_once() -> Any:
-            reply = await send()
-            fresh.append(reply)
-            return reply.data
+            recording.result = await send(into=recording)
+            return recording.data
 
         data = await self.journal.run_once(
             key=key,
@@ -89,10 +131,9 @@ class JournalHook:
             send=send_once,
             reconcile=self.reconcile,
         )
-        if fresh:
-            return fresh[0]
-        # A recorded answer: the rate-limit headers belong to a response long gone.
-        return Reply(status_code=200, headers=httpx.Headers(), data=data)
+        if recording.result is not _NOTHING:
+            return cast("_T", recording.result)
+        return _replay(into, data, route, converter())
 
     async def recover(self, *, grace: float = 0.0) -> RecoveryReport:
         """Recover this API's abandoned intents (other APIs' are left to their clients)."""
