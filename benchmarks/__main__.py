@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [p1 p2 p3 p4 p5]``.
+"""Run every benchmark: ``python -m benchmarks [p1 … p7]``.
 
 Figures are ratios against peers measured in the same run; nothing here fails on speed.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import goodput, importtime, memory, overhead, throughput
+from benchmarks import fleet, goodput, importtime, memory, overhead, throughput
 
 _ALL = {
     "p1": overhead.main,
@@ -15,6 +15,8 @@ _ALL = {
     "p3": importtime.main,
     "p4": goodput.main,
     "p5": memory.main,
+    "p6": fleet.p6,
+    "p7": fleet.p7,
 }
 
 

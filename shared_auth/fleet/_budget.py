@@ -22,6 +22,8 @@ import random
 import secrets
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Final
 
 from shared_auth._ratelimit import RateLimit
@@ -45,17 +47,23 @@ if hold_until > now then
   end
 end
 local held = tonumber(redis.call('GET', KEYS[2]) or '0')
-if held > now then return held - now end
+if held > now then return {held - now, now} end
 local span = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], span)
-  return 0
+  return {0, now}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + span - now)
+return {math.max(1, tonumber(oldest[2]) + span - now), now}
 """
+# Move a slot later (never earlier), if it is still in the window.
+_RESTAMP: Final = "return redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[1], ARGV[2])"
+
+#: Per task: the slot each shared window gave the request in flight (window id → member,
+#: its score in Redis milliseconds, and when it was taken on this host's monotonic clock).
+_TAKEN: ContextVar[dict[int, tuple[str, int, float]] | None] = ContextVar("_TAKEN", default=None)
 
 
 def key_id(secret: str) -> str:
@@ -66,8 +74,13 @@ def key_id(secret: str) -> str:
 class SharedWindow(Throttle):
     """At most ``limit`` request starts in any ``window`` seconds, across every process.
 
-    Like :class:`Throttle`, each slot is kept ``margin`` longer than the window because the
-    server stamps a request when it arrives, a little after it left.
+    The server stamps a request when it arrives, which may be well after the slot was
+    taken (a burst queues at the server). So when the answer comes back, the slot is
+    moved to the moment it arrived (the server's stamp is no later), measured as the time
+    since the slot was taken, which needs no clock agreement. The move rides along with
+    a background thread right away (off the event loop and off the caller's path).
+
+    The moved slots make ``margin`` unnecessary: it defaults to zero here.
     """
 
     def __init__(
@@ -79,35 +92,53 @@ class SharedWindow(Throttle):
         *,
         margin: float | None = None,
     ) -> None:
-        super().__init__(limit, window, margin=margin)
+        super().__init__(limit, window, margin=0.02 if margin is None else margin)
         self.name = name
         self._keys = [f"{name}:starts", f"{name}:hold"]
         self._span_ms = round(self._span * 1000)
         self._script = client.register_script(_ACQUIRE)
+        self._restamp_script = client.register_script(_RESTAMP)
+        self._mover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rate-budget")
         self._hold_until_ms = 0
 
     def __repr__(self) -> str:
         return f"SharedWindow({self.name!r}, limit={self.limit}, window={self.window})"
 
-    def _try(self) -> int:
+    def _try(self, member: str) -> tuple[int, int]:
         hold, self._hold_until_ms = self._hold_until_ms, 0
-        args: list[int | str] = [self.limit, self._span_ms, secrets.token_hex(8), hold]
-        wait_ms: int = self._script(keys=self._keys, args=args)
-        return wait_ms
+        args: list[int | str] = [self.limit, self._span_ms, member, hold]
+        wait_ms, now_ms = self._script(keys=self._keys, args=args)
+        return int(wait_ms), int(now_ms)
 
     async def acquire(self) -> float:
         """Wait for a free slot in the shared window and take it; return the seconds waited."""
         import anyio.to_thread  # noqa: PLC0415 - loaded with the first acquire
 
         waited = 0.0
+        member = secrets.token_hex(8)
         while True:
-            wait_ms = await anyio.to_thread.run_sync(self._try)
+            # Read before asking: the slot's age is then never underestimated.
+            asked = time.monotonic()
+            wait_ms, now_ms = await anyio.to_thread.run_sync(self._try, member)
             if wait_ms <= 0:
+                taken = _TAKEN.get() or {}
+                _TAKEN.set({**taken, id(self): (member, now_ms, asked)})
                 return waited
             # A little jitter keeps processes that were refused together from retrying together.
             delay = wait_ms / 1000 + random.random() * 0.005  # noqa: S311 - not security
             waited += delay
             await self._sleep(delay)
+
+    def answered(self) -> None:
+        """The request this task took a slot for was answered: move the slot to now."""
+        taken = _TAKEN.get()
+        slot = None if taken is None else taken.get(id(self))
+        if slot is None:
+            return
+        _TAKEN.set({k: v for k, v in taken.items() if k != id(self)} if taken else None)
+        member, score, since = slot
+        moved = score + round((time.monotonic() - since) * 1000)
+        self._mover.submit(self._restamp_script, keys=self._keys[:1], args=[moved, member])
 
     def hold_until(self, when: float) -> None:
         """Take no slot before Unix time ``when`` (sent to Redis with the next acquire)."""
@@ -151,8 +182,11 @@ def windows_for(
 def observe(windows: Mapping[str, Throttle], headers: httpx.Headers) -> None:
     """Let the server's headers correct shared windows: an exhausted window waits for reset.
 
-    The common case costs one header lookup.
+    The common case costs one header lookup per window.
     """
+    for window in windows.values():
+        if isinstance(window, SharedWindow):
+            window.answered()
     if headers.get("x-ratelimit-remaining") != "0" and "retry-after" not in headers:
         return
     rate = RateLimit.from_headers(headers)
