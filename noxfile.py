@@ -32,6 +32,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def fleet_soak(session: nox.Session) -> None:
+    """The crash test at full size: 1,000 purchases per journal backend, workers SIGKILLed."""
+    _install(session, "test")
+    session.run(
+        "pytest", "-q", "-s", "tests/fleet/test_crash.py", env={"FLEET_CRASH_INTENTS": "1000"}
+    )
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))
