@@ -13,37 +13,39 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
-from dancity_sdk._errors import parse_error
+from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
 from shared_auth import (
+    NOT_GIVEN,
     BaseAsyncClient,
     ConfigurationError,
     DancityChannel,
     DancityJWTAuth,
     DancityKeyAuth,
     MissingCredentialError,
-    ResponseValidationError,
+    NotGiven,
     RetryPolicy,
     Route,
     Secret,
     Throttle,
+    TimeoutArgument,
     TokenProvider,
+    resolve_policy,
 )
 
 if TYPE_CHECKING:
-    from dancity_sdk._resources._base import Call, Decoder
+    from shared_auth import CallFunction
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 
 DEFAULT_BASE_URL: Final = "https://api.dancity.app"
 _USER_AGENT: Final = "dancity-sdk-python/0.1.0"
 _LOGGER: Final = logging.getLogger("dancity_sdk")
-_T = TypeVar("_T")
 
 #: ``vas_prefix`` (deprecated) → the newest generation served under that prefix.
 _PREFIX_VERSIONS: Final = {"/api/external/v1": "2026-05-09", "/api/v1": "2026-05-31"}
@@ -136,9 +138,12 @@ class AsyncDancityClient(BaseAsyncClient):
         vas_prefix: Deprecated: ``"/api/v1"`` means ``api_version="2026-05-31"``,
             ``"/api/external/v1"`` means ``"2026-05-09"``.
         channel: The ``channel`` header on VAS routes; ``"API"`` for server integrations.
-        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``).
-        max_retries: Retries after a failed first attempt (ignored when ``retry`` is given).
-        retry: A full :class:`RetryPolicy` (backoff caps, total deadline).
+        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
+            10 s to connect; ``None`` disables it.
+        max_retries: Retries after a failed first attempt (default 2).
+        deadline: Seconds a whole call may take, throttle, JWT refresh, retries and waits
+            included (default 120; ``None``: no bound).
+        retry: A full :class:`RetryPolicy` (``max_retries``/``deadline`` override its fields).
         throttle: Keep under the documented 120 requests/minute per key and 30
             purchases/minute on the client side instead of collecting 429s.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
@@ -160,8 +165,9 @@ class AsyncDancityClient(BaseAsyncClient):
         api_version: str | None = None,
         vas_prefix: str | None = None,
         channel: DancityChannel = "API",
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
@@ -175,7 +181,7 @@ class AsyncDancityClient(BaseAsyncClient):
             raise MissingCredentialError(msg)
         # The route tables, resources and models load with the first client, not with the
         # package: ``import dancity_sdk`` stays cheap.
-        from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
+        from dancity_sdk._models import make_dancity_converter  # noqa: PLC0415
         from dancity_sdk._spec import GENERATIONS, THROTTLE_LIMITS, THROTTLE_WINDOW  # noqa: PLC0415
 
         generation = GENERATIONS[resolve_api_version(api_version, vas_prefix)]
@@ -184,13 +190,14 @@ class AsyncDancityClient(BaseAsyncClient):
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
         self._vas_prefix = generation.prefix
-        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
-            retry=policy,
+            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
+            converter=make_dancity_converter,
+            envelope=refused_status,
             logger=_LOGGER,
             user_agent=_USER_AGENT,
             json_loads=loads,
@@ -200,8 +207,14 @@ class AsyncDancityClient(BaseAsyncClient):
             if throttle
             else {}
         )
-        call: Call = self._request
-        self.vas = VasNamespace(call, generation)
+        self._generation = generation
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
+
+        call: CallFunction = self._call
+        self.vas = VasNamespace(call, self._generation)
         self.app = AppNamespace(call)
 
     @classmethod
@@ -268,41 +281,6 @@ class AsyncDancityClient(BaseAsyncClient):
         if not throttles:
             return ()
         return tuple(throttles[name] for name in route.throttles)
-
-    async def _request(
-        self,
-        route: Route,
-        /,
-        *,
-        into: Decoder[_T],
-        path_params: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        reference: str | None = None,
-    ) -> _T:
-        """Perform ``route``; a ``{"success": false}`` body (even in a 200) raises."""
-        from dancity_sdk._decoders import Unreadable  # noqa: PLC0415
-        from dancity_sdk._models import get_converter  # noqa: PLC0415
-
-        reply = await self._call(
-            route, path_params=path_params, params=params, json=json, reference=reference
-        )
-        body = reply.data
-        if isinstance(body, dict) and body.get("success") is False:
-            status = body.get("statusCode")
-            if isinstance(status, bool) or not isinstance(status, int) or status < 400:  # noqa: PLR2004
-                status = 400  # "processed but refused": the docs' business-rule status
-            _, prefix = self._route_target(route)
-            raise self._pipeline.status_error(
-                status, body, reply.headers, method=route.method, path=prefix + route.path
-            )
-        try:
-            return into.decode(body, reply, get_converter())
-        except Unreadable as exc:
-            msg = f"the {route.method} {route.path} response {exc.what}"
-            raise ResponseValidationError(
-                msg, errors=exc.errors, method=route.method, path=route.path
-            ) from exc
 
     def __repr__(self) -> str:
         families = [name for name, auth in ((VAS, self._key_auth), (APP, self._jwt_auth)) if auth]

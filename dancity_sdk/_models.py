@@ -7,7 +7,6 @@ decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses o
 
 from __future__ import annotations
 
-import functools
 import re
 import types
 import typing
@@ -18,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from shared_auth import APIObject, OpenEnum, make_converter
+from shared_auth import APIObject, OpenEnum, ResultList, make_converter
 
 if TYPE_CHECKING:
     import cattrs
@@ -52,7 +51,7 @@ __all__ = [
     "TranxType",
     "Validation",
     "Wallet",
-    "get_converter",
+    "make_dancity_converter",
 ]
 
 _CAMEL_BOUNDARY: Final = re.compile(r"_([a-z0-9])")
@@ -376,22 +375,27 @@ class _Listing(APIObject):
 
 @attrs.frozen(kw_only=True)
 class TransactionPage(_Listing):
-    """One page of transactions.
+    """One page of transactions (iterate it, or read ``transactions``).
 
     Attributes:
-        items: The transactions (``data.transactions``).
+        transactions: The transactions on this page (``data.transactions``).
         pagination: Page numbers and totals, when the API sent them.
     """
 
     _ROWS: ClassVar[str] = "transactions"
-    items: tuple[Transaction, ...] = attrs.field(default=(), metadata=_wire("transactions"))
+    transactions: tuple[Transaction, ...] = ()
     pagination: Pagination | None = None
 
+    @property
+    def items(self) -> ResultList[Transaction]:
+        """The transactions on this page, as a list that renders as a table in notebooks."""
+        return ResultList(self.transactions, self._reply)
+
     def __iter__(self) -> Iterator[Transaction]:
-        return iter(self.items)
+        return iter(self.transactions)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.transactions)
 
 
 # --- eSIM ----------------------------------------------------------------------------------
@@ -654,16 +658,23 @@ _LISTINGS: Final = (TransactionPage, EsimRegions, EsimPackages, EsimPage, CardTr
 
 def _listing_hook(cls: type[_Listing], converter: cattrs.Converter) -> Any:
     """Some descriptions send a page as a bare array: read it as the rows of ``cls``."""
-    base = converter.get_structure_hook(cls)
+    base: Any = converter.get_structure_hook(cls)
 
-    def structure(value: Any, _: Any) -> Any:
-        return base({cls._ROWS: value} if isinstance(value, list) else value, cls)
+    def rows(value: Any) -> Any:
+        return {cls._ROWS: value} if isinstance(value, list) else value
 
-    return structure
+    # The shared model hook also builds top-level results with their response attached
+    # (``.top(data, reply)``); the wrapper keeps that shape, so a page carries its reply.
+    return type(base)(lambda value, reply: base.top(rows(value), reply))
 
 
-def build_converter() -> cattrs.Converter:
-    """The Dancity converter: camelCase wire names, ``Decimal`` money, open statuses."""
+def make_dancity_converter() -> cattrs.Converter:
+    """Build the Dancity converter: camelCase wire names, ``Decimal`` money, open statuses.
+
+    Each client builds its own on first use (building it imports cattrs, which
+    ``import dancity_sdk`` therefore does not). Pages that some descriptions send as a
+    bare array and others as an object (transactions, eSIMs, packages) read either way.
+    """
     converter = make_converter(rename=_camel)
     # A predicate hook: it outranks make_converter's generic open-enum factory.
     converter.register_structure_hook_func(lambda t: t == TransactionStatus | str, _status_hook)
@@ -675,24 +686,10 @@ def build_converter() -> cattrs.Converter:
     return converter
 
 
-@functools.cache
-def get_converter() -> cattrs.Converter:
-    """The package's one converter, built on first use and kept (building is the slow part).
-
-    Building it imports cattrs, which ``import dancity_sdk`` therefore does not.
-    """
-    return build_converter()
-
-
-def structure_list(rows: object, cls: type[Any]) -> list[Any]:
-    """Structure a JSON array of objects into ``cls`` instances."""
-    if not isinstance(rows, list):
-        msg = f"expected a JSON array, got {type(rows).__name__}"
-        raise TypeError(msg)
-    converter = get_converter()
-    return [converter.structure(row, cls) for row in rows]
-
-
 def is_mapping(value: object) -> bool:
     """Whether a decoded JSON value is an object."""
     return isinstance(value, Mapping)
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dancity_converter

@@ -2,6 +2,7 @@
 # The blocking twin's types: every coroutine method of the async client, blocking.
 
 from collections.abc import AsyncIterator
+from collections.abc import Mapping
 from dancity_sdk import AsyncDancityClient
 from dancity_sdk import Card
 from dancity_sdk import CardTransactionPage
@@ -27,9 +28,12 @@ from dancity_sdk._client import JWTArgument
 from datetime import datetime
 from decimal import Decimal
 from shared_auth import DancityChannel
+from shared_auth import NotGiven
 from shared_auth import SyncClient
+from shared_auth import TimeoutArgument
 from typing import Any
 from typing import Self
+import cattrs
 import httpx
 
 
@@ -163,7 +167,7 @@ class _App:
 
 class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
-    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
     @classmethod
     def from_env(cls, **overrides: Any) -> Self: ...
     @property
@@ -175,6 +179,13 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     @property
     def base_url(self) -> str: ...
     @property
+    def converter(self) -> cattrs.Converter: ...
+    @property
+    def retry_policy(self) -> RetryPolicy: ...
+    @property
+    def timeout(self) -> httpx.Timeout: ...
+    @property
     def last_rate_limit(self) -> RateLimit | None: ...
+    def with_options(self, *, timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., extra_headers: Mapping[str, str] | None = ...) -> Self: ...
     vas: _Vas
     app: _App

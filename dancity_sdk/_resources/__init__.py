@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dancity_sdk import _validation as check
-from dancity_sdk._decoders import One
 from dancity_sdk._models import Wallet
 from dancity_sdk._resources._base import Resource
 from dancity_sdk._resources.cards import CardsResource
@@ -31,10 +30,11 @@ from dancity_sdk._resources.vas import (
     InternetResource,
     ValidationResource,
 )
+from shared_auth import One
 
 if TYPE_CHECKING:
-    from dancity_sdk._resources._base import Call
     from dancity_sdk._spec import Generation
+    from shared_auth import CallFunction
 
 __all__ = ["AppNamespace", "VasNamespace"]
 
@@ -58,7 +58,7 @@ class VasNamespace:
         "wallet",
     )
 
-    def __init__(self, call: Call, generation: Generation) -> None:
+    def __init__(self, call: CallFunction, generation: Generation) -> None:
         self.wallet = WalletResource(call, generation)
         self.catalog = CatalogResource(call, generation)
         self.airtime = AirtimeResource(call, generation)
@@ -79,7 +79,7 @@ class AppWalletResource(Resource):
 
     __slots__ = ()
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: CallFunction) -> None:
         super().__init__(call, APP_GENERATION)
 
     async def get(self, wallet_id: str, /) -> Wallet:
@@ -94,6 +94,6 @@ class AppNamespace:
 
     __slots__ = ("transactions", "wallet")
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: CallFunction) -> None:
         self.wallet = AppWalletResource(call)
         self.transactions = AppTransactionsResource(call)

@@ -2,54 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
 from dancity_sdk import _validation as check
 from dancity_sdk._bodies import build, operation
-from dancity_sdk._decoders import One
 from dancity_sdk._models import Transaction
 from dancity_sdk._routes import route_for
+from shared_auth import One
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Generation, Operation
-    from shared_auth import Route
+    from shared_auth import CallFunction, Decoder
 
-__all__ = ["TRANSACTION", "Call", "Decoder", "Resource"]
+__all__ = ["TRANSACTION", "Resource", "purchase_ref"]
 
 _T = TypeVar("_T")
-_T_co = TypeVar("_T_co", covariant=True)
 
 #: A purchase's answer: the transaction record under ``data``.
 TRANSACTION: Final = One(Transaction, at=("data",))
-
-
-class Decoder(Protocol[_T_co]):
-    """What a call makes of its success body (``One(...)``, ``Many(...)``)."""
-
-    def decode(self, data: Any, reply: Any, converter: Any) -> _T_co:
-        """Build the result from the decoded body."""
-        ...
-
-
-class Call(Protocol):
-    """The client's function that performs a route and decodes its answer ``into`` a result."""
-
-    def __call__(
-        self,
-        route: Route,
-        /,
-        *,
-        into: Decoder[_T],
-        path_params: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        reference: str | None = None,
-    ) -> Awaitable[_T]:
-        """Perform ``route`` and decode its success body."""
-        ...
 
 
 class Resource:
@@ -57,7 +29,7 @@ class Resource:
 
     __slots__ = ("_call", "_generation")
 
-    def __init__(self, call: Call, generation: Generation) -> None:
+    def __init__(self, call: CallFunction, generation: Generation) -> None:
         self._call = call
         self._generation = generation
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from dancity_sdk import _validation as check
-from dancity_sdk._decoders import Many, One
 from dancity_sdk._models import Card, CardTransactionPage, ExchangeRate
 from dancity_sdk._resources._base import Resource, purchase_ref
+from shared_auth import Many, One
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Operation

@@ -7,17 +7,17 @@ from typing import TYPE_CHECKING, Any, Final
 
 from dancity_sdk import _validation as check
 from dancity_sdk._bodies import build
-from dancity_sdk._decoders import One
 from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._models import Transaction, TransactionPage, TransactionStatus
-from dancity_sdk._resources._base import TRANSACTION, Call, Resource
+from dancity_sdk._resources._base import TRANSACTION, Resource
 from dancity_sdk._spec import APP_OPERATIONS, Generation
-from shared_auth import NotFoundError
+from shared_auth import NotFoundError, One
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from dancity_sdk._spec import Operation
+    from shared_auth import CallFunction
 
 __all__ = ["APP_GENERATION", "AppTransactionsResource", "TransactionsResource"]
 
@@ -235,7 +235,7 @@ class AppTransactionsResource(_Pages):
 
     __slots__ = ()
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: CallFunction) -> None:
         super().__init__(call, APP_GENERATION)
 
     async def list(

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dptcay_sdk import (
     ApiKey,
+    AsyncDptcayClient,
     Currency,
     Event,
     EventType,
@@ -26,9 +27,9 @@ from dptcay_sdk import (
     Secret,
     WebhookEndpoint,
 )
-from dptcay_sdk._models import get_converter, make_dptcay_converter
+from dptcay_sdk._models import make_dptcay_converter
 
-CONVERTER = get_converter()
+CONVERTER = make_dptcay_converter()
 converter = make_dptcay_converter()
 
 text = st.text(max_size=12)
@@ -228,7 +229,7 @@ def test_money_never_passes_through_float() -> None:
     assert payment.amount == Decimal("0.1000000000000000055511")
 
 
-def test_reprs_are_short_and_secret_free() -> None:
+def test_reprs_show_what_the_user_needs_and_no_secret() -> None:
     secret = "dp_live_sk_" + "Kk7" * 8
     key = CONVERTER.structure({"id": "key_1", "key": secret, "scope": "write"}, ApiKey)
     assert isinstance(key.key, Secret)
@@ -236,8 +237,10 @@ def test_reprs_are_short_and_secret_free() -> None:
     assert secret not in str(key)
     assert secret not in key._repr_html_()
     payment = CONVERTER.structure({**PAYMENT, "wallet_address": "0x" + "ab" * 20}, Payment)
-    assert len(repr(payment)) < 200
-    assert "wallet_address" not in repr(payment)
+    # What the user needs next (where to pay, until when, their own metadata) is shown.
+    for name in ("wallet_address", "expires_at", "metadata"):
+        assert name in repr(payment)
+        assert f">{name}<" in payment._repr_html_()
 
 
 def test_models_are_frozen() -> None:
@@ -255,4 +258,10 @@ def test_converter_reports_every_failing_path() -> None:
 
 def test_each_call_builds_its_own_converter() -> None:
     assert make_dptcay_converter() is not make_dptcay_converter()
-    assert get_converter() is get_converter()  # the package's one converter: built once
+
+
+def test_each_client_owns_its_converter() -> None:
+    first = AsyncDptcayClient("dp_test_sk_" + "a" * 24)
+    second = AsyncDptcayClient("dp_test_sk_" + "a" * 24)
+    assert first.converter is first.converter  # built once per client, then kept
+    assert first.converter is not second.converter

@@ -249,7 +249,8 @@ async def test_dancity_call_types() -> None:
 
         page = await dc.vas.transactions.list(limit=10)
         assert_type(page, TransactionPage)
-        assert_type(page.items, tuple[Transaction, ...])
+        assert_type(page.items, ResultList[Transaction])
+        assert_type(page.transactions, tuple[Transaction, ...])
         assert len(page) == 2
 
         assert tx.sent_customer_ref is not None
