@@ -37,6 +37,7 @@ from shared_auth import (
     TokenProvider,
     resolve_policy,
 )
+from shared_auth._config import check_api_host
 
 if TYPE_CHECKING:
     from shared_auth import CallFunction
@@ -190,6 +191,7 @@ class AsyncDancityClient(BaseAsyncClient):
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
         self._vas_prefix = generation.prefix
+        check_api_host(base_url, api=self._api_name)
         super().__init__(
             base_url=base_url,
             timeout=timeout,

@@ -201,6 +201,8 @@ class TransactionsResource(_Pages):
         import anyio  # noqa: PLC0415 - loaded with the client already; kept off import time
 
         ref = check.text(customer_ref, field="customer_ref")
+        interval = check.seconds(interval, field="interval")
+        timeout = check.seconds(timeout, field="timeout", positive=False)
         deadline = anyio.current_time() + timeout
         latest: Transaction | None = None
         while True:

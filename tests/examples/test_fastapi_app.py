@@ -187,8 +187,8 @@ async def test_typed_errors_map_to_statuses(http: httpx.AsyncClient) -> None:
     assert missing.json()["upstream_status"] == 404
 
     refused = await http.post("/payments", json={"amount": "1.1234567", "currency": "USDC"})
-    assert refused.status_code == 422  # USDC has 6 decimals: dptcay's 400
-    assert refused.json()["error"] == "BadRequestError"
+    assert refused.status_code == 422  # USDC has 6 decimals: the SDK refuses before sending
+    assert refused.json()["error"] == "InvalidInputError"
 
 
 # --- airtime -----------------------------------------------------------------------------------
