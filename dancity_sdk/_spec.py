@@ -56,6 +56,8 @@ from typing import Final, Literal
 
 import attrs
 
+from dancity_sdk._families import APP, APP_PREFIX, VAS
+
 __all__ = [
     "API_VERSIONS",
     "APP",
@@ -74,11 +76,6 @@ __all__ = [
     "generations_with",
 ]
 
-#: The merchant (VAS) API: the ``dcy_live_`` key plus ``channel``, under the generation prefix.
-VAS: Final = "vas"
-#: The first-party App API: the user JWT, never ``channel``, under :data:`APP_PREFIX`.
-APP: Final = "app"
-APP_PREFIX: Final = "/api"
 
 #: Rate-limits guide: 120 requests/minute per key; 30 VAS purchases/minute.
 KEY_LIMIT: Final = 120

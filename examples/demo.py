@@ -244,7 +244,11 @@ async def dancity_tour(base_url: str, sandbox: DancitySandbox, inbox: list[str])
     wire = Wire()
     jwt = sandbox.issue_jwt()
     async with AsyncDancityClient(
-        sandbox.api_key, jwt=jwt, base_url=base_url, http_client=wire.client()
+        sandbox.api_key,
+        jwt=jwt,
+        base_url=base_url,
+        api_version="2026-04-27",  # the generation of the guide's GET /cable/validate
+        http_client=wire.client(),
     ) as dc:
         wallet = await dc.app.wallet.get(sandbox.wallet_id)
         expect("channel" not in wire.requests[-1].headers, "App routes never send channel")

@@ -57,3 +57,32 @@ def parameters(api_version: str, op: dict[str, Any], where: str) -> dict[str, di
     doc = description(api_version)
     found = (resolve(doc, p) for p in op.get("parameters", []))
     return {p["name"]: p for p in found if p["in"] == where}
+
+
+def success_examples(api_version: str, op: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every example of the operation's 2xx responses, as ``(name, body)``."""
+    doc = description(api_version)
+    found: list[tuple[str, Any]] = []
+    for status, response in op.get("responses", {}).items():
+        if not status.startswith("2"):
+            continue
+        content = resolve(doc, response).get("content", {}).get("application/json", {})
+        if "example" in content:
+            found.append((f"{status}", content["example"]))
+        for name, example in content.get("examples", {}).items():
+            found.append((f"{status}:{name}", resolve(doc, example)["value"]))
+    return found
+
+
+#: The response examples published beside a description, by the operation that answers them.
+EXAMPLE_FILES: Final = {
+    "airtime-buy.response.json": ("2026-05-31", "airtime.buy"),
+    "data-buy.response.json": ("2026-05-31", "data.buy"),
+    "plans-cable-gotv.response.json": ("2026-05-31", "plans.cable"),
+    "plans-data-mtn-gifting.response.json": ("2026-05-31", "plans.data"),
+}
+
+
+def example_file(name: str) -> Any:
+    """A response example file published beside the 2026-05-31 description."""
+    return json.loads((DATA / "c3ab95a" / "examples" / name).read_text(encoding="utf-8"))

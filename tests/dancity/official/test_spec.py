@@ -72,3 +72,21 @@ def test_generations_with_names_every_generation_that_has_an_operation() -> None
     assert generations_with("cards.create") == ("2026-04-27", "2026-05-09")
     assert generations_with("esim.purchase") == API_VERSIONS
     assert generations_with("no.such") == ()
+
+
+def test_the_readme_generations_table_is_the_declarations() -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[3:6]]
+        for line in readme.splitlines()
+        if line.startswith("| ") and line.count("|") == 6
+    }
+    for version_index, version in enumerate(API_VERSIONS):
+        for name, op in GENERATIONS[version].operations.items():
+            assert rows[name][version_index] == f"`{op.method} {op.path}`", (version, name)
+        absent = {n for n, cells in rows.items() if cells[version_index] == "—"}
+        assert absent.isdisjoint(GENERATIONS[version].operations)
+    counts = [str(len(GENERATIONS[v].operations)) for v in API_VERSIONS]
+    assert rows["**operations**"] == counts
