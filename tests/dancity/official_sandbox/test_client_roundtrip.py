@@ -68,12 +68,12 @@ async def _catalogue(dc: AsyncDancityClient, sandbox: DancitySandbox, version: s
 
 
 async def _validations(dc: AsyncDancityClient, version: str) -> None:
-    meter = {"meter_number": "45012345678", "biller": "IKEDC", "amount": 1000}
+    meter: dict[str, Any] = {"meter_number": "45012345678", "biller": "IKEDC", "amount": 1000}
     if "validate" in GENERATIONS[version].operations:
         card = await dc.vas.validation.cable(smartcard_number="1234567890", cablename="DSTV")
         found = await dc.vas.validation.electricity(**meter, meter_type="prepaid")
     else:
-        plan = {"cableplan": "GOtv_Max"} if version == "2026-04-27" else {}
+        plan: dict[str, Any] = {"cableplan": "GOtv_Max"} if version == "2026-04-27" else {}
         card = await dc.vas.cable.validate(smartcard_number="1234567890", cablename="GOTV", **plan)
         found = await dc.vas.electricity.validate(**meter, meter_type="prepaid")
     assert card.customer_name == found.customer_name == "John Doe"
@@ -84,7 +84,7 @@ async def _validations(dc: AsyncDancityClient, version: str) -> None:
 
 async def _purchases(dc: AsyncDancityClient, version: str) -> str:
     pin = _legacy(version)
-    provider = {"cablename": "GOTV"} if _external(version) else {}
+    provider: dict[str, Any] = {"cablename": "GOTV"} if _external(version) else {}
     bought = [
         await dc.vas.airtime.buy(product="MTN Airtime", phone=PHONE, amount=100, **pin),
         await dc.vas.data.buy(plan="1GB_MTN_GIFTING_1Day", phone=PHONE, **pin),
