@@ -48,8 +48,6 @@ DEFAULT_BASE_URL: Final = "https://api.dancity.app"
 _USER_AGENT: Final = "dancity-sdk-python/0.1.0"
 _LOGGER: Final = logging.getLogger("dancity_sdk")
 
-#: ``vas_prefix`` (deprecated) → the newest generation served under that prefix.
-_PREFIX_VERSIONS: Final = {"/api/external/v1": "2026-05-09", "/api/v1": "2026-05-31"}
 
 _NO_KEY: Final = (
     "client.vas.* needs the merchant API key (dcy_live_<40 hex>): pass "
@@ -112,12 +110,14 @@ def _version_of_prefix(vas_prefix: object) -> str:
         DeprecationWarning,
         stacklevel=4,
     )
-    version = _PREFIX_VERSIONS.get(vas_prefix.rstrip("/")) if isinstance(vas_prefix, str) else None
+    from dancity_sdk._spec import GENERATIONS  # noqa: PLC0415
+
+    # Oldest first, so each prefix ends up naming the newest generation served under it.
+    newest = {g.prefix: version for version, g in GENERATIONS.items()}
+    version = newest.get(vas_prefix.rstrip("/")) if isinstance(vas_prefix, str) else None
     if version is None:
-        msg = (
-            "vas_prefix must be '/api/external/v1' (api_version '2026-05-09') or '/api/v1' "
-            f"(api_version '2026-05-31'); got {vas_prefix!r}"
-        )
+        choices = " or ".join(f"{p!r} (api_version {v!r})" for p, v in newest.items())
+        msg = f"vas_prefix must be {choices}; got {vas_prefix!r}"
         raise ConfigurationError(msg)
     return version
 

@@ -668,6 +668,18 @@ def _listing_hook(cls: type[_Listing], converter: cattrs.Converter) -> Any:
     return type(base)(lambda value, reply: base.top(rows(value), reply))
 
 
+def _without_sent_ref(cls: type[APIObject], converter: cattrs.Converter) -> Any:
+    """``sent_customer_ref`` is what the SDK sent, not what the server said: not wire data."""
+    base = converter.get_unstructure_hook(cls)
+
+    def unstructure(obj: APIObject) -> dict[str, Any]:
+        data: dict[str, Any] = base(obj)
+        data.pop("sentCustomerRef", None)
+        return data
+
+    return unstructure
+
+
 def make_dancity_converter() -> cattrs.Converter:
     """Build the Dancity converter: camelCase wire names, ``Decimal`` money, open statuses.
 
@@ -683,6 +695,9 @@ def make_dancity_converter() -> cattrs.Converter:
     )
     for listing in _LISTINGS:
         converter.register_structure_hook(listing, _listing_hook(listing, converter))
+    for purchase_result in (Transaction, Card):
+        unstructure = _without_sent_ref(purchase_result, converter)
+        converter.register_unstructure_hook(purchase_result, unstructure)
     return converter
 
 

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from dancity_sdk import _validation as check
-from dancity_sdk._bodies import build
 from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._models import Transaction, TransactionPage, TransactionStatus
 from dancity_sdk._resources._base import TRANSACTION, Resource
@@ -55,14 +54,14 @@ def _filters(
 
 def _is_last(page: TransactionPage, number: int, limit: int | None) -> bool:
     """Whether no page follows ``page`` (by its pagination, else by a short page)."""
-    if not page.items:
+    if not page.transactions:
         return True
     info = page.pagination
     if info is not None and info.has_next is not None:
         return not info.has_next
     if info is not None and info.total_pages is not None:
         return number >= info.total_pages
-    return len(page.items) < (limit or _DEFAULT_LIMIT)
+    return len(page.transactions) < (limit or _DEFAULT_LIMIT)
 
 
 class _Pages(Resource):
@@ -80,16 +79,14 @@ class _Pages(Resource):
         return await self._send(self._list_operation(), _PAGE, **filters)
 
     async def _walk(self, filters: dict[str, Any]) -> AsyncIterator[Transaction]:
-        # Checked up front so a bad filter fails at the first ``anext``, before any I/O.
-        build(self._generation, self._list_operation(), filters)
-        number = filters.get("page") or 1
-        assert isinstance(number, int)  # noqa: S101 - checked by _filters
-        limit = filters.get("limit")
+        # Each page is requested when the previous one is used up; a filter the generation
+        # lacks is refused by the first request's build, before anything is sent.
+        number, limit = 1, filters.get("limit")
         while True:
             page = await self._page({**filters, "page": number})
-            for tx in page.items:
+            for tx in page.transactions:
                 yield tx
-            if _is_last(page, number, limit if isinstance(limit, int) else None):
+            if _is_last(page, number, limit):
                 return
             number += 1
 

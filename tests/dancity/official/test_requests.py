@@ -72,7 +72,6 @@ def _violations(api_version: str, request: httpx.Request) -> list[str]:
 
 def _undeclared(api_version: str, request: httpx.Request) -> list[str]:
     """Body properties and query parameters the description does not declare."""
-    generation = GENERATIONS[api_version]
     raw = next(
         op
         for (method, path), op in _official.operations(api_version).items()
@@ -87,7 +86,6 @@ def _undeclared(api_version: str, request: httpx.Request) -> list[str]:
         extra += ["a body"] if body is not None else []
     elif "properties" in schema:
         extra += [f"body {k}" for k in body or {} if k not in schema["properties"]]
-    del generation
     return extra
 
 

@@ -132,6 +132,8 @@ async def test_a_purchase_shows_the_servers_reference_and_keeps_the_one_sent() -
     assert isinstance(tx, Transaction)
     assert tx.customer_ref == ""  # what the server recorded
     assert tx.sent_customer_ref == "ORDER-9"
+    assert tx.to_dict()["customerRef"] == ""  # the wire form is what the server sent
+    assert "sentCustomerRef" not in tx.to_dict()
     assert tx.amount_paid == Decimal("98.5")
     assert tx.failed
 
