@@ -96,6 +96,7 @@ __all__ = [
     "reveal",
     "status_error_class",
     "to_decimal",
+    "unknown_outcome",
     "validate_base_url",
 ]
 
@@ -108,7 +109,7 @@ if _TYPE_CHECKING:
         make_converter,
         to_decimal,
     )
-    from shared_auth._sync import SyncClient
+    from shared_auth._sync import SyncClient, unknown_outcome
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -118,6 +119,7 @@ _LAZY: dict[str, str] = {
     "OpenEnum": "shared_auth._models",
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
+    "unknown_outcome": "shared_auth._sync",
     "attach_rate_limit": "shared_auth._models",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",
