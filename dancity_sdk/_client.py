@@ -16,22 +16,25 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
-from dancity_sdk._errors import parse_error
+from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
 from shared_auth import (
+    NOT_GIVEN,
     BaseAsyncClient,
     ConfigurationError,
     DancityChannel,
     DancityJWTAuth,
     DancityKeyAuth,
     MissingCredentialError,
-    Reply,
+    NotGiven,
     RetryPolicy,
     Route,
     Secret,
     Throttle,
+    TimeoutArgument,
     TokenProvider,
+    resolve_policy,
 )
 
 if TYPE_CHECKING:
@@ -85,9 +88,12 @@ class AsyncDancityClient(BaseAsyncClient):
         vas_prefix: ``"/api/external/v1"`` (the authentication guide's generation, the
             default) or ``"/api/v1"`` (the newer API reference, with different bodies).
         channel: The ``channel`` header on VAS routes; ``"API"`` for server integrations.
-        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``).
-        max_retries: Retries after a failed first attempt (ignored when ``retry`` is given).
-        retry: A full :class:`RetryPolicy` (backoff caps, total deadline).
+        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
+            10 s to connect; ``None`` disables it.
+        max_retries: Retries after a failed first attempt (default 2).
+        deadline: Seconds a whole call may take, throttle, JWT refresh, retries and waits
+            included (default 120; ``None``: no bound).
+        retry: A full :class:`RetryPolicy` (``max_retries``/``deadline`` override its fields).
         throttle: Keep under the documented 120 requests/minute per key and 30
             purchases/minute on the client side instead of collecting 429s.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
@@ -107,8 +113,9 @@ class AsyncDancityClient(BaseAsyncClient):
         base_url: str = DEFAULT_BASE_URL,
         vas_prefix: str = DEFAULT_VAS_PREFIX,
         channel: DancityChannel = "API",
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
@@ -122,7 +129,7 @@ class AsyncDancityClient(BaseAsyncClient):
             raise MissingCredentialError(msg)
         # The route tables, resources and models load with the first client, not with the
         # package: ``import dancity_sdk`` stays cheap.
-        from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
+        from dancity_sdk._models import make_dancity_converter  # noqa: PLC0415
         from dancity_sdk._routes import generation_for  # noqa: PLC0415
 
         generation = generation_for(vas_prefix)
@@ -130,13 +137,14 @@ class AsyncDancityClient(BaseAsyncClient):
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
         self._vas_prefix = generation.prefix
-        policy = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
-            retry=policy,
+            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
+            converter=make_dancity_converter,
+            envelope=refused_status,
             logger=_LOGGER,
             user_agent=_USER_AGENT,
             json_loads=loads,
@@ -146,8 +154,14 @@ class AsyncDancityClient(BaseAsyncClient):
             if throttle
             else {}
         )
-        call: CallFunction = self._request
-        self.vas = VasNamespace(call, generation)
+        self._generation = generation
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
+
+        call: CallFunction = self._call
+        self.vas = VasNamespace(call, self._generation)
         self.app = AppNamespace(call)
 
     @classmethod
@@ -206,35 +220,6 @@ class AsyncDancityClient(BaseAsyncClient):
         if not throttles:
             return ()
         return tuple(throttles[name] for name in route.throttles)
-
-    async def _request(
-        self,
-        route: Route,
-        /,
-        *,
-        path_params: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
-        reference: str | None = None,
-    ) -> Reply:
-        """Perform ``route``; a ``{"success": false}`` body (even in a 200) raises."""
-        reply = await self._call(
-            route, path_params=path_params, params=params, json=json, reference=reference
-        )
-        body = reply.data
-        if isinstance(body, dict) and body.get("success") is False:
-            raise self._envelope_error(route, reply)
-        return reply
-
-    def _envelope_error(self, route: Route, reply: Reply) -> Exception:
-        body = reply.data
-        status = body.get("statusCode")
-        if isinstance(status, bool) or not isinstance(status, int) or status < 400:  # noqa: PLR2004
-            status = 400  # "processed but refused": the docs' business-rule status
-        _, prefix = self._route_target(route)
-        return self._pipeline.status_error(
-            status, body, reply.headers, method=route.method, path=prefix + route.path
-        )
 
     def __repr__(self) -> str:
         families = [name for name, auth in ((VAS, self._key_auth), (APP, self._jwt_auth)) if auth]

@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from shared_auth import APITimeoutError, ErrorDetails
 
-__all__ = ["ReconcileTimeoutError", "parse_error"]
+__all__ = ["ReconcileTimeoutError", "parse_error", "refused_status"]
 
 _UNAUTHORIZED_HINT: Final = (
     "Dancity answers 401 when: the credential is the wrong type for the route (a user JWT "
@@ -53,6 +53,21 @@ def parse_error(status: int, body: Any, scope: str | None) -> ErrorDetails:
         hint=_HINTS.get(status),
         messages=messages,
     )
+
+
+def refused_status(body: Any) -> int | None:
+    """The :data:`shared_auth.Envelope` rule: the error status a 2xx body reports, if any.
+
+    Dancity can answer HTTP 200 with ``{"success": false, "statusCode": …}``. The body's
+    status counts (a ``500`` inside a 200 on a purchase is an unknown outcome, as an HTTP
+    500 is); without a usable one it is ``400``, the docs' "processed but refused".
+    """
+    if not isinstance(body, dict) or body.get("success") is not False:
+        return None
+    status = body.get("statusCode")
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:  # noqa: PLR2004
+        return 400
+    return status
 
 
 class ReconcileTimeoutError(APITimeoutError):

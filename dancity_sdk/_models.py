@@ -7,7 +7,6 @@ decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses o
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from shared_auth import APIObject, OpenEnum, RateLimit, ResultList, make_converter
+from shared_auth import APIObject, OpenEnum, ResultList, make_converter
 
 if TYPE_CHECKING:
     import cattrs
@@ -33,7 +32,7 @@ __all__ = [
     "TranxType",
     "Validation",
     "Wallet",
-    "get_converter",
+    "make_dancity_converter",
 ]
 
 _CAMEL_BOUNDARY: Final = re.compile(r"_([a-z0-9])")
@@ -250,27 +249,50 @@ class Pagination(APIObject):
 
 
 @attrs.frozen(kw_only=True)
-class TransactionPage:
-    """One page of transactions.
+class TransactionPage(APIObject):
+    """One page of transactions (iterate it, or read ``transactions``).
 
     Attributes:
-        items: The transactions (a :class:`ResultList` carrying the rate limit).
+        transactions: The transactions on this page.
         pagination: Page numbers and totals, when the API sent them.
     """
 
-    items: ResultList[Transaction]
+    transactions: tuple[Transaction, ...] = ()
     pagination: Pagination | None = None
 
     @property
-    def rate_limit(self) -> RateLimit | None:
-        """The rate-limit headers of the response."""
-        return self.items.rate_limit
+    def items(self) -> ResultList[Transaction]:
+        """The transactions on this page, as a list that renders as a table in notebooks."""
+        return ResultList(self.transactions, self._reply)
 
     def __iter__(self) -> Iterator[Transaction]:
-        return iter(self.items)
+        return iter(self.transactions)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return len(self.transactions)
+
+
+def _page_hook_factory(cl: type[TransactionPage], converter: cattrs.Converter) -> Any:
+    """Read both page shapes: ``{"transactions": [...], "pagination": {...}}`` and a bare list."""
+    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - import time
+
+    del cl
+    base = make_dict_structure_fn(
+        TransactionPage,
+        converter,
+        extra=override(omit=True),
+        _reply=override(rename="\x00reply", struct_hook=lambda v, _: v),
+    )
+
+    def structure(data: Any, _: Any) -> TransactionPage:
+        if isinstance(data, list):
+            data = {"transactions": data}
+        if not isinstance(data, Mapping):
+            msg = f"expected a JSON object or array of transactions, got {type(data).__name__}"
+            raise TypeError(msg)
+        return base(data, TransactionPage)
+
+    return structure
 
 
 def _status_hook(value: Any, _: Any) -> TransactionStatus | str:
@@ -284,32 +306,23 @@ def _status_hook(value: Any, _: Any) -> TransactionStatus | str:
         return value  # a status newer than this SDK: kept, not fatal
 
 
-def build_converter() -> cattrs.Converter:
-    """The Dancity converter: camelCase wire names, ``Decimal`` money, open statuses."""
+def make_dancity_converter() -> cattrs.Converter:
+    """Build the Dancity converter: camelCase wire names, ``Decimal`` money, open statuses.
+
+    Each client builds its own on first use (building it imports cattrs, which
+    ``import dancity_sdk`` therefore does not).
+    """
     converter = make_converter(rename=_camel)
     # A predicate hook: it outranks make_converter's generic open-enum factory.
     converter.register_structure_hook_func(lambda t: t == TransactionStatus | str, _status_hook)
+    converter.register_structure_hook_factory(lambda t: t is TransactionPage, _page_hook_factory)
     return converter
-
-
-@functools.cache
-def get_converter() -> cattrs.Converter:
-    """The package's one converter, built on first use and kept (building is the slow part).
-
-    Building it imports cattrs, which ``import dancity_sdk`` therefore does not.
-    """
-    return build_converter()
-
-
-def structure_list(rows: object, cls: type[Any]) -> list[Any]:
-    """Structure a JSON array of objects into ``cls`` instances."""
-    if not isinstance(rows, list):
-        msg = f"expected a JSON array, got {type(rows).__name__}"
-        raise TypeError(msg)
-    converter = get_converter()
-    return [converter.structure(row, cls) for row in rows]
 
 
 def is_mapping(value: object) -> bool:
     """Whether a decoded JSON value is an object."""
     return isinstance(value, Mapping)
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dancity_converter

@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, Any, Final
 
 from dancity_sdk import _validation as check
 from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._models import (
-    Pagination,
     Plan,
     Product,
     Service,
@@ -26,91 +23,18 @@ from dancity_sdk._models import (
     TransactionStatus,
     Validation,
     Wallet,
-    get_converter,
 )
 from dancity_sdk._routes import APP_ROUTES, Bodies, Generation, Purchase, VasRoutes
-from shared_auth import (
-    APIObject,
-    NotFoundError,
-    ResponseValidationError,
-    ResultList,
-    Secret,
-    attach_rate_limit,
-)
+from shared_auth import Many, NotFoundError, One, ResultList, Secret
 
 if TYPE_CHECKING:
-    from shared_auth import CallFunction, Reply, Route
+    from shared_auth import CallFunction, Route
 
 __all__ = ["AppNamespace", "VasNamespace"]
 
-_M = TypeVar("_M", bound=APIObject)
-
-
-# --- decoding -------------------------------------------------------------------------------
-
-
-def _invalid(route: Route, what: str, errors: list[str] | None = None) -> ResponseValidationError:
-    msg = f"the {route.method} {route.path} response {what}"
-    return ResponseValidationError(msg, errors=errors or (), method=route.method, path=route.path)
-
-
-def _field(reply: Reply, route: Route, *keys: str) -> Any:
-    """The first of ``keys`` present in the body (catalog envelopes vary by endpoint)."""
-    body = reply.data
-    if isinstance(body, Mapping):
-        for key in keys:
-            if key in body:
-                return body[key]
-    raise _invalid(route, f"has no {' or '.join(repr(k) for k in keys)} field")
-
-
-def _structure(data: Any, cls: type[_M], route: Route) -> _M:
-    try:
-        return get_converter().structure(data, cls)
-    except Exception as exc:
-        # cattrs is loaded (the converter imported it); only the failure path names it.
-        from cattrs import BaseValidationError, transform_error  # noqa: PLC0415
-
-        if isinstance(exc, BaseValidationError):
-            errors = transform_error(exc, path="$")
-        elif isinstance(exc, TypeError | ValueError):
-            errors = [str(exc)]
-        else:
-            raise
-        raise _invalid(route, f"is not a valid {cls.__name__}", errors) from exc
-
-
-def _one(reply: Reply, route: Route, cls: type[_M], *keys: str) -> _M:
-    obj = _structure(_field(reply, route, *(keys or ("data",))), cls, route)
-    return attach_rate_limit(obj, reply)
-
-
-def _many(reply: Reply, route: Route, cls: type[_M], *keys: str) -> ResultList[_M]:
-    rows = _field(reply, route, *(keys or ("data",)))
-    if not isinstance(rows, list):
-        raise _invalid(route, f"field is a {type(rows).__name__}, not a list")
-    # The headers are parsed only if someone reads a rate_limit.
-    items = [attach_rate_limit(_structure(row, cls, route), reply) for row in rows]
-    return ResultList(items, reply)
-
-
-def _transaction(reply: Reply, route: Route, customer_ref: str | None = None) -> Transaction:
-    tx = _structure(_field(reply, route, "data"), Transaction, route)
-    if customer_ref and not tx.customer_ref:
-        # Some responses omit customerRef; the caller's reference is still the way to requery.
-        tx = attrs.evolve(tx, customer_ref=customer_ref)
-    return attach_rate_limit(tx, reply)
-
-
-def _page(reply: Reply, route: Route) -> TransactionPage:
-    data = _field(reply, route, "data")
-    rows = data.get("transactions") if isinstance(data, Mapping) else data
-    if not isinstance(rows, list):
-        raise _invalid(route, "has no list of transactions")
-    items = [attach_rate_limit(_structure(r, Transaction, route), reply) for r in rows]
-    raw_pagination = data.get("pagination") if isinstance(data, Mapping) else None
-    pagination = None if raw_pagination is None else _structure(raw_pagination, Pagination, route)
-    return TransactionPage(items=ResultList(items, reply), pagination=pagination)
+#: What the API's envelopes hold: a record under ``data``.
+_TRANSACTION: Final = One(Transaction, at=("data",))
+_PAGE: Final = One(TransactionPage, at=("data",))
 
 
 # --- shared argument handling ----------------------------------------------------------------
@@ -164,8 +88,9 @@ class _Resource:
         self._bodies: Bodies = generation.bodies
 
     async def _buy(self, route: Route, body: dict[str, Any], purchase: Purchase) -> Transaction:
-        reply = await self._call(route, json=body, reference=purchase.customer_ref)
-        return _transaction(reply, route, purchase.customer_ref)
+        return await self._call(
+            route, into=_TRANSACTION, json=body, reference=purchase.customer_ref
+        )
 
 
 # --- VAS -------------------------------------------------------------------------------------
@@ -178,8 +103,7 @@ class WalletResource(_Resource):
 
     async def balances(self) -> ResultList[Wallet]:
         """The merchant's wallets (``main`` and ``bonus``) with their balances."""
-        route = self._routes.wallets
-        return _many(await self._call(route), route, Wallet)
+        return await self._call(self._routes.wallets, into=Many(Wallet, at=("data",)))
 
 
 class CatalogResource(_Resource):
@@ -189,15 +113,14 @@ class CatalogResource(_Resource):
 
     async def services(self) -> ResultList[Service]:
         """Every service (``AIRTIME``, ``DATA``, ``Cable``…)."""
-        route = self._routes.services
-        return _many(await self._call(route), route, Service, "allServices", "data")
+        into = Many(Service, at=("allServices", "data"))
+        return await self._call(self._routes.services, into=into)
 
     async def products(self, *, service: str | None = None) -> ResultList[Product]:
         """Products, optionally of one service (e.g. ``service="AIRTIME"``)."""
-        route = self._routes.products
         params = check.without_none({"service": check.optional_text(service, field="service")})
-        reply = await self._call(route, params=params)
-        return _many(reply, route, Product, "allProduct", "data")
+        into = Many(Product, at=("allProduct", "data"))
+        return await self._call(self._routes.products, into=into, params=params)
 
     async def data_plans(self, *, product: str | None = None) -> ResultList[Plan]:
         """Data plans, e.g. ``product="MTN GIFTING"``; buy with the plan's ``plan_id``."""
@@ -218,8 +141,8 @@ class CatalogResource(_Resource):
         self, route: Route, *, product: str | None, extra: Mapping[str, object] | None = None
     ) -> ResultList[Plan]:
         params = {"product": check.optional_text(product, field="product"), **(extra or {})}
-        reply = await self._call(route, params=check.without_none(params))
-        return _many(reply, route, Plan)
+        into = Many(Plan, at=("data",))
+        return await self._call(route, into=into, params=check.without_none(params))
 
 
 class AirtimeResource(_Resource):
@@ -302,8 +225,8 @@ class CableResource(_Resource):
             cablename=check.text(cablename, field="cablename"),
             cableplan=check.optional_text(cableplan, field="cableplan"),
         )
-        reply = await self._call(route, params=payload.params, json=payload.json)
-        return _one(reply, route, Validation)
+        into = One(Validation, at=("data",))
+        return await self._call(route, into=into, params=payload.params, json=payload.json)
 
     async def buy(
         self,
@@ -351,7 +274,7 @@ class ElectricityResource(_Resource):
             amount=check.amount(amount),
             meter_type=check.meter_type(meter_type),
         )
-        return _one(await self._call(route, json=payload.json), route, Validation)
+        return await self._call(route, into=One(Validation, at=("data",)), json=payload.json)
 
     async def buy(
         self,
@@ -494,7 +417,7 @@ class TransactionsResource(_Resource):
             tranx_type=tranx_type,
             query=query,
         )
-        return _page(await self._call(route, params=params), route)
+        return await self._call(route, into=_PAGE, params=params)
 
     async def get(self, id_or_ref: str, /) -> Transaction:
         """Requery one transaction by ``_id``, ``tranxId`` or ``customerRef`` (latest match).
@@ -504,8 +427,7 @@ class TransactionsResource(_Resource):
         """
         route = self._routes.transaction
         ident = check.text(id_or_ref, field="id_or_ref")
-        reply = await self._call(route, path_params={"transaction_id": ident})
-        return _transaction(reply, route)
+        return await self._call(route, into=_TRANSACTION, path_params={"transaction_id": ident})
 
     async def reconcile(
         self,
@@ -596,8 +518,8 @@ class AppWalletResource:
         """``GET /api/wallet/{id}``: only the signed-in user's wallet is returned."""
         route = APP_ROUTES.wallet
         ident = check.text(wallet_id, field="wallet_id")
-        reply = await self._call(route, path_params={"wallet_id": ident})
-        return _one(reply, route, Wallet)
+        into = One(Wallet, at=("data",))
+        return await self._call(route, into=into, path_params={"wallet_id": ident})
 
 
 class AppTransactionsResource:
@@ -632,14 +554,13 @@ class AppTransactionsResource:
             tranx_type=tranx_type,
             query=query,
         )
-        return _page(await self._call(route, params=params), route)
+        return await self._call(route, into=_PAGE, params=params)
 
     async def get(self, transaction_id: str, /) -> Transaction:
         """``GET /api/transactions/{id}``."""
         route = APP_ROUTES.transaction
         ident = check.text(transaction_id, field="transaction_id")
-        reply = await self._call(route, path_params={"transaction_id": ident})
-        return _transaction(reply, route)
+        return await self._call(route, into=_TRANSACTION, path_params={"transaction_id": ident})
 
 
 class AppNamespace:

@@ -31,6 +31,7 @@ A Starlette/FastAPI receiver::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -43,7 +44,7 @@ from typing import Any, Final, Literal
 import attrs
 import cattrs
 
-from dancity_sdk._models import TransactionStatus, get_converter
+from dancity_sdk._models import TransactionStatus, make_dancity_converter
 from shared_auth import APIObject, ConfigurationError, SDKError, Secret
 
 __all__ = [
@@ -63,6 +64,14 @@ __all__ = [
     "sign",
     "verify",
 ]
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    # Webhook helpers run without a client, so they keep one converter of their own
+    # (building one per delivery would cost milliseconds); clients never share it.
+    return make_dancity_converter()
+
 
 SIGNATURE_HEADER: Final = "X-Dancity-Signature"
 _SIGNATURE: Final = re.compile(r"[0-9a-f]{64}")
@@ -266,7 +275,7 @@ def _timestamp(value: object) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed: datetime = get_converter().structure(value, datetime)
+        parsed: datetime = _converter().structure(value, datetime)
     except (TypeError, ValueError) as exc:
         raise WebhookPayloadError(f"the webhook timestamp is not ISO 8601: {value!r}") from exc
     return parsed
@@ -308,7 +317,7 @@ def parse_event(
     if cls is None:
         return WebhookEvent(event=name, timestamp=timestamp, data=data)
     try:
-        details = get_converter().structure(data, WebhookData)
+        details = _converter().structure(data, WebhookData)
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         raise WebhookPayloadError(f"the {name} event's data is not readable: {exc}") from exc
     return cls(event=name, timestamp=timestamp, data=data, details=details)

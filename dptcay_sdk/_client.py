@@ -11,15 +11,19 @@ import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from shared_auth import (
+    NOT_GIVEN,
     APIError,
     BaseAsyncClient,
     ConfigurationError,
     DptcayKeyAuth,
     InvalidInputError,
+    NotGiven,
     RetryPolicy,
     Route,
     Secret,
     Throttle,
+    TimeoutArgument,
+    resolve_policy,
 )
 
 if TYPE_CHECKING:
@@ -81,9 +85,12 @@ class AsyncDptcayClient(BaseAsyncClient):
         base_url: The API root. ``http://`` is accepted only for a loopback host (the
             sandbox). The docs' curl examples use ``https://api.dptcay.io/v1``.
         timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
-            10 s to connect.
-        max_retries: Retries after a failed attempt; ignored when ``retry`` is given.
-        retry: The full retry and deadline policy.
+            10 s to connect; ``None`` disables it.
+        max_retries: Retries after a failed attempt (default 2).
+        deadline: Seconds a whole call may take, retries and waits included (default
+            120; ``None``: no bound).
+        retry: The full retry and deadline policy (``max_retries``/``deadline`` override
+            its fields).
         rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
             ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
             instead of collecting 429s.
@@ -105,8 +112,9 @@ class AsyncDptcayClient(BaseAsyncClient):
         api_key: str | Secret,
         *,
         base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -114,15 +122,21 @@ class AsyncDptcayClient(BaseAsyncClient):
         self._auth = DptcayKeyAuth(api_key)
         self._target: tuple[httpx.Auth, str] = (self._auth, "")
         self._throttles = _throttle_for(rate_plan)
+        from dptcay_sdk._models import make_dptcay_converter  # noqa: PLC0415 - import time
+
         super().__init__(
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
-            retry=retry if retry is not None else RetryPolicy(max_retries=max_retries),
+            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
+            converter=make_dptcay_converter,
             logger=_logger,
             user_agent=f"dptcay-sdk-python/{VERSION}",
         )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         # The resources (and the models they return) load with the first client, not with
         # the package: ``import dptcay_sdk`` stays cheap.
         from dptcay_sdk._resources import (  # noqa: PLC0415
@@ -134,19 +148,20 @@ class AsyncDptcayClient(BaseAsyncClient):
         )
 
         call = self._call
-        self.payments: Final = Payments(call)
-        self.refunds: Final = Refunds(call)
-        self.currencies: Final = Currencies(call)
-        self.webhooks: Final = Webhooks(call)
-        self.keys: Final = Keys(call)
+        self.payments = Payments(call)
+        self.refunds = Refunds(call)
+        self.currencies = Currencies(call)
+        self.webhooks = Webhooks(call)
+        self.keys = Keys(call)
 
     @classmethod
     def from_env(
         cls,
         *,
         environ: Mapping[str, str] | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = 2,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
@@ -157,6 +172,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             environ: Where to read the variables (default: ``os.environ``).
             timeout: As for the constructor.
             max_retries: As for the constructor.
+            deadline: As for the constructor.
             retry: As for the constructor.
             rate_plan: As for the constructor.
             http_client: As for the constructor.
@@ -178,6 +194,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
             retry=retry,
             rate_plan=rate_plan,
             http_client=http_client,

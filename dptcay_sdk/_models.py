@@ -8,7 +8,6 @@ converter built by :func:`make_dptcay_converter`; the package's one converter,
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -33,7 +32,6 @@ __all__ = [
     "RefundStatus",
     "RevokedKey",
     "WebhookEndpoint",
-    "get_converter",
     "make_dptcay_converter",
 ]
 
@@ -281,7 +279,7 @@ def _event_structure_hook(converter: cattrs.Converter) -> Callable[[Any, Any], E
         Event,
         converter,
         extra=override(omit=True),
-        _rate_limit=override(omit=True),
+        _reply=override(omit=True),
         data=override(struct_hook=_keep_mapping),
     )
     known = frozenset({"id", "type", "data", "created_at"})
@@ -292,11 +290,13 @@ def _event_structure_hook(converter: cattrs.Converter) -> Callable[[Any, Any], E
             raise TypeError(msg)
         event = envelope(raw, Event)
         model = event_data_model(event.type)
+        changes: dict[str, Any] = {}
         if model is not None and not isinstance(event.data, APIObject):
-            object.__setattr__(event, "data", _structure_data(converter, event.data, model))
+            changes["data"] = _structure_data(converter, event.data, model)
         if not known.issuperset(raw):
-            object.__setattr__(event, "extra", {k: v for k, v in raw.items() if k not in known})
-        return event
+            changes["extra"] = {k: v for k, v in raw.items() if k not in known}
+        # A new event rather than a changed one: models stay frozen once built.
+        return attrs.evolve(event, **changes) if changes else event
 
     return structure
 
@@ -347,15 +347,13 @@ def make_dptcay_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Secret, Secret.get_secret_value)
     # Factories, not hooks: the code is generated on first use, keeping imports fast.
     converter.register_structure_hook_factory(
-        lambda t: t is Event, lambda _: _event_structure_hook(converter)
+        lambda t: t is Event, lambda _, c: _event_structure_hook(c)
     )
     converter.register_unstructure_hook_factory(
-        lambda t: t is Event, lambda _: _event_unstructure_hook(converter)
+        lambda t: t is Event, lambda _, c: _event_unstructure_hook(c)
     )
     return converter
 
 
-@functools.cache
-def get_converter() -> cattrs.Converter:
-    """The package's one converter, built on first use and kept (building is the slow part)."""
-    return make_dptcay_converter()
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dptcay_converter

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Final
 
 from dptcay_sdk import _routes as routes
 from dptcay_sdk._models import (
@@ -22,7 +22,6 @@ from dptcay_sdk._models import (
     Refund,
     RevokedKey,
     WebhookEndpoint,
-    get_converter,
 )
 from dptcay_sdk._validation import (
     check_amount,
@@ -36,50 +35,22 @@ from dptcay_sdk._validation import (
     optional_text,
 )
 from shared_auth import (
-    APIObject,
+    BODY,
     CallFunction,
     InvalidInputError,
-    Reply,
-    ResponseValidationError,
+    Many,
+    One,
     ResultList,
-    Route,
     Secret,
-    attach_rate_limit,
 )
 
 __all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
 
-_M = TypeVar("_M", bound=APIObject)
-
-
-def _invalid(exc: Exception, model: object, route: Route, *, path: str = "$") -> Exception:
-    from cattrs import transform_error  # noqa: PLC0415 - loaded by the converter already
-
-    name = getattr(model, "__name__", str(model))
-    return ResponseValidationError(
-        f"the {route.method} {route.path} response is not a valid {name}",
-        errors=transform_error(exc, path=path),
-        method=route.method,
-        path=route.path,  # the template: the real path may carry a key
-    )
-
-
-def _read(reply: Reply, model: type[_M], route: Route) -> _M:
-    """Structure a reply's body into ``model`` and attach the response's rate limit."""
-    try:
-        obj = get_converter().structure(reply.data, model)
-    except Exception as exc:
-        raise _invalid(exc, model, route) from exc
-    return attach_rate_limit(obj, reply)
+_PAYMENT: Final = One(Payment)
 
 
 async def _get_payment(call: CallFunction, payment_id: str) -> Payment:
-    reply = await call(routes.GET_PAYMENT, path_params={"payment_id": payment_id})
-    try:
-        payment = get_converter().structure(reply.data, Payment)
-    except Exception as exc:
-        raise _invalid(exc, Payment, routes.GET_PAYMENT) from exc
-    return attach_rate_limit(payment, reply)
+    return await call(routes.GET_PAYMENT, into=_PAYMENT, path_params={"payment_id": payment_id})
 
 
 class _Resource:
@@ -140,8 +111,7 @@ class Payments(_Resource):
             body["metadata"] = check_metadata(metadata)
         if expires_in is not None:
             body["expires_in"] = check_expires_in(expires_in)
-        reply = await self._call(routes.CREATE_PAYMENT, json=body, reference=order_id)
-        return _read(reply, Payment, routes.CREATE_PAYMENT)
+        return await self._call(routes.CREATE_PAYMENT, into=_PAYMENT, json=body, reference=order_id)
 
     async def get(self, payment_id: str, /) -> Payment:
         """Read a payment's current state (``GET /payments/{id}``, scope ``payments:read``).
@@ -183,8 +153,9 @@ class Refunds(_Resource):
         if amount is not None:
             body["amount"] = check_amount(amount, name="amount")
         optional_text(body, "reason", reason)
-        reply = await self._call(routes.CREATE_REFUND, json=body, reference=payment_id)
-        return _read(reply, Refund, routes.CREATE_REFUND)
+        return await self._call(
+            routes.CREATE_REFUND, into=One(Refund), json=body, reference=payment_id
+        )
 
 
 class Currencies(_Resource):
@@ -194,15 +165,8 @@ class Currencies(_Resource):
 
     async def list(self) -> ResultList[Currency]:
         """List every supported asset and network (``GET /currencies``)."""
-        route = routes.LIST_CURRENCIES
-        reply = await self._call(route)
-        data = reply.data
-        items = data.get("data") if isinstance(data, Mapping) else data
-        try:
-            currencies = get_converter().structure(items, tuple[Currency, ...])
-        except Exception as exc:
-            raise _invalid(exc, "list of Currency", route, path="$.data") from exc
-        return ResultList(currencies, reply)
+        # The contract wraps the list in ``data``; a bare list is read too.
+        return await self._call(routes.LIST_CURRENCIES, into=Many(Currency, at=("data", BODY)))
 
 
 class Webhooks(_Resource):
@@ -232,8 +196,7 @@ class Webhooks(_Resource):
         body: dict[str, Any] = {"url": check_webhook_url(url)}
         if events is not None:
             body["events"] = check_event_types(events)
-        reply = await self._call(routes.REGISTER_WEBHOOK, json=body)
-        return _read(reply, WebhookEndpoint, routes.REGISTER_WEBHOOK)
+        return await self._call(routes.REGISTER_WEBHOOK, into=One(WebhookEndpoint), json=body)
 
     async def fetch_event_object(self, event: Event, /) -> Payment:
         """Fetch the authoritative state of the payment an event is about.
@@ -285,8 +248,7 @@ class Keys(_Resource):
         """
         body: dict[str, Any] = {"scope": check_scope(scope)}
         optional_text(body, "label", label)
-        reply = await self._call(routes.CREATE_KEY, json=body)
-        return _read(reply, ApiKey, routes.CREATE_KEY)
+        return await self._call(routes.CREATE_KEY, into=One(ApiKey), json=body)
 
     async def revoke(self, key: str | Secret, /) -> RevokedKey:
         """Revoke a key (``DELETE /keys/{key}``); it gets 401 from then on.
@@ -299,5 +261,4 @@ class Keys(_Resource):
             NotFoundError: The API knows no such key.
         """
         path_params = {"key": check_key(key)}
-        reply = await self._call(routes.REVOKE_KEY, path_params=path_params)
-        return _read(reply, RevokedKey, routes.REVOKE_KEY)
+        return await self._call(routes.REVOKE_KEY, into=One(RevokedKey), path_params=path_params)

@@ -18,8 +18,11 @@ from dptcay_sdk import RetryPolicy
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
+from shared_auth import NotGiven
 from shared_auth import SyncClient
+from shared_auth import TimeoutArgument
 from typing import Self
+import cattrs
 import httpx
 
 
@@ -56,9 +59,9 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, *, environ: Mapping[str, str] | None = ..., timeout: float | httpx.Timeout | None = ..., max_retries: int = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> Self: ...
+    def from_env(cls, *, environ: Mapping[str, str] | None = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ...) -> Self: ...
     @property
     def api_key(self) -> Secret: ...
     @property
@@ -67,7 +70,14 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
     @property
     def base_url(self) -> str: ...
     @property
+    def converter(self) -> cattrs.Converter: ...
+    @property
+    def retry_policy(self) -> RetryPolicy: ...
+    @property
+    def timeout(self) -> httpx.Timeout: ...
+    @property
     def last_rate_limit(self) -> RateLimit | None: ...
+    def with_options(self, *, timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., extra_headers: Mapping[str, str] | None = ...) -> Self: ...
     payments: _Payments
     refunds: _Refunds
     currencies: _Currencies

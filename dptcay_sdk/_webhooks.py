@@ -8,12 +8,24 @@ the API.
 
 from __future__ import annotations
 
+import functools
 import json
+from typing import TYPE_CHECKING
 
-from dptcay_sdk._models import Event, get_converter
+from dptcay_sdk._models import Event, make_dptcay_converter
 from shared_auth import InvalidInputError
 
+if TYPE_CHECKING:
+    import cattrs
+
 __all__ = ["parse_event"]
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    # parse_event runs without a client, so it keeps one converter of its own (building
+    # one per delivery would cost milliseconds); clients never share it.
+    return make_dptcay_converter()
 
 
 def parse_event(raw_body: bytes | str) -> Event:
@@ -43,7 +55,7 @@ def parse_event(raw_body: bytes | str) -> Event:
         msg = "the webhook body is not JSON; pass the request body exactly as received"
         raise InvalidInputError(msg, field="raw_body") from exc
     try:
-        return get_converter().structure(payload, Event)
+        return _converter().structure(payload, Event)
     except Exception as exc:
         from cattrs import transform_error  # noqa: PLC0415 - loaded by the converter already
 

@@ -14,7 +14,16 @@ from shared_auth._auth import (
     DptcayKeyAuth,
     TokenProvider,
 )
-from shared_auth._client import BaseAsyncClient, validate_base_url
+from shared_auth._client import (
+    NOT_GIVEN,
+    BaseAsyncClient,
+    NotGiven,
+    TimeoutArgument,
+    resolve_policy,
+    resolve_timeout,
+    validate_base_url,
+)
+from shared_auth._decode import BODY, Decoder, Many, One, Raw
 from shared_auth._errors import (
     APIConnectionError,
     APIError,
@@ -38,7 +47,18 @@ from shared_auth._errors import (
     status_error_class,
 )
 from shared_auth._lazy import lazy_exports as _lazy_exports
-from shared_auth._pipeline import ErrorDetails, ErrorParser, Pipeline, Reply, RetryPolicy
+from shared_auth._pipeline import (
+    OUTCOMES,
+    Action,
+    Envelope,
+    ErrorDetails,
+    ErrorParser,
+    Failure,
+    Pipeline,
+    Reply,
+    RetryPolicy,
+    Unreadable,
+)
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
@@ -46,12 +66,16 @@ from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
 
 __all__ = [
+    "BODY",
     "DANCITY_CHANNELS",
+    "NOT_GIVEN",
+    "OUTCOMES",
     "APIConnectionError",
     "APIError",
     "APIObject",
     "APIStatusError",
     "APITimeoutError",
+    "Action",
     "AuthenticationError",
     "BadRequestError",
     "BaseAsyncClient",
@@ -61,20 +85,27 @@ __all__ = [
     "DancityChannel",
     "DancityJWTAuth",
     "DancityKeyAuth",
+    "Decoder",
     "DptcayKeyAuth",
+    "Envelope",
     "ErrorDetails",
     "ErrorParser",
+    "Failure",
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "Many",
     "MissingCredentialError",
     "NotFoundError",
+    "NotGiven",
+    "One",
     "OpenEnum",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "Pipeline",
     "RateLimit",
     "RateLimitError",
+    "Raw",
     "Reply",
     "ResponseValidationError",
     "ResultList",
@@ -85,14 +116,17 @@ __all__ = [
     "SecretsFilter",
     "SyncClient",
     "Throttle",
+    "TimeoutArgument",
     "TokenProvider",
     "UnprocessableEntityError",
-    "attach_rate_limit",
+    "Unreadable",
     "format_path",
     "install_log_redaction",
     "make_converter",
     "parse_retry_after",
     "redact",
+    "resolve_policy",
+    "resolve_timeout",
     "reveal",
     "status_error_class",
     "to_decimal",
@@ -105,7 +139,6 @@ if _TYPE_CHECKING:
         APIObject,
         OpenEnum,
         ResultList,
-        attach_rate_limit,
         make_converter,
         to_decimal,
     )
@@ -120,7 +153,6 @@ _LAZY: dict[str, str] = {
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
     "unknown_outcome": "shared_auth._sync",
-    "attach_rate_limit": "shared_auth._models",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",
 }

@@ -21,6 +21,7 @@ from typing import Final, Literal, TypeAlias
 import httpx
 
 from shared_auth._errors import ConfigurationError
+from shared_auth._pipeline import DEADLINE_EXTENSION
 from shared_auth._secret import Secret
 
 __all__ = [
@@ -320,7 +321,20 @@ class DancityJWTAuth(httpx.Auth):
             return True  # a static token is sent as is; the API has the last word on expiry
         return self._clock() < token.expires_at - self._refresh_margin
 
-    async def _refresh(self, stale: _Token | None) -> _Token:
+    async def _refresh(self, stale: _Token | None, request: httpx.Request) -> _Token:
+        deadline_at: float | None = request.extensions.get(DEADLINE_EXTENSION)
+        if deadline_at is None:
+            return await self._refresh_locked(stale)
+        import anyio  # noqa: PLC0415 - loaded with the flow already
+
+        # The call's deadline bounds the wait for the lock and the provider alike.
+        with anyio.move_on_after(deadline_at - time.monotonic()) as scope:
+            return await self._refresh_locked(stale)
+        assert scope.cancelled_caught  # noqa: S101 - the only way here
+        msg = "the call's deadline passed waiting for the JWT provider; nothing was sent"
+        raise httpx.PoolTimeout(msg, request=request)
+
+    async def _refresh_locked(self, stale: _Token | None) -> _Token:
         async with self._lock:
             current = self._token
             if current is not stale and current is not None:
@@ -341,13 +355,13 @@ class DancityJWTAuth(httpx.Auth):
         """Set the header, refreshing ahead of expiry and once after a 401."""
         token = self._token
         if not self._is_fresh(token):
-            token = await self._refresh(token)
+            token = await self._refresh(token, request)
         assert token is not None  # noqa: S101 - _refresh always returns a token
         request.headers["Authorization"] = token.header
         response = yield request
         if response.status_code != 401 or self._provider is None or not _replayable(request):  # noqa: PLR2004
             return
-        fresh = await self._refresh(token)
+        fresh = await self._refresh(token, request)
         request.headers["Authorization"] = fresh.header
         yield request
 

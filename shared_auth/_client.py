@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
 
+import attrs
 import httpx
 
+from shared_auth import _tracing
 from shared_auth._errors import ConfigurationError
-from shared_auth._pipeline import ErrorParser, Pipeline, Reply, RetryPolicy
+from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
@@ -19,12 +22,27 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from types import TracebackType
 
+    import cattrs
     import httpx as _httpx
 
+    from shared_auth._decode import Decoder
     from shared_auth._ratelimit import RateLimit
     from shared_auth._throttle import Throttle
 
-__all__ = ["BaseAsyncClient", "validate_base_url"]
+__all__ = [
+    "NOT_GIVEN",
+    "BaseAsyncClient",
+    "NotGiven",
+    "TimeoutArgument",
+    "resolve_policy",
+    "resolve_timeout",
+    "validate_base_url",
+]
+
+_T = TypeVar("_T")
+#: No timeout or deadline is this long; a larger one is a mistake (or an overflow).
+_MAX_SECONDS: Final = 365 * 24 * 3600.0
+_RESERVED_HEADERS: Final = frozenset({"authorization", "channel", "host", "content-length"})
 
 _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
@@ -64,12 +82,87 @@ def validate_base_url(url: str, *, what: str) -> str:
     return str(parsed).rstrip("/")
 
 
+class NotGiven:
+    """The type of :data:`NOT_GIVEN`: an argument left out (``None`` means "no limit")."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: The default of ``timeout=`` and ``deadline=``: "use the SDK's default". Pass ``None`` to
+#: disable the limit, as in httpx.
+NOT_GIVEN: Final = NotGiven()
+
+TimeoutArgument = float | httpx.Timeout | None | NotGiven
+
+
+def resolve_timeout(timeout: TimeoutArgument, *, what: str) -> httpx.Timeout:
+    """The per-attempt ``httpx.Timeout`` for a ``timeout=`` argument, checked."""
+    if isinstance(timeout, NotGiven):
+        return DEFAULT_TIMEOUT
+    if timeout is None:
+        return httpx.Timeout(None)
+    values: tuple[object, ...] = (
+        tuple(timeout.as_dict().values()) if isinstance(timeout, httpx.Timeout) else (timeout,)
+    )
+    for value in values:
+        if value is not None and not _is_seconds(value):
+            msg = (
+                f"{what} timeout must be a positive number of seconds, an httpx.Timeout or "
+                f"None for no timeout; got {timeout!r}"
+            )
+            raise ConfigurationError(msg)
+    return httpx.Timeout(timeout)
+
+
+def _is_seconds(value: object) -> bool:
+    """A positive, finite, sane number of seconds (not a bool, not NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 < value < _MAX_SECONDS
+
+
+def _is_count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def resolve_policy(
+    retry: RetryPolicy | None,
+    *,
+    max_retries: int | NotGiven = NOT_GIVEN,
+    deadline: float | NotGiven | None = NOT_GIVEN,
+) -> RetryPolicy:
+    """A :class:`RetryPolicy` from a client's ``retry=``/``max_retries=``/``deadline=``."""
+    policy = retry if retry is not None else RetryPolicy()
+    changes: dict[str, Any] = {}
+    if not isinstance(max_retries, NotGiven):
+        if not _is_count(max_retries):
+            msg = f"max_retries must be an int >= 0 (0 disables retrying); got {max_retries!r}"
+            raise ConfigurationError(msg)
+        changes["max_retries"] = max_retries
+    if not isinstance(deadline, NotGiven):
+        if deadline is not None and not _is_seconds(deadline):
+            msg = f"deadline must be a positive number of seconds or None; got {deadline!r}"
+            raise ConfigurationError(msg)
+        changes["deadline"] = deadline
+    return attrs.evolve(policy, **changes) if changes else policy
+
+
 class BaseAsyncClient:
     """The lifecycle both async clients share.
 
-    The ``httpx.AsyncClient`` is created on first use, inside the running event loop, unless
-    the caller passes ``http_client`` — which the caller owns and closes: :meth:`aclose`
-    never closes it.
+    The ``httpx.AsyncClient`` is created on first use unless the caller passes
+    ``http_client`` — which the caller owns and closes: :meth:`aclose` never closes it.
+    On a caller's ``http_client`` the SDK still sends its own ``User-Agent`` and applies its
+    timeouts to each request (the client's other settings, such as proxies, are kept).
+
+    Each client owns its cattrs converter, built by the SDK's factory on the first response
+    it reads (building one is the slow part, so it is kept for the client's life).
     """
 
     _api_name: str = "API"
@@ -78,31 +171,47 @@ class BaseAsyncClient:
         self,
         *,
         base_url: str,
-        timeout: float | httpx.Timeout | None,
+        timeout: TimeoutArgument,
         http_client: httpx.AsyncClient | None,
         retry: RetryPolicy,
         parse_error: ErrorParser,
+        converter: Callable[[], cattrs.Converter],
         logger: logging.Logger,
         user_agent: str,
+        envelope: Envelope | None = None,
+        default_headers: Mapping[str, str] | None = None,
         json_loads: Callable[[bytes], Any] = json.loads,
     ) -> None:
         install_log_redaction()
+        if not isinstance(cast("object", http_client), httpx.AsyncClient | None):
+            msg = (
+                f"http_client must be an httpx.AsyncClient (got {type(http_client).__name__}): "
+                "this client is async; a blocking twin also runs one on its own loop thread"
+            )
+            raise ConfigurationError(msg)
         self._base_url = validate_base_url(base_url, what=self._api_name)
-        self._timeout = DEFAULT_TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        self._timeout = resolve_timeout(timeout, what=self._api_name)
         self._user_agent = user_agent
+        self._default_headers = dict(default_headers or {})
         self._http_client = http_client
         self._owns_http_client = http_client is None
         self._closed = False
         self._last_headers: httpx.Headers | None = None
+        self._make_converter = converter
+        self._converter: cattrs.Converter | None = None
         self._pipeline = Pipeline(
             base_url=self._base_url,
             get_client=self._client,
             parse_error=parse_error,
             policy=retry,
             logger=logger,
+            converter=self._get_converter,
+            timeout=self._timeout,
+            envelope=envelope,
             json_loads=json_loads,
             on_response=self._remember_headers,
         )
+        self._request_headers, self._request_timeout = self._per_request_options()
 
     @property
     def base_url(self) -> str:
@@ -110,9 +219,95 @@ class BaseAsyncClient:
         return self._base_url
 
     @property
+    def converter(self) -> cattrs.Converter:
+        """This client's converter (wire format ↔ models), built on first use."""
+        return self._get_converter()
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry and deadline policy in force."""
+        return self._pipeline.policy
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The per-attempt timeouts in force."""
+        return self._timeout
+
+    @property
     def last_rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the latest response (``None`` if it carried none)."""
         return resolve_rate_limit(self._last_headers)
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> Self:
+        """A copy of this client with other call options, sharing its connections.
+
+        The copy shares the connection pool, the credentials (a key switched on one is
+        switched on both), the throttles and the converter; closing it closes nothing.
+        Use it for one call or keep it::
+
+            slow = client.with_options(timeout=120, max_retries=0)
+            await slow.payments.get("pay_1")
+
+        Args:
+            timeout: Per-attempt timeout (``None``: none).
+            max_retries: Retries after a failed first attempt.
+            deadline: Seconds the whole call may take (``None``: no bound).
+            extra_headers: Headers added to every request of the copy.
+        """
+        clone = copy.copy(self)
+        clone._configure_copy(timeout, max_retries, deadline, extra_headers)  # noqa: SLF001
+        return clone
+
+    def _configure_copy(
+        self,
+        timeout: TimeoutArgument,
+        max_retries: int | NotGiven,
+        deadline: float | NotGiven | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> None:
+        """Finish a :meth:`with_options` copy (``self`` is the copy).
+
+        The copy starts with the original's pipeline, whose ``get_client`` is the
+        original's: both use one connection pool.
+        """
+        inherited = self._timeout
+        if not isinstance(timeout, NotGiven):
+            self._timeout = resolve_timeout(timeout, what=self._api_name)
+        if extra_headers:
+            for name in extra_headers:
+                if name.lower() in _RESERVED_HEADERS:
+                    msg = f"extra_headers must not set {name!r}: the client's credential does"
+                    raise ConfigurationError(msg)
+            self._default_headers = {**self._default_headers, **extra_headers}
+        policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
+        self._pipeline = self._pipeline.with_policy(policy)
+        self._owns_http_client = False
+        self._request_headers, self._request_timeout = self._per_request_options(
+            forced=self._timeout is not inherited
+        )
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        """Create the resource namespaces bound to this client's ``_call``."""
+        raise NotImplementedError
+
+    def _per_request_options(
+        self, *, forced: bool = False
+    ) -> tuple[dict[str, str] | None, httpx.Timeout | None]:
+        """Headers and timeout each request must carry itself (none on the SDK's own pool)."""
+        headers = dict(self._default_headers)
+        foreign = not self._owns_http_client and self._http_client is not None
+        if foreign:
+            headers["User-Agent"] = self._user_agent
+        timeout = self._timeout if foreign or forced else None
+        return (headers or None), timeout
 
     def _route_target(self, route: Route) -> tuple[_httpx.Auth, str]:
         """The credential and path prefix of ``route``'s family.
@@ -132,26 +327,39 @@ class BaseAsyncClient:
         route: Route,
         /,
         *,
+        into: Decoder[_T],
         path_params: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         reference: str | None = None,
-    ) -> Reply:
+    ) -> _T:
         """Perform ``route``: the one function every resource calls."""
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
-        return await self._pipeline.send(
+        sending = self._pipeline.send(
             route.method,
             prefix + path,
+            into=into,
             auth=auth,
             params=params,
             json=json,
+            headers=self._request_headers,
+            attempt_timeout=self._request_timeout,
             idempotent=route.idempotent,
             throttles=self._route_throttles(route),
             reference=reference,
             scope=route.scope,
             outcome_advice=route.outcome_advice,
         )
+        if _tracing.TRACER is not None:
+            return await _tracing.traced(self._api_name, route.method, prefix + route.path, sending)
+        return await sending
+
+    def _get_converter(self) -> cattrs.Converter:
+        converter = self._converter
+        if converter is None:
+            converter = self._converter = self._make_converter()
+        return converter
 
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers
@@ -161,7 +369,10 @@ class BaseAsyncClient:
         if client is not None:
             return client
         if self._closed:
-            msg = f"this {type(self).__name__} is closed; create a new one"
+            msg = (
+                f"this {type(self).__name__} is closed (aclose() was called or its 'async with' "
+                "block ended); create a new client"
+            )
             raise RuntimeError(msg)
         client = httpx.AsyncClient(
             timeout=self._timeout,

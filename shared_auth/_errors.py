@@ -239,10 +239,16 @@ class ResponseValidationError(APIError):
         errors: Sequence[str] = (),
         method: str | None = None,
         path: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body_excerpt: str = "",
     ) -> None:
         detail = "; ".join(errors)
         super().__init__(f"{message}: {detail}" if detail else message, method=method, path=path)
         self.errors = tuple(redact(e) for e in errors)
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
 
 
 class OutcomeUnknownError(APIError):
@@ -253,6 +259,10 @@ class OutcomeUnknownError(APIError):
 
     Attributes:
         reference: The caller's reference for the operation (an order id or ``customerRef``).
+        status_code: The HTTP status that was read, if an answer arrived (a 2xx whose body
+            could not be read means the operation most likely took effect).
+        request_id: The answer's request id, if one arrived.
+        body_excerpt: The start of the answer's body, if one arrived (credentials masked).
     """
 
     def __init__(
@@ -262,9 +272,15 @@ class OutcomeUnknownError(APIError):
         reference: str | None = None,
         method: str | None = None,
         path: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        body_excerpt: str = "",
     ) -> None:
         super().__init__(message, method=method, path=path)
         self.reference = reference
+        self.status_code = status_code
+        self.request_id = request_id
+        self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
 
 
 _BY_STATUS: Final[dict[int, type[APIStatusError]]] = {

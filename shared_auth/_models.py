@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, SupportsIndex, TypeVar, overload
 
 import attrs
-import httpx
 
 from shared_auth._pipeline import Reply
-from shared_auth._ratelimit import RateLimit, resolve_rate_limit
+from shared_auth._ratelimit import RateLimit
 from shared_auth._secret import Secret
 
 if TYPE_CHECKING:
@@ -32,14 +31,18 @@ __all__ = [
     "APIObject",
     "OpenEnum",
     "ResultList",
-    "attach_rate_limit",
     "make_converter",
+    "structure_top",
     "to_decimal",
 ]
 
 _T = TypeVar("_T")
-_M = TypeVar("_M", bound="APIObject")
-_META_FIELDS = frozenset({"extra", "_rate_limit"})
+_M = TypeVar("_M")
+_META_FIELDS = frozenset({"extra", "_reply"})
+#: Keys that carry what the converter adds at construction (never wire names: a NUL
+#: cannot start a JSON member name the APIs send, and a body that tries is overwritten).
+_EXTRA_KEY: Final = "\x00extra"
+_REPLY_KEY: Final = "\x00reply"
 
 
 @attrs.frozen(kw_only=True)
@@ -48,24 +51,51 @@ class APIObject:
 
     Attributes:
         extra: Response fields this version of the SDK does not model, as sent.
-        rate_limit: The rate-limit headers of the response that carried this object.
     """
 
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    # A RateLimit, or the headers it is parsed from on first access (see attach_rate_limit).
-    _rate_limit: RateLimit | httpx.Headers | None = attrs.field(
-        default=None, repr=False, eq=False, alias="rate_limit"
-    )
+    # The metadata of the response that carried this object (set when it is built).
+    _reply: Reply | None = attrs.field(default=None, repr=False, eq=False, alias="reply")
 
     @property
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the response that carried this object."""
-        source = self._rate_limit
-        if source is None or isinstance(source, RateLimit):
-            return source
-        parsed = RateLimit.from_headers(source)
-        object.__setattr__(self, "_rate_limit", parsed)
-        return parsed
+        reply = self._reply
+        return None if reply is None else reply.rate_limit
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for the response that carried this object."""
+        reply = self._reply
+        return None if reply is None else reply.request_id
+
+    @property
+    def response_info(self) -> Reply | None:
+        """The response that carried this object: status, headers, request id, rate limit."""
+        return self._reply
+
+    def to_dict(self, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
+        """This object as JSON-ready data, with the API's wire names (as it arrived).
+
+        Unknown fields (``extra``) are included, money is a decimal string, times are
+        ISO 8601. The converter of the client that read it is used (or the one you pass;
+        a fresh one of the model's SDK for an object built by hand). ``to_dict`` of the result
+        structures back into an equal object.
+        """
+        if converter is None:
+            reply = self._reply
+            converter = reply.converter if reply is not None else None
+        active = converter if converter is not None else _default_converter(type(self))
+        data: dict[str, Any] = active.unstructure(self)
+        return data
+
+    def to_json(
+        self, *, indent: int | None = None, converter: cattrs.Converter | None = None
+    ) -> str:
+        """This object as a JSON document (see :meth:`to_dict`)."""
+        import json  # noqa: PLC0415 - only serialising needs it
+
+        return json.dumps(self.to_dict(converter=converter), indent=indent, default=str)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -108,40 +138,45 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def attach_rate_limit(obj: _M, source: Reply | RateLimit | httpx.Headers | None) -> _M:
-    """Record the response's rate limit on a freshly structured model (before anyone sees it).
-
-    Pass the :class:`Reply` (or its headers): they are parsed only if ``obj.rate_limit`` is
-    read, which keeps the parse off the success path.
-    """
-    if isinstance(source, Reply):
-        source = source.headers
-    if source is not None:
-        object.__setattr__(obj, "_rate_limit", source)
-    return obj
-
-
 class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
     """An immutable sequence of results that also carries the response's :class:`RateLimit`.
 
     In Jupyter it renders as an HTML table.
     """
 
-    _rate_limit: RateLimit | httpx.Headers | None
+    _reply: Reply | None
 
-    def __new__(
-        cls,
-        items: Iterable[_T] = (),
-        rate_limit: Reply | RateLimit | httpx.Headers | None = None,
-    ) -> ResultList[_T]:
+    def __new__(cls, items: Iterable[_T] = (), reply: Reply | None = None) -> ResultList[_T]:
         self = super().__new__(cls, items)
-        self._rate_limit = rate_limit.headers if isinstance(rate_limit, Reply) else rate_limit
+        self._reply = reply
         return self
 
     @property
     def rate_limit(self) -> RateLimit | None:
         """The rate-limit headers of the response that carried these results."""
-        return resolve_rate_limit(self._rate_limit)
+        reply = self._reply
+        return None if reply is None else reply.rate_limit
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for the response that carried these results."""
+        reply = self._reply
+        return None if reply is None else reply.request_id
+
+    @property
+    def response_info(self) -> Reply | None:
+        """The response that carried these results: status, headers, request id, rate limit."""
+        return self._reply
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> ResultList[_T]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> _T | ResultList[_T]:
+        # A slice stays a ResultList: it still renders as a table and knows its response.
+        if isinstance(index, slice):
+            return ResultList(super().__getitem__(index), self._reply)
+        return super().__getitem__(index)
 
     def _repr_html_(self) -> str:
         items = [i for i in self if isinstance(i, APIObject)]
@@ -255,24 +290,29 @@ def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Conv
     def is_model(tp: Any) -> bool:
         return isinstance(tp, type) and issubclass(tp, APIObject)
 
-    def structure_factory(cl: type[APIObject]) -> Callable[[Any, Any], APIObject]:
-        overrides, known = _overrides(cl, to_wire)
+    def structure_factory(cl: type[APIObject], converter: cattrs.Converter) -> _ModelHook:
+        overrides, known = _overrides(cl, to_wire, structure=True)
         base = make_dict_structure_fn(cl, converter, **overrides)
 
-        def structure(data: Any, _: Any) -> APIObject:
+        def top(data: Any, reply: Reply | None) -> APIObject:
             if not isinstance(data, Mapping):
                 msg = f"expected a JSON object for {cl.__name__}, got {type(data).__name__}"
                 raise TypeError(msg)
-            obj = base(data, cl)
-            if not known.issuperset(data):
-                extra = {k: v for k, v in data.items() if k not in known}
-                object.__setattr__(obj, "extra", extra)
-            return obj
+            # Built in one go: what the model does not know and the response's metadata
+            # go to the constructor, so no frozen model is ever changed afterwards.
+            if known.issuperset(data):
+                if reply is None:
+                    return base(data, cl)
+                return base({**data, _REPLY_KEY: reply}, cl)
+            extra = {k: v for k, v in data.items() if k not in known}
+            return base({**data, _EXTRA_KEY: extra, _REPLY_KEY: reply}, cl)
 
-        return structure
+        return _ModelHook(top)
 
-    def unstructure_factory(cl: type[APIObject]) -> Callable[[APIObject], dict[str, Any]]:
-        overrides, _ = _overrides(cl, to_wire)
+    def unstructure_factory(
+        cl: type[APIObject], converter: cattrs.Converter
+    ) -> Callable[[APIObject], dict[str, Any]]:
+        overrides, _ = _overrides(cl, to_wire, structure=False)
         base = make_dict_unstructure_fn(cl, converter, **overrides)
 
         def unstructure(obj: APIObject) -> dict[str, Any]:
@@ -286,7 +326,7 @@ def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Conv
 
 
 def _overrides(
-    cl: type[APIObject], to_wire: Callable[[str], str]
+    cl: type[APIObject], to_wire: Callable[[str], str], *, structure: bool
 ) -> tuple[dict[str, Any], frozenset[str]]:
     from cattrs.gen import override  # noqa: PLC0415 - cattrs loads with the first converter
 
@@ -294,9 +334,52 @@ def _overrides(
     known: set[str] = set()
     for a in attrs.fields(cl):
         if a.name in _META_FIELDS:
-            overrides[a.name] = override(omit=True)
+            key = _EXTRA_KEY if a.name == "extra" else _REPLY_KEY
+            overrides[a.name] = (
+                override(rename=key, struct_hook=_as_is) if structure else override(omit=True)
+            )
             continue
         wire = a.metadata.get("wire") or to_wire(a.name)
         overrides[a.name] = override(rename=wire)
         known.add(wire)
     return overrides, frozenset(known)
+
+
+def _as_is(value: Any, _: Any) -> Any:
+    return value
+
+
+class _ModelHook:
+    """A model's structure hook: ``(data, type)`` for cattrs, ``top`` to attach a reply."""
+
+    __slots__ = ("top",)
+
+    def __init__(self, top: Callable[[Any, Reply | None], APIObject]) -> None:
+        self.top = top
+
+    def __call__(self, data: Any, _: Any) -> APIObject:
+        return self.top(data, None)
+
+
+def structure_top(converter: cattrs.Converter, data: Any, cl: type[_M], reply: Reply) -> _M:
+    """Structure a response's top-level object, carrying the response's metadata."""
+    hook = converter.get_structure_hook(cl)
+    if isinstance(hook, _ModelHook):
+        return hook.top(data, reply)  # type: ignore[return-value]
+    result: _M = hook(data, cl)
+    return result
+
+
+def _default_converter(cl: type[APIObject]) -> cattrs.Converter:
+    """A fresh converter of the SDK ``cl`` belongs to (for ``to_dict`` without a response).
+
+    Each SDK's models module names its factory ``make_wire_converter``.
+    """
+    import importlib  # noqa: PLC0415 - only serialising without a response needs it
+
+    for name in (cl.__module__, cl.__module__.partition(".")[0] + "._models"):
+        factory = getattr(importlib.import_module(name), "make_wire_converter", None)
+        if callable(factory):
+            converter: cattrs.Converter = factory()
+            return converter
+    return make_converter()

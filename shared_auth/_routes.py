@@ -9,16 +9,19 @@ does the rest.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 from urllib.parse import quote
 
 import attrs
 
 from shared_auth._errors import InvalidInputError
-from shared_auth._pipeline import Reply
+
+if TYPE_CHECKING:
+    from shared_auth._decode import Decoder
 
 __all__ = ["CallFunction", "Route", "format_path"]
 
+_T = TypeVar("_T")
 _DOT_SEGMENTS: Final = frozenset({".", ".."})
 
 
@@ -69,10 +72,11 @@ class CallFunction(Protocol):
         route: Route,
         /,
         *,
+        into: Decoder[_T],
         path_params: Mapping[str, str] | None = None,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         reference: str | None = None,
-    ) -> Awaitable[Reply]:
-        """Perform ``route`` and return its reply."""
+    ) -> Awaitable[_T]:
+        """Perform ``route`` and return what ``into`` makes of the answer."""
         ...

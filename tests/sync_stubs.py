@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import collections.abc
 import importlib
+import importlib.util
 import inspect
 import keyword
 import re
@@ -86,6 +87,8 @@ def _import_line(name: str, home: ModuleType, packages: tuple[str, ...]) -> str:
         return f"from {origin} import {name}"
     if value is not None:
         return f"from {home.__name__} import {name}"
+    if importlib.util.find_spec(name) is not None:  # a module imported for type checking only
+        return f"import {name}"
     msg = f"cannot tell where {name!r} (used in {home.__name__}) comes from"
     raise LookupError(msg)
 

@@ -25,11 +25,11 @@ from dancity_sdk import (
     Validation,
     Wallet,
 )
-from dancity_sdk._models import get_converter
+from dancity_sdk._models import make_dancity_converter
 from dancity_sdk.webhooks import WebhookData
 from shared_auth import APIObject
 
-CONVERTER = get_converter()
+CONVERTER = make_dancity_converter()
 
 MODELS: list[type[APIObject]] = [
     ExamPin,
@@ -94,7 +94,7 @@ def model(cls: type[APIObject]) -> st.SearchStrategy[Any]:
         json_scalars,
         max_size=3,
     )
-    meta = {"extra", "_rate_limit"}
+    meta = {"extra", "_reply"}
     kwargs = {a.alias: strategy_for(a.type) for a in fields if a.name not in meta}
     return st.builds(cls, extra=extras, **kwargs)
 

@@ -15,6 +15,7 @@ from dptcay_sdk import (
     BadRequestError,
     InternalServerError,
     NotFoundError,
+    OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
@@ -163,13 +164,19 @@ async def test_non_json_success_body_is_a_validation_error() -> None:
 
 
 async def test_success_body_that_is_not_an_object() -> None:
-    calls: tuple[Call, ...] = (
-        lambda dp: dp.payments.create(amount=1, currency="BTC"),
+    # A 2xx to a request that changes state means it took effect: an unreadable receipt is
+    # an unknown outcome, never a plain error a caller might answer by sending it again.
+    changes: tuple[Call, ...] = (
+        lambda dp: dp.payments.create(amount=1, currency="BTC", order_id="A-7"),
         lambda dp: dp.keys.create(scope="write"),
-        lambda dp: dp.keys.revoke(KEY),
         lambda dp: dp.refunds.create(payment_id="pay_1"),
         lambda dp: dp.webhooks.register(url="https://e.com/h"),
     )
-    for call in calls:
-        with pytest.raises(ResponseValidationError, match="expected a JSON object"):
-            await call(_client(httpx.Response(200, json=[1])))
+    for call in changes:
+        with pytest.raises(OutcomeUnknownError, match="expected a JSON object") as info:
+            await call(_client(httpx.Response(200, json=[1], headers={"x-request-id": "r1"})))
+        assert info.value.status_code == 200
+        assert info.value.request_id == "r1"
+        assert info.value.body_excerpt == "[1]"
+    with pytest.raises(ResponseValidationError, match="expected a JSON object"):
+        await _client(httpx.Response(200, json=[1])).keys.revoke(KEY)

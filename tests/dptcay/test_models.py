@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dptcay_sdk import (
     ApiKey,
+    AsyncDptcayClient,
     Currency,
     Event,
     EventType,
@@ -26,9 +27,9 @@ from dptcay_sdk import (
     Secret,
     WebhookEndpoint,
 )
-from dptcay_sdk._models import get_converter, make_dptcay_converter
+from dptcay_sdk._models import make_dptcay_converter
 
-CONVERTER = get_converter()
+CONVERTER = make_dptcay_converter()
 converter = make_dptcay_converter()
 
 text = st.text(max_size=12)
@@ -255,4 +256,10 @@ def test_converter_reports_every_failing_path() -> None:
 
 def test_each_call_builds_its_own_converter() -> None:
     assert make_dptcay_converter() is not make_dptcay_converter()
-    assert get_converter() is get_converter()  # the package's one converter: built once
+
+
+def test_each_client_owns_its_converter() -> None:
+    first = AsyncDptcayClient("dp_test_sk_" + "a" * 24)
+    second = AsyncDptcayClient("dp_test_sk_" + "a" * 24)
+    assert first.converter is first.converter  # built once per client, then kept
+    assert first.converter is not second.converter

@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from types import SimpleNamespace
 from typing import Any
 
 import anyio
 import anyio.lowlevel
+
+from shared_auth import Pipeline, Reply
 
 DPTCAY_LIVE_KEY = "dp_live_sk_4f9Kq2Lm8Zr1Tx7Vb3Nc"
 DPTCAY_TEST_KEY = "dp_test_sk_Hh5Jj6Kk7Ll8Mm9Nn0Pp"
@@ -88,3 +91,26 @@ async def streamed_body(chunks: list[bytes]) -> AsyncIterator[bytes]:
     for chunk in chunks:
         await anyio.lowlevel.checkpoint()
         yield chunk
+
+
+class Echo:
+    """A decoder that hands the test what the pipeline read: status, body, metadata."""
+
+    def decode(self, data: Any, reply: Reply, converter: Any) -> SimpleNamespace:
+        del converter
+        return SimpleNamespace(
+            status_code=reply.status_code,
+            data=data,
+            request_id=reply.request_id,
+            rate_limit=reply.rate_limit,
+        )
+
+
+class EchoPipeline:
+    """A pipeline whose calls decode with :class:`Echo`."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.pipeline.send(*args, into=Echo(), **kwargs)

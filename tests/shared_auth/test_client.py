@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import httpx
 import pytest
 
 from shared_auth import (
+    NOT_GIVEN,
     BaseAsyncClient,
     ConfigurationError,
     DancityKeyAuth,
@@ -20,8 +22,10 @@ from shared_auth import (
     Route,
     SyncClient,
     Throttle,
+    TimeoutArgument,
+    make_converter,
 )
-from tests.shared_auth._support import DANCITY_KEY, DPTCAY_LIVE_KEY, FakeTime
+from tests.shared_auth._support import DANCITY_KEY, DPTCAY_LIVE_KEY, Echo, FakeTime
 
 
 def parse_error(status: int, body: object, scope: str | None) -> ErrorDetails:
@@ -34,7 +38,10 @@ class DemoClient(BaseAsyncClient):
     _api_name = "Demo"
 
     def __init__(
-        self, *, http_client: httpx.AsyncClient | None = None, timeout: float | None = None
+        self,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: TimeoutArgument = NOT_GIVEN,
     ) -> None:
         super().__init__(
             base_url="https://api.example.test/",
@@ -42,12 +49,19 @@ class DemoClient(BaseAsyncClient):
             http_client=http_client,
             retry=RetryPolicy(max_retries=0),
             parse_error=parse_error,
+            converter=make_converter,
             logger=logging.getLogger("shared_auth"),
             user_agent="demo-sdk/1.0",
         )
         self.vas_auth: DancityKeyAuth | None = None
         self.fake_time = FakeTime()
         self.purchases = Throttle(1, 60.0, clock=self.fake_time.clock, sleep=self.fake_time.sleep)
+
+    def _bind_resources(self) -> None:
+        pass  # no resources: tests use call()
+
+    async def call(self, route: Route, /, **kwargs: Any) -> Any:
+        return await self._call(route, into=Echo(), **kwargs)
 
     def _route_target(self, route: Route) -> tuple[httpx.Auth, str]:
         if route.family == "vas":
@@ -81,15 +95,15 @@ async def test_a_call_goes_through_the_route_family() -> None:
         assert client.base_url == "https://api.example.test"
         before = client.last_rate_limit
         assert before is None
-        reply = await client._call(GET_PAYMENT, path_params={"payment_id": "pay/1"})
+        reply = await client.call(GET_PAYMENT, path_params={"payment_id": "pay/1"})
         assert reply.data == {"id": "/v1/payments/pay%2F1"}
         assert client.last_rate_limit == RateLimit(limit=120, remaining=119)
         client.vas_auth = DancityKeyAuth(DANCITY_KEY)
-        await client._call(BUY, json={"amount": "200"}, reference="ref-1", params={"x": "1"})
+        await client.call(BUY, json={"amount": "200"}, reference="ref-1", params={"x": "1"})
         assert client.last_rate_limit == RateLimit(limit=120, remaining=118)
-        await client._call(BUY, json={"amount": "300"})
+        await client.call(BUY, json={"amount": "300"})
         assert client.fake_time.waits == [60.25]  # the purchase throttle held the second buy
-        await client._call(GET_PAYMENT, path_params={"payment_id": "p"})
+        await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
         assert client.fake_time.waits == [60.25]  # reads do not count against it
     assert str(seen[0].url) == "https://api.example.test/v1/payments/pay%2F1"
     assert seen[0].headers["authorization"] == f"Bearer {DPTCAY_LIVE_KEY}"
@@ -105,9 +119,9 @@ async def test_a_missing_credential_or_bad_path_fails_before_any_io() -> None:
     async with httpx.AsyncClient(transport=_transport(seen)) as http:
         client = DemoClient(http_client=http)
         with pytest.raises(MissingCredentialError, match="api_key="):
-            await client._call(BUY)
+            await client.call(BUY)
         with pytest.raises(InvalidInputError):
-            await client._call(GET_PAYMENT, path_params={"payment_id": ".."})
+            await client.call(GET_PAYMENT, path_params={"payment_id": ".."})
     assert seen == []
 
 
@@ -124,10 +138,10 @@ async def test_the_http_client_is_created_lazily_and_closed_once() -> None:
     await client.aclose()
     assert created.is_closed
     await client.aclose()  # idempotent
-    with pytest.raises(RuntimeError, match="this DemoClient is closed; create a new one"):
+    with pytest.raises(RuntimeError, match="this DemoClient is closed"):
         client._client()
     with pytest.raises(RuntimeError, match="is closed"):
-        await client._call(GET_PAYMENT, path_params={"payment_id": "p"})
+        await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
 
 
 @pytest.mark.anyio
@@ -150,12 +164,12 @@ async def test_a_caller_supplied_http_client_is_never_closed() -> None:
     seen: list[httpx.Request] = []
     async with httpx.AsyncClient(transport=_transport(seen)) as http:
         async with DemoClient(http_client=http) as client:
-            await client._call(GET_PAYMENT, path_params={"payment_id": "p"})
+            await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
         assert not http.is_closed
         await client.aclose()
         assert not http.is_closed
         with pytest.raises(RuntimeError, match="is closed"):
-            await client._call(GET_PAYMENT, path_params={"payment_id": "p"})
+            await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
         response = await http.get("https://api.example.test/still-usable")
         assert response.status_code == 200
     assert len(seen) == 2
@@ -168,6 +182,7 @@ def test_the_base_client_needs_route_targets() -> None:
         http_client=None,
         retry=RetryPolicy(),
         parse_error=parse_error,
+        converter=make_converter,
         logger=logging.getLogger("shared_auth"),
         user_agent="x",
     )
@@ -184,6 +199,7 @@ def test_the_base_url_is_validated() -> None:
             http_client=None,
             retry=RetryPolicy(),
             parse_error=parse_error,
+            converter=make_converter,
             logger=logging.getLogger("shared_auth"),
             user_agent="x",
         )
@@ -197,7 +213,7 @@ class _Resource:
         self._client = client
 
     async def get(self, payment_id: str) -> object:
-        reply = await self._client._call(GET_PAYMENT, path_params={"payment_id": payment_id})
+        reply = await self._client.call(GET_PAYMENT, path_params={"payment_id": payment_id})
         return reply.data
 
 

@@ -22,12 +22,12 @@ from shared_auth import (
     Reply,
     ResultList,
     Secret,
-    attach_rate_limit,
     format_path,
     make_converter,
     to_decimal,
     validate_base_url,
 )
+from shared_auth._models import structure_top
 
 
 class Status(enum.Enum):
@@ -232,33 +232,44 @@ def test_wire_round_trip(wire: dict[str, Any]) -> None:
 # --- rate limits on models, ResultList ------------------------------------------------------
 
 
-def test_attach_rate_limit_from_a_reply_headers_or_a_rate_limit() -> None:
-    headers = httpx.Headers({"x-ratelimit-limit": "120", "x-ratelimit-remaining": "7"})
-    reply = Reply(status_code=200, headers=headers, data=WIRE)
-    expected = RateLimit(limit=120, remaining=7)
-    for source in (reply, headers, expected):
-        payment = attach_rate_limit(CONVERTER.structure(WIRE, Payment), source)
-        assert payment.rate_limit == expected
-        assert payment.rate_limit is payment.rate_limit  # parsed once
-    untouched = attach_rate_limit(CONVERTER.structure(WIRE, Payment), None)
-    assert untouched.rate_limit is None
-    assert reply.rate_limit == expected
-    # the rate limit is not part of a model's identity
-    assert attach_rate_limit(CONVERTER.structure(WIRE, Payment), expected) == (
-        CONVERTER.structure(WIRE, Payment)
+def test_a_top_level_model_carries_its_response_without_being_changed() -> None:
+    headers = httpx.Headers(
+        {"x-ratelimit-limit": "120", "x-ratelimit-remaining": "7", "x-request-id": "req_9"}
     )
+    reply = Reply(200, headers, "GET", "/payments/pay_1")
+    expected = RateLimit(limit=120, remaining=7)
+    payment = structure_top(CONVERTER, WIRE, Payment, reply)
+    assert payment.rate_limit == expected
+    assert payment.rate_limit is payment.rate_limit  # parsed once, on the reply
+    assert payment.request_id == "req_9"
+    plain = CONVERTER.structure(WIRE, Payment)
+    assert plain.rate_limit is None
+    assert plain.request_id is None
+    # the response is not part of a model's identity
+    assert payment == plain
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        payment.extra = {}  # type: ignore[misc]
+
+
+def test_a_body_cannot_forge_the_response_metadata() -> None:
+    reply = Reply(200, httpx.Headers({"x-request-id": "req_real"}), "GET", "/p")
+    forged = {**WIRE, "\x00reply": "forged", "\x00extra": {"forged": True}}
+    payment = structure_top(CONVERTER, forged, Payment, reply)
+    assert payment.request_id == "req_real"
+    assert payment.extra["\x00reply"] == "forged"  # kept as an unknown field, nothing more
+    nested = CONVERTER.structure(forged, Payment)
+    assert nested.request_id is None
 
 
 def test_result_list_carries_the_rate_limit() -> None:
     items = [CONVERTER.structure({**WIRE, "_id": f"pay_{i}"}, Payment) for i in range(3)]
     headers = httpx.Headers({"x-ratelimit-remaining": "9"})
-    results = ResultList(items, Reply(status_code=200, headers=headers, data=None))
+    results = ResultList(items, Reply(200, headers, "GET", "/payments"))
     assert isinstance(results, tuple)
     assert len(results) == 3
     assert results[0].id == "pay_0"
     assert results.rate_limit == RateLimit(remaining=9)
-    assert ResultList(items, headers).rate_limit == RateLimit(remaining=9)
-    assert ResultList(items, RateLimit(limit=1)).rate_limit == RateLimit(limit=1)
+    assert ResultList(items).rate_limit is None
     assert ResultList().rate_limit is None
     assert ResultList() == ()
 

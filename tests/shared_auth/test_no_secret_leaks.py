@@ -31,11 +31,13 @@ from shared_auth import (
     RetryPolicy,
     Secret,
     install_log_redaction,
+    make_converter,
 )
 from tests.shared_auth._support import (
     DANCITY_KEY,
     DPTCAY_LIVE_KEY,
     DPTCAY_REVOKED_KEY,
+    EchoPipeline,
     FakeTime,
     make_jwt,
 )
@@ -158,17 +160,19 @@ async def test_no_secret_reaches_logs_errors_tracebacks_or_reprs(
 
     # 1. MockTransport: successes, 401s, timeouts, retries, 429s, 5xx, unreadable bodies.
     async with httpx.AsyncClient(transport=httpx.MockTransport(_echoing_handler)) as http:
-        pipeline = Pipeline(
-            base_url="https://api.example.test",
-            get_client=lambda: http,
-            parse_error=parse_error,
-            policy=policy,
-            logger=logger,
-            sleep=FakeTime().sleep,
+        pipeline = EchoPipeline(
+            Pipeline(
+                base_url="https://api.example.test",
+                get_client=lambda: http,
+                parse_error=parse_error,
+                policy=policy,
+                logger=logger,
+                converter=make_converter,
+                sleep=FakeTime().sleep,
+            )
         )
         reply = await pipeline.send("GET", "/payments/p1", auth=dptcay)
         collected.obj(reply.rate_limit)
-        collected.obj(reply.headers)
         reply = await pipeline.send("DELETE", f"/keys/{DPTCAY_REVOKED_KEY}", auth=dptcay)
         collected.obj(reply.status_code)
         reply = await pipeline.send("GET", "/jwt", auth=jwt)  # 401, refresh, replay
@@ -192,12 +196,15 @@ async def test_no_secret_reaches_logs_errors_tracebacks_or_reprs(
     async with loopback_server() as base_url:
         timeout = httpx.Timeout(0.2)
         async with httpx.AsyncClient(timeout=timeout) as http:
-            pipeline = Pipeline(
-                base_url=base_url,
-                get_client=lambda: http,
-                parse_error=parse_error,
-                policy=RetryPolicy(max_retries=1, initial_backoff=0.0, deadline=None),
-                logger=logger,
+            pipeline = EchoPipeline(
+                Pipeline(
+                    base_url=base_url,
+                    get_client=lambda: http,
+                    parse_error=parse_error,
+                    policy=RetryPolicy(max_retries=1, initial_backoff=0.0, deadline=None),
+                    logger=logger,
+                    converter=make_converter,
+                )
             )
             await pipeline.send("DELETE", f"/keys/{DPTCAY_REVOKED_KEY}", auth=dptcay)
             await pipeline.send("GET", "/wallet", auth=DancityJWTAuth(NEW_JWT))

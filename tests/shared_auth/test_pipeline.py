@@ -25,6 +25,7 @@ from shared_auth import (
     BadRequestError,
     ConflictError,
     DptcayKeyAuth,
+    Envelope,
     ErrorDetails,
     InternalServerError,
     NotFoundError,
@@ -37,8 +38,9 @@ from shared_auth import (
     RetryPolicy,
     Throttle,
     UnprocessableEntityError,
+    make_converter,
 )
-from tests.shared_auth._support import DPTCAY_LIVE_KEY, FakeTime
+from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime
 
 BASE = "https://api.example.test/v1"
 AUTH = DptcayKeyAuth(DPTCAY_LIVE_KEY)
@@ -84,17 +86,22 @@ def make(
     policy: RetryPolicy | None = None,
     rand: Callable[[], float] = lambda: 1.0,
     on_response: Callable[[httpx.Headers], None] | None = None,
-) -> Pipeline:
-    return Pipeline(
-        base_url=BASE + "/",
-        get_client=lambda: client,
-        parse_error=parse_error,
-        policy=policy or RetryPolicy(initial_backoff=0.5, max_backoff=8.0, deadline=None),
-        logger=LOGGER,
-        on_response=on_response,
-        sleep=fake.sleep,
-        clock=fake.clock,
-        rand=rand,
+    envelope: Envelope | None = None,
+) -> EchoPipeline:
+    return EchoPipeline(
+        Pipeline(
+            base_url=BASE + "/",
+            get_client=lambda: client,
+            parse_error=parse_error,
+            policy=policy or RetryPolicy(initial_backoff=0.5, max_backoff=8.0, deadline=None),
+            logger=LOGGER,
+            converter=make_converter,
+            envelope=envelope,
+            on_response=on_response,
+            sleep=fake.sleep,
+            clock=fake.clock,
+            rand=rand,
+        )
     )
 
 
@@ -155,7 +162,9 @@ async def test_an_empty_success_body_is_none() -> None:
 
 @pytest.mark.anyio
 async def test_a_success_body_that_is_not_json_is_a_validation_error() -> None:
-    with pytest.raises(ResponseValidationError, match="the 200 response is not JSON") as info:
+    with pytest.raises(
+        ResponseValidationError, match="the 200 response to GET /orders is not JSON"
+    ) as info:
         await run(Server(httpx.Response(200, content=b"<html>oops</html>")))
     assert "<html>oops</html>" in str(info.value)
     assert info.value.method == "GET"
@@ -604,13 +613,16 @@ async def test_a_hanging_retry_is_cut_by_the_deadline(
 
     policy = RetryPolicy(max_retries=5, initial_backoff=0.01, max_backoff=0.01, deadline=0.2)
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = Pipeline(
-            base_url=BASE,
-            get_client=lambda: client,
-            parse_error=parse_error,
-            policy=policy,
-            logger=LOGGER,
-            rand=lambda: 0.5,
+        pipeline = EchoPipeline(
+            Pipeline(
+                base_url=BASE,
+                get_client=lambda: client,
+                parse_error=parse_error,
+                policy=policy,
+                logger=LOGGER,
+                converter=make_converter,
+                rand=lambda: 0.5,
+            )
         )
         started = time.monotonic()
         with pytest.raises(cls) as info:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from dancity_sdk import DancityClient
-from dptcay_sdk import ConfigurationError, DptcayClient
+from dptcay_sdk import ConfigurationError, DptcayClient, OutcomeUnknownError
 from dptcay_sdk.testing import DptcaySandbox
 from dptcay_sdk.testing._server import serve_in_thread
 from shared_auth import unknown_outcome
@@ -121,7 +121,13 @@ def test_ctrl_c_cancels_a_sync_payment_and_attaches_the_unknown_outcome(
                 dp.payments.create(amount=Decimal(5), currency="USDC", order_id="order-77")
             except KeyboardInterrupt as exc:
                 outcome = unknown_outcome(exc)
-                print(json.dumps({"raised": type(exc).__name__}))
+                print(json.dumps({
+                    "raised": type(exc).__name__,
+                    "outcome": type(outcome).__name__,
+                    "reference": outcome.reference,
+                    "cause": type(outcome.__cause__).__name__,
+                    "notes": exc.__notes__,
+                }))
                 raise
         """,
         {"KEY": served.sandbox.write_key, "URL": served.url},
@@ -138,6 +144,10 @@ def test_ctrl_c_cancels_a_sync_payment_and_attaches_the_unknown_outcome(
     assert "KeyboardInterrupt" in stderr
     report = json.loads(stdout)
     assert report["raised"] == "KeyboardInterrupt"
+    assert report["outcome"] == "OutcomeUnknownError"
+    assert report["reference"] == "order-77"
+    assert report["cause"] == "KeyboardInterrupt"
+    assert "POST /payments/create was sent but its outcome is unknown" in report["notes"][0]
     # The call was cancelled, not left running: its connection closed while the sandbox
     # held it, and the payment was never created (the old twin created it seconds later).
     served.wait_abandoned(1)
@@ -169,7 +179,9 @@ def test_any_exception_in_the_calling_thread_cancels_the_call(served: Served) ->
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-    assert isinstance(caught.value, _AlarmError)
+    outcome = unknown_outcome(caught.value)
+    assert isinstance(outcome, OutcomeUnknownError)
+    assert outcome.reference == "order-9"
     served.wait_abandoned(1)
     assert served.payments() == []
 
