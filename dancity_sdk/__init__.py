@@ -37,7 +37,10 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "APIConnectionError",
@@ -77,6 +80,9 @@ __all__ = [
     "UnprocessableEntityError",
     "Validation",
     "Wallet",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
 ]
 
 if _TYPE_CHECKING:

@@ -22,7 +22,6 @@ from shared_auth import DancityChannel
 from shared_auth import NotGiven
 from shared_auth import SyncClient
 from shared_auth import TimeoutArgument
-from typing import Any
 from typing import Self
 import cattrs
 import httpx
@@ -124,7 +123,7 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
     def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., vas_prefix: str = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, **overrides: Any) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., jwt: JWTArgument | NotGiven | None = ..., base_url: str | NotGiven = ..., vas_prefix: str | NotGiven = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., environ: Mapping[str, str] | None = ...) -> Self: ...
     @property
     def vas_prefix(self) -> str: ...
     def set_api_key(self, api_key: str | Secret) -> None: ...

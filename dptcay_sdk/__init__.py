@@ -41,7 +41,9 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
+from shared_auth._tracing import disable_tracing, enable_tracing
 
 __version__ = VERSION
 
@@ -90,6 +92,9 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookEndpoint",
     "Webhooks",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
     "parse_event",
 ]
 

@@ -46,6 +46,7 @@ from shared_auth._errors import (
     UnprocessableEntityError,
     status_error_class,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._pipeline import (
     OUTCOMES,
@@ -64,6 +65,8 @@ from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "BODY",
@@ -120,6 +123,9 @@ __all__ = [
     "TokenProvider",
     "UnprocessableEntityError",
     "Unreadable",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
     "format_path",
     "install_log_redaction",
     "make_converter",
