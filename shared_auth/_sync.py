@@ -289,6 +289,15 @@ def _wrap(value: Any, loop: _LoopThread, name: str) -> Any:
             return loop.run(name, functools.partial(value, *args, **kwargs))
 
         return blocking
+    if inspect.ismethod(value):
+        # A plain method may hand back more async surface (``with_options()``'s copy).
+        method = value
+
+        @functools.wraps(method)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            return _wrap(method(*args, **kwargs), loop, name)
+
+        return wrapped
     return _SyncProxy(value, loop, name) if _is_async_surface(value) else value
 
 
