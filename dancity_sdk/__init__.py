@@ -83,6 +83,7 @@ __all__ = [
     "aiohttp_http_client",
     "disable_tracing",
     "enable_tracing",
+    "unknown_outcome",
 ]
 
 if _TYPE_CHECKING:
@@ -101,12 +102,14 @@ if _TYPE_CHECKING:
     )
     from dancity_sdk._sync import DancityClient
     from shared_auth import ResultList
+    from shared_auth._sync import unknown_outcome
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models
 #: and ``ResultList`` load with the first client or response anyway, and the blocking twin
 #: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
     "DancityClient": "dancity_sdk._sync",
+    "unknown_outcome": "shared_auth._sync",
     "ExamPin": "dancity_sdk._models",
     "Pagination": "dancity_sdk._models",
     "Plan": "dancity_sdk._models",
