@@ -95,7 +95,7 @@ async def _seed(sdk: str, client: Any) -> dict[str, str]:
         payment = await client.payments.create(amount=Decimal(1), currency="USDC")
         return {"payment": payment.id}
     tx = await client.vas.airtime.buy(
-        product=world.AIRTIME, phone=world.PHONE, amount=100, pin=world.PIN, customer_ref="load-1"
+        product=world.AIRTIME, phone=world.PHONE, amount=100, customer_ref="load-1"
     )
     return {"ref": tx.customer_ref or "load-1"}
 
@@ -165,7 +165,6 @@ async def _seed_through_faults(sdk: str, client: Any) -> dict[str, str]:
                 product=world.AIRTIME,
                 phone=world.PHONE,
                 amount=100,
-                pin=world.PIN,
                 customer_ref=ref,
             )
         except SDKError:
@@ -262,17 +261,13 @@ def _money_moving(
             payment_id=paid.pop(), amount=Decimal(1)
         ),
         "Dancity airtime.buy": lambda: dc.vas.airtime.buy(
-            product=world.AIRTIME, phone=world.PHONE, amount=100, pin=world.PIN
+            product=world.AIRTIME, phone=world.PHONE, amount=100
         ),
-        "Dancity data.buy": lambda: dc.vas.data.buy(
-            plan=world.DATA_PLAN, phone=world.PHONE, pin=world.PIN
-        ),
+        "Dancity data.buy": lambda: dc.vas.data.buy(plan=world.DATA_PLAN, phone=world.PHONE),
         "Dancity cable.buy": lambda: dc.vas.cable.buy(
             smartcard_number="7012345678",
             cableplan="GOtv_Jolli_N5_800",
             customer_name="Ada",
-            cablename="GOTV",
-            pin=world.PIN,
         ),
         "Dancity electricity.buy": lambda: dc.vas.electricity.buy(
             meter_number="45012345678",
@@ -281,16 +276,13 @@ def _money_moving(
             meter_type="prepaid",
             customer_name="Ada",
             address="1 Marina",
-            pin=world.PIN,
         ),
         "Dancity internet.buy": lambda: dc.vas.internet.buy(
-            plan="iplan_003", account_id="1234567", phone=world.PHONE, pin="12345"
+            plan="iplan_003", account_id="1234567", phone=world.PHONE
         ),
-        "Dancity education.purchase": lambda: dc.vas.education.purchase(
-            product="WAEC", quantity=1, pin=world.PIN
-        ),
+        "Dancity education.purchase": lambda: dc.vas.education.purchase(product="WAEC", quantity=1),
         "Dancity betting.fund": lambda: dc.vas.betting.fund(
-            product="1XBET", account_id="42", amount=100, pin=world.PIN
+            product="1XBET", account_id="42", amount=100
         ),
     }
 
