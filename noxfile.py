@@ -1,4 +1,7 @@
-"""Development sessions: ``nox`` runs lint, typecheck and tests; ``nox -s demo`` runs the tour."""
+"""Development sessions: ``nox`` runs lint, typecheck and tests; ``nox -s demo`` runs the tour.
+
+``nox -s soak`` prints the fault, load, cancellation and malformed-response table.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +61,18 @@ def demo(session: nox.Session) -> None:
     """Tour both APIs against the embedded sandboxes served on loopback."""
     _install(session)
     session.run("python", "-m", "examples.demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """Both SDKs under faults, load, cancellation and junk responses: one table of counts.
+
+    Loopback only, seeded and bounded; exits non-zero when a goal is missed. Pass
+    ``-- --quick`` for the reduced sizes, ``-- --only faults load`` for some sections.
+    """
+    _install(session, "test")
+    env = {"PYTHONPATH": str(Path.cwd())}
+    session.run("python", "-m", "benchmarks.soak", *session.posargs, env=env)
 
 
 @nox.session(python=PYTHON)

@@ -25,10 +25,13 @@ from shared_auth import (
     TimeoutArgument,
     resolve_policy,
 )
+from shared_auth._config import check_api_host
 from shared_auth._logenv import apply_log_env
 from shared_auth._version import VERSION as _VERSION
 
 if TYPE_CHECKING:
+    import anyio
+
     from dptcay_sdk._models import ApiKey
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
@@ -122,8 +125,12 @@ class AsyncDptcayClient(BaseAsyncClient):
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         self._auth = DptcayKeyAuth(api_key)
+        check_api_host(base_url, api=self._api_name)
         self._target: tuple[httpx.Auth, str] = (self._auth, "")
         self._throttles = _throttle_for(rate_plan)
+        self._rotation_lock: anyio.Lock | None = None
+        self._rotations = 0
+        self._last_rotation: ApiKey | None = None
         from dptcay_sdk._models import make_dptcay_converter  # noqa: PLC0415 - import time
 
         super().__init__(
@@ -242,6 +249,9 @@ class AsyncDptcayClient(BaseAsyncClient):
            can reach the server after step 4.
         4. Revoke the old key, authenticated with the new one.
 
+        Concurrent calls do not rotate twice: a call made while a rotation is running
+        waits for it and returns the same new key.
+
         Args:
             scope: The new key's scope; only ``"write"``: a read key could not revoke
                 the old one, nor rotate again.
@@ -262,8 +272,25 @@ class AsyncDptcayClient(BaseAsyncClient):
                 "revoke the old one. Create read keys with keys.create(scope='read')"
             )
             raise InvalidInputError(msg, field="scope")
+        if self._rotation_lock is None:
+            import anyio  # noqa: PLC0415 - rotation is rare: not worth loading anyio at import
+
+            self._rotation_lock = anyio.Lock()
+        rotations = self._rotations
+        async with self._rotation_lock:
+            # A rotation that finished while this one waited already replaced the key this
+            # caller wanted replaced: join it rather than create a second key (which would
+            # leave one of the two new keys active and unknown to the other caller).
+            if self._rotations != rotations and self._last_rotation is not None:
+                return self._last_rotation
+            new = await self._rotate(label)
+            self._rotations += 1
+            self._last_rotation = new
+            return new
+
+    async def _rotate(self, label: str | None) -> ApiKey:
         old = self._auth.key
-        new = await self.keys.create(scope=scope, label=label)
+        new = await self.keys.create(scope="write", label=label)
         self._auth.set_key(new.key)
         await self._drain(old)
         try:

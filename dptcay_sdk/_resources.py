@@ -100,10 +100,9 @@ class Payments(_Resource):
                 cannot search by ``order_id``: check your ``payment.*`` webhook deliveries
                 (they carry it) before creating the payment again.
         """
-        body: dict[str, Any] = {
-            "amount": check_amount(amount, name="amount"),
-            "currency": check_text(currency, name="currency", example="USDC"),
-        }
+        code = check_text(currency, name="currency", example="USDC")
+        body: dict[str, Any] = {"amount": check_amount(amount, name="amount", currency=code)}
+        body["currency"] = code
         optional_text(body, "network", network)
         optional_text(body, "description", description)
         optional_text(body, "order_id", order_id)

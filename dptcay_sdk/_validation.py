@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
@@ -28,6 +28,10 @@ else:
     InvalidInputTypeError = branded(_InvalidInputTypeError, "dptcay_sdk")
 
 __all__ = [
+    "ASSET_DECIMALS",
+    "MAX_DECIMALS",
+    "MAX_INTEGER_DIGITS",
+    "MAX_LENGTHS",
     "check_amount",
     "check_event_types",
     "check_expires_in",
@@ -42,14 +46,62 @@ __all__ = [
 _KNOWN_EVENTS: Final = tuple(e.value for e in EventType)
 _SCOPES: Final = tuple(s.value for s in KeyScope)
 _KEY: Final = re.compile(r"dp_(?:live|test)_sk_[A-Za-z0-9]{16,}")
+_CURRENCY: Final = re.compile(r"[A-Z0-9]{2,10}")
+
+#: Decimal places of each asset the dptcay docs and catalogue list (BTC counts satoshis,
+#: USDC micro-dollars…). An asset missing here is still accepted, up to ``MAX_DECIMALS``.
+ASSET_DECIMALS: Final[Mapping[str, int]] = {
+    "BTC": 8,
+    "ETH": 18,
+    "LTC": 8,
+    "SOL": 9,
+    "USDC": 6,
+    "USDT": 6,
+}
+MAX_DECIMALS: Final = max(ASSET_DECIMALS.values())
+#: No payment needs more: 10**15 BTC is far beyond every coin ever minted.
+MAX_INTEGER_DIGITS: Final = 15
+_LARGEST: Final = 10**MAX_INTEGER_DIGITS
+_SLACK: Final = 20  # trailing zeros a caller may write (Decimal("1.500000…"))
+#: Longest accepted values: generous for any real use, small enough to stop a mistake
+#: (a whole file pasted as an order id) before it is sent.
+MAX_LENGTHS: Final[Mapping[str, int]] = {
+    "currency": 10,
+    "network": 40,
+    "order_id": 255,
+    "payment_id": 255,
+    "label": 255,
+    "description": 1000,
+    "reason": 1000,
+    "url": 2048,
+}
+_DEFAULT_MAX_LENGTH: Final = 1000
+_IDENTIFIERS: Final = frozenset({"currency", "network", "order_id", "payment_id", "url"})
+MAX_METADATA_KEYS: Final = 50
+MAX_METADATA_KEY_LENGTH: Final = 40
+MAX_METADATA_VALUE_LENGTH: Final = 500
+MAX_EXPIRES_IN: Final = 30 * 24 * 3600
+_ECHO: Final = 40
 
 
-def check_amount(value: object, *, name: str) -> str:
+def check_amount(value: object, *, name: str, currency: str | None = None) -> str:
     """Return a positive, finite amount as the contract's plain decimal string.
+
+    The checks run in an order that keeps their cost constant, whatever the caller sends:
+    the magnitude (``adjusted()``) and the number of digits are read before anything
+    converts or rounds the value, so ``Decimal("1e1000000")`` or a 100 kB ``Decimal`` is
+    refused at once instead of costing seconds of CPU.
+
+    Args:
+        value: The caller's amount.
+        name: The argument's name, for messages.
+        currency: The asset, when known: its number of decimal places is the limit
+            (:data:`ASSET_DECIMALS`); otherwise the largest any asset has.
 
     Raises:
         InvalidInputTypeError: ``value`` is a float, a bool or not a number at all.
-        InvalidInputError: ``value`` is not finite or not above zero.
+        InvalidInputError: ``value`` is not finite, not above zero, too large, or has more
+            decimal places than the asset.
     """
     if isinstance(value, bool) or not isinstance(value, Decimal | int):
         kind = type(value).__name__
@@ -58,25 +110,89 @@ def check_amount(value: object, *, name: str) -> str:
             f"{name} must be a Decimal or an int, not {kind}{why}: pass Decimal('125.50') or an int"
         )
         raise InvalidInputTypeError(msg, field=name)
-    amount = Decimal(value)
-    if not amount.is_finite():
+    if isinstance(value, int):
+        _check_whole(value, name=name)  # before Decimal(value): that is quadratic in digits
+        return str(value)
+    if not value.is_finite():
         msg = f"{name} must be a finite number; got {value}"
         raise InvalidInputError(msg, field=name)
-    if amount <= 0:
-        msg = f"{name} must be greater than 0; got {value}"
+    if value <= 0:
+        msg = f"{name} must be greater than 0; got {_short(value)}"
         raise InvalidInputError(msg, field=name)
-    return format(amount, "f")
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        msg = f"{name} is too large: at most {MAX_INTEGER_DIGITS} digits before the point"
+        raise InvalidInputError(msg, field=name)
+    places = ASSET_DECIMALS.get(currency or "", MAX_DECIMALS)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # noqa: S101 - a finite Decimal has an int exponent
+    if -exponent > places and not _zeros_after(value, places):
+        owner = currency if currency in ASSET_DECIMALS else "any asset"
+        msg = (
+            f"{name}={_short(value)} has more than {places} decimal places, the most {owner} "
+            f"has; round it first, e.g. {name}.quantize(Decimal('1e-{places}'))"
+        )
+        raise InvalidInputError(msg, field=name)
+    return format(value, "f")
+
+
+def _check_whole(value: int, *, name: str) -> None:
+    if value <= 0:
+        msg = f"{name} must be greater than 0; got {value if value > -(10**20) else 'a negative'}"
+        raise InvalidInputError(msg, field=name)
+    if value >= _LARGEST:  # an int comparison costs no more than its size: cheap
+        msg = f"{name} is too large: at most {MAX_INTEGER_DIGITS} digits before the point"
+        raise InvalidInputError(msg, field=name)
+
+
+def _zeros_after(value: Decimal, places: int) -> bool:
+    """Whether only zeros follow decimal place ``places`` (``1.500`` has 1 real place)."""
+    digits = value.as_tuple().digits
+    if len(digits) > MAX_INTEGER_DIGITS + MAX_DECIMALS + _SLACK:  # not worth looking at
+        return False
+    exact = Context(prec=len(digits) + 1)  # the default 28 digits would round (or raise)
+    return value == value.quantize(Decimal(1).scaleb(-places), context=exact)
+
+
+def _short(value: Decimal) -> str:
+    text = str(value)
+    return text if len(text) <= _ECHO else f"{text[:_ECHO]}…"
 
 
 def check_text(value: object, *, name: str, example: str) -> str:
-    """Return a required, non-blank string argument."""
+    """Return a required, non-blank string argument of a sensible length.
+
+    Identifiers (``currency``, ``network``, ``order_id``, ``payment_id``…) with leading or
+    trailing whitespace are refused rather than stripped: ``' USDC '`` or ``'A-1 '``
+    usually means the value was read from somewhere that left it there, and sending a
+    silently different value is worse than saying so.
+    """
     if not isinstance(value, str):
         msg = f"{name} must be a str such as {example!r}, not {type(value).__name__}"
         raise InvalidInputTypeError(msg, field=name)
     if not value.strip():
         msg = f"{name} must not be empty or blank; pass e.g. {example!r}"
         raise InvalidInputError(msg, field=name)
+    _check_shape(value, name=name)
     return value
+
+
+def _check_shape(value: str, *, name: str) -> None:
+    limit = MAX_LENGTHS.get(name, _DEFAULT_MAX_LENGTH)
+    if len(value) > limit:
+        msg = f"{name} is {len(value)} characters long; at most {limit} are accepted"
+        raise InvalidInputError(msg, field=name)
+    if name in _IDENTIFIERS and value != value.strip():
+        msg = (
+            f"{name} has leading or trailing whitespace ({value[:40]!r}); it is refused rather "
+            f"than changed: pass {value.strip()[:40]!r} if that is what you mean"
+        )
+        raise InvalidInputError(msg, field=name)
+    if name == "currency" and _CURRENCY.fullmatch(value) is None:
+        msg = (
+            f"currency must be an asset code of 2 to 10 upper-case letters or digits such as "
+            f"'USDC' or 'BTC'; got {value[:40]!r}"
+        )
+        raise InvalidInputError(msg, field=name)
 
 
 def optional_text(body: dict[str, Any], name: str, value: object) -> None:
@@ -89,22 +205,37 @@ def optional_text(body: dict[str, Any], name: str, value: object) -> None:
     if not value.strip():
         msg = f"{name} must not be empty or blank; leave it out (None) instead"
         raise InvalidInputError(msg, field=name)
+    _check_shape(value, name=name)
     body[name] = value
 
 
 def check_metadata(value: object) -> dict[str, str]:
-    """Return ``metadata`` as a plain ``str → str`` dict."""
+    """Return ``metadata`` as a plain ``str → str`` dict of bounded size."""
     if not isinstance(value, Mapping):
         msg = f"metadata must be a mapping of str to str, not {type(value).__name__}"
         raise InvalidInputTypeError(msg, field="metadata")
+    if len(value) > MAX_METADATA_KEYS:
+        msg = f"metadata has {len(value)} entries; at most {MAX_METADATA_KEYS} are accepted"
+        raise InvalidInputError(msg, field="metadata")
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             msg = (
-                f"metadata must map str to str; the entry {key!r} is "
+                f"metadata must map str to str; the entry {_echo(key)} is "
                 f"{type(key).__name__} → {type(item).__name__}: convert values with str()"
             )
             raise InvalidInputTypeError(msg, field="metadata")
+        if len(key) > MAX_METADATA_KEY_LENGTH or len(item) > MAX_METADATA_VALUE_LENGTH:
+            msg = (
+                f"metadata entry {_echo(key)} is too long: keys take at most "
+                f"{MAX_METADATA_KEY_LENGTH} characters, values {MAX_METADATA_VALUE_LENGTH}"
+            )
+            raise InvalidInputError(msg, field="metadata")
     return dict(value)
+
+
+def _echo(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _ECHO else f"{text[:_ECHO]}…"
 
 
 def check_expires_in(value: object) -> int:
@@ -112,8 +243,11 @@ def check_expires_in(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         msg = f"expires_in must be an int number of seconds, not {type(value).__name__}"
         raise InvalidInputTypeError(msg, field="expires_in")
-    if value <= 0:
-        msg = f"expires_in must be a positive number of seconds; got {value}"
+    if not 0 < value <= MAX_EXPIRES_IN:
+        msg = (
+            f"expires_in must be a positive number of seconds, at most {MAX_EXPIRES_IN} "
+            f"(30 days); got {value if abs(value) < 10**20 else 'a huge number'}"
+        )
         raise InvalidInputError(msg, field="expires_in")
     return value
 

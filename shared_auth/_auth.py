@@ -20,7 +20,7 @@ from typing import Final, Literal, TypeAlias
 
 import httpx
 
-from shared_auth._errors import ConfigurationError
+from shared_auth._errors import ConfigurationError, MissingCredentialError
 from shared_auth._pipeline import DEADLINE_EXTENSION
 from shared_auth._secret import Secret
 
@@ -263,6 +263,13 @@ def _jwt_expiry(token: str) -> float | None:
     return expires_at if math.isfinite(expires_at) else None  # NaN would mean "always stale"
 
 
+def _shared_failure(failure: MissingCredentialError) -> MissingCredentialError:
+    """A fresh error for one more caller of a refresh that failed (same message and cause)."""
+    error = MissingCredentialError(failure.message)
+    error.__cause__ = failure.__cause__
+    return error
+
+
 def _replayable(request: httpx.Request) -> bool:
     """A body already in memory can be sent again; a one-shot stream cannot."""
     return isinstance(request.stream, httpx.ByteStream)
@@ -272,7 +279,10 @@ class DancityJWTAuth(httpx.Auth):
     """``Authorization: Bearer <jwt>`` for Dancity's App routes; never a ``channel`` header.
 
     Give a static ``token``, an async ``provider`` that returns a fresh one, or both (the
-    token is used until it nears expiry). The token's ``exp`` claim is read (not verified)
+    token is used until it nears expiry). A provider that raises, returns something that is
+    not a JWT, or takes longer than ``provider_timeout`` seconds fails the calls that waited
+    for it with :class:`MissingCredentialError` (its exception is the ``__cause__``); no
+    request is sent without a token. The token's ``exp`` claim is read (not verified)
     and a provider is asked for a new token ``refresh_margin`` seconds ahead of it. However
     many requests find the token stale at once, exactly one refresh runs; the others wait
     for it. On a 401, the token is refreshed once and the request replayed, provided its
@@ -291,8 +301,12 @@ class DancityJWTAuth(httpx.Auth):
         *,
         provider: TokenProvider | None = None,
         refresh_margin: float = 30.0,
+        provider_timeout: float = 30.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        if not (math.isfinite(provider_timeout) and provider_timeout > 0):
+            msg = f"provider_timeout must be positive, finite seconds; got {provider_timeout!r}"
+            raise ConfigurationError(msg)
         if token is None and provider is None:
             msg = "DancityJWTAuth needs a token, an async provider, or both"
             raise ConfigurationError(msg)
@@ -303,6 +317,11 @@ class DancityJWTAuth(httpx.Auth):
         import anyio  # noqa: PLC0415 - loaded with the first JWT flow, not the package
 
         self._lock = anyio.Lock()
+        self._provider_timeout = provider_timeout
+        # Completed provider calls, and the error of the latest if it failed: callers that
+        # waited for that call share its error instead of each calling the provider again.
+        self._attempts = 0
+        self._failure: MissingCredentialError | None = None
         self.refresh_count = 0
 
     @property
@@ -335,19 +354,59 @@ class DancityJWTAuth(httpx.Auth):
         raise httpx.PoolTimeout(msg, request=request)
 
     async def _refresh_locked(self, stale: _Token | None) -> _Token:
+        # A caller that finds the token stale joins the refresh in progress, if any: it
+        # waits for the lock, then uses the token that refresh obtained, or shares its
+        # failure. Only a caller that arrives after a failed refresh asks the provider again.
+        attempts = self._attempts
         async with self._lock:
             current = self._token
             if current is not stale and current is not None:
                 return current  # someone refreshed while we waited for the lock
+            failure = self._failure
+            if failure is not None and self._attempts != attempts:
+                raise _shared_failure(failure)
             if self._provider is None:
                 if current is None:  # pragma: no cover - the constructor forbids it
                     msg = "no JWT and no provider"
                     raise ConfigurationError(msg)
                 return current
-            value = _validated_jwt(await self._provider(), source="the JWT provider's result")
+            try:
+                token = _Token(await self._obtain(self._provider))
+            except MissingCredentialError as exc:
+                self._attempts += 1
+                self._failure = exc
+                raise
+            # (Cancelled while asking: no attempt is counted; the next waiter asks again.)
+            self._attempts += 1
+            self._failure = None
             self.refresh_count += 1
-            self._token = _Token(value)
-            return self._token
+            self._token = token
+            return token
+
+    async def _obtain(self, provider: TokenProvider) -> str:
+        """Ask ``provider`` for a JWT, within ``provider_timeout``; any failure is typed."""
+        import anyio  # noqa: PLC0415 - loaded with the first JWT flow already
+
+        try:
+            with anyio.fail_after(self._provider_timeout):
+                value = await provider()
+        except TimeoutError as exc:
+            msg = (
+                f"the JWT provider did not return a token within {self._provider_timeout}s; no "
+                "request was sent (raise provider_timeout= if it is slow by design)"
+            )
+            raise MissingCredentialError(msg) from exc
+        except Exception as exc:
+            # Only its type: its message may quote a credential of the identity service.
+            # The traceback still shows it, as the cause.
+            msg = (
+                f"the JWT provider raised {type(exc).__name__} (see the cause); no request was sent"
+            )
+            raise MissingCredentialError(msg) from exc
+        try:
+            return _validated_jwt(value, source="the JWT provider's result")
+        except ConfigurationError as exc:
+            raise MissingCredentialError(str(exc)) from None
 
     async def async_auth_flow(
         self, request: httpx.Request

@@ -57,6 +57,7 @@ from shared_auth._errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseValidationError,
+    SDKError,
     status_error_class,
 )
 from shared_auth._ratelimit import RateLimit
@@ -398,6 +399,8 @@ class Pipeline:
             response = await client.send(request, auth=auth)
         except httpx.RequestError as exc:
             return await self._recover(call, self._transport_failure(call, exc), into)
+        except SDKError:
+            raise  # refused on the way out (a credential that could not be had): not sent
         except BaseException:
             if money_moving:
                 self._log_cancelled(call)
@@ -686,6 +689,8 @@ class Pipeline:
             if not sent:
                 return self._throttle_timeout(call)
             return self._transport_failure(call, exc)
+        except SDKError:
+            raise
         except BaseException:
             if sent and call.money_moving:
                 self._log_cancelled(call)

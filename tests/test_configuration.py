@@ -20,7 +20,7 @@ DPTCAY_KEY = "dp_test_sk_" + "0" * 24
 OTHER_DPTCAY_KEY = "dp_test_sk_" + "1" * 24
 DANCITY_KEY = "dcy_live_" + "ab" * 20
 #: Read from the environment when not given, so from_env widens them with NotGiven.
-FROM_ENV = {"api_key", "jwt", "base_url", "vas_prefix"}
+FROM_ENV = {"api_key", "jwt", "base_url", "api_version", "vas_prefix"}
 
 
 @pytest.mark.parametrize("cls", [AsyncDptcayClient, AsyncDancityClient])
@@ -51,8 +51,11 @@ def test_dptcay_keywords_override_the_environment() -> None:
 
 def test_dancity_keywords_override_the_environment_and_typos_are_refused() -> None:
     env = {"DANCITY_API_KEY": DANCITY_KEY, "DANCITY_JWT": "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."}
-    dc = AsyncDancityClient.from_env(environ=env, vas_prefix="/api/v1")
-    assert dc.vas_prefix == "/api/v1"
+    dc = AsyncDancityClient.from_env(environ=env, api_version="2026-05-09")
+    assert dc.vas_prefix == "/api/external/v1"
+    env_version = {**env, "DANCITY_API_VERSION": "2026-04-27"}
+    assert AsyncDancityClient.from_env(environ=env_version).api_version == "2026-04-27"
+    assert AsyncDancityClient.from_env(environ=env).api_version == "2026-05-31"  # the newest
     assert "app" in repr(dc)
     merchant_only = AsyncDancityClient.from_env(environ=env, jwt=None)
     assert "app" not in repr(merchant_only).split("families=")[-1]

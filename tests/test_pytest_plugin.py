@@ -56,7 +56,7 @@ async def test_a_dancity_outage(dancity_client, dancity_faults):
 @pytest.mark.anyio
 async def test_dancity_purchase_and_app_wallet(dancity_client, dancity_sandbox):
     tx = await dancity_client.vas.airtime.buy(
-        product="MTN Airtime", phone="08012345678", amount=Decimal(200), pin=dancity_sandbox.PIN
+        product="MTN Airtime", phone="08012345678", amount=Decimal(200)
     )
     assert tx.succeeded
     wallet = await dancity_client.app.wallet.get(dancity_sandbox.wallet_id)

@@ -26,6 +26,7 @@ from dptcay_sdk import (
     PaymentStatus,
     PermissionDeniedError,
     RateLimit,
+    RateLimitError,
     Refund,
     RefundStatus,
     ResultList,
@@ -330,16 +331,49 @@ def test_bad_rate_plan_is_a_configuration_error(plan: object) -> None:
         AsyncDptcayClient(KEY, rate_plan=plan)  # type: ignore[arg-type]
 
 
+class _StatusLog(httpx.AsyncBaseTransport):
+    """The sandbox in process, with a log of every status it answered."""
+
+    def __init__(self, sb: DptcaySandbox) -> None:
+        self._inner = httpx.ASGITransport(app=sb.app)
+        self.statuses: list[int] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        self.statuses.append(response.status_code)
+        return response
+
+
+@pytest.mark.parametrize(
+    ("rate_plan", "throttled"),
+    # The client's window is a little longer than the server's: the server counts a
+    # request when it arrives, a moment after the client let it go.
+    [((3, 0.25), True), (None, False)],
+)
 async def test_rate_plan_throttle_waits_instead_of_collecting_429s(
-    http: httpx.AsyncClient,
+    rate_plan: tuple[int, float] | None, throttled: bool
 ) -> None:
     sb = DptcaySandbox(plan=RatePlan(3, window=0.2, name="tiny"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sb.app)) as local:
+    wire = _StatusLog(sb)
+    refused = 0
+    async with httpx.AsyncClient(transport=wire) as local:
         dp = AsyncDptcayClient(
-            sb.write_key, base_url=sb.base_url, http_client=local, rate_plan=(3, 0.2)
+            sb.write_key,
+            base_url=sb.base_url,
+            http_client=local,
+            rate_plan=rate_plan,
+            max_retries=0,
         )
         for _ in range(7):
-            await dp.currencies.list()
+            try:
+                await dp.currencies.list()
+            except RateLimitError:
+                refused += 1
+    # With the plan, seven calls wait for their slots and all succeed; without it, the
+    # same seven calls in a row collect 429s (the control case).
+    assert (refused == 0) is throttled
+    assert (wire.statuses == [200] * 7) is throttled
+    assert wire.statuses.count(429) == refused
 
 
 async def test_optional_fields_are_sent_only_when_given() -> None:
@@ -363,11 +397,26 @@ async def test_optional_fields_are_sent_only_when_given() -> None:
     ]
 
 
-async def test_client_closes_its_own_http_client() -> None:
-    dp = AsyncDptcayClient(KEY)
-    async with dp:
-        pass
-    await dp.aclose()
+async def test_client_closes_its_own_http_client(sb: DptcaySandbox) -> None:
+    with sb.serve_in_thread() as base_url:
+        dp = AsyncDptcayClient(sb.write_key, base_url=base_url)
+        async with dp:
+            await dp.currencies.list()
+            own = dp._http_client
+            assert own is not None
+            open_before = not own.is_closed
+        assert open_before
+        assert own.is_closed
+        with pytest.raises(RuntimeError, match="closed"):
+            await dp.currencies.list()
+        await dp.aclose()  # idempotent
+
+
+async def test_client_leaves_a_given_http_client_open(sb: DptcaySandbox) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sb.app)) as given:
+        async with AsyncDptcayClient(sb.write_key, base_url=sb.base_url, http_client=given) as dp:
+            await dp.currencies.list()
+        assert not given.is_closed
 
 
 # --- over a real loopback socket ------------------------------------------------------

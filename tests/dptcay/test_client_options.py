@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
-from dptcay_sdk import AsyncDptcayClient, ConfigurationError, ResultList
+from dptcay_sdk import AsyncDptcayClient, ConfigurationError, Payment, ResultList
+from dptcay_sdk._models import make_dptcay_converter
 from tests.dptcay.test_models import PAYMENT as WIRE_PAYMENT
 
 pytestmark = pytest.mark.anyio
@@ -143,3 +145,26 @@ async def test_a_slice_of_results_stays_a_result_list() -> None:
     assert [c.code for c in head] == ["BTC", "ETH"]
     assert head.request_id == "req_2"
     assert "<table>" in head._repr_html_()
+
+
+async def test_hook_factories_follow_a_copied_converter() -> None:
+    # Factories take (cl, converter): a copy with another Decimal hook builds models with it.
+    base = AsyncDptcayClient(KEY).converter
+    copied = base.copy()
+    copied.register_structure_hook(Decimal, lambda value, _: Decimal(value) * 100)
+    expected = make_dptcay_converter().structure(WIRE_PAYMENT, Payment).amount
+    assert copied.structure(WIRE_PAYMENT, Payment).amount == expected * 100
+    assert base.structure(WIRE_PAYMENT, Payment).amount == expected
+
+
+async def test_a_test_can_inject_its_converter_into_a_client() -> None:
+    recorder = Recorder()
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler)) as http,
+        AsyncDptcayClient(KEY, http_client=http) as dp,
+    ):
+        custom = dp.converter.copy()
+        custom.register_structure_hook(Decimal, lambda _value, _type: Decimal(7))
+        dp._converter = custom  # built lazily: a test may set its own before the first call
+        payment = await dp.payments.get("pay_1")
+    assert payment.amount == Decimal(7)

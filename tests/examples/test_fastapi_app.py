@@ -50,6 +50,7 @@ class Harness:
         client = AsyncDancityClient(
             self.dc_sandbox.api_key,
             base_url=self.dc_sandbox.base_url,
+            api_version="2026-04-27",  # the generation whose buys carry the PIN
             http_client=self.dc_http,
             retry=FAST,
         )
@@ -186,8 +187,8 @@ async def test_typed_errors_map_to_statuses(http: httpx.AsyncClient) -> None:
     assert missing.json()["upstream_status"] == 404
 
     refused = await http.post("/payments", json={"amount": "1.1234567", "currency": "USDC"})
-    assert refused.status_code == 422  # USDC has 6 decimals: dptcay's 400
-    assert refused.json()["error"] == "BadRequestError"
+    assert refused.status_code == 422  # USDC has 6 decimals: the SDK refuses before sending
+    assert refused.json()["error"] == "InvalidInputError"
 
 
 # --- airtime -----------------------------------------------------------------------------------
