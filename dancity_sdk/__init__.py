@@ -177,4 +177,7 @@ _LAZY: dict[str, str] = {
 }
 
 
+# Tracebacks name the package users import from (see shared_auth._brand for the shared tree).
+ReconcileTimeoutError.__module__ = __name__
+
 __getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

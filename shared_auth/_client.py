@@ -12,7 +12,8 @@ import attrs
 import httpx
 
 from shared_auth import _tracing
-from shared_auth._errors import ConfigurationError
+from shared_auth._brand import rebrand
+from shared_auth._errors import ConfigurationError, SDKError
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
@@ -351,9 +352,15 @@ class BaseAsyncClient:
             scope=route.scope,
             outcome_advice=route.outcome_advice,
         )
-        if _tracing.TRACER is not None:
-            return await _tracing.traced(self._api_name, route.method, prefix + route.path, sending)
-        return await sending
+        try:
+            if _tracing.TRACER is not None:
+                return await _tracing.traced(
+                    self._api_name, route.method, prefix + route.path, sending
+                )
+            return await sending
+        except SDKError as exc:  # tracebacks name the SDK: dptcay_sdk.NotFoundError
+            rebrand(exc, type(self).__module__.partition(".")[0])
+            raise
 
     def _get_converter(self) -> cattrs.Converter:
         converter = self._converter

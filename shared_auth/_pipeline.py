@@ -556,7 +556,9 @@ class Pipeline:
         else:
             what = "failed to connect" if isinstance(exc, (*_NEVER_SENT, *_PERMANENT)) else "failed"
             error = APIConnectionError(
-                f"{call.method} {call.path} to {host} {what} ({kind}: {detail})",
+                f"{call.method} {call.path} to {host} {what} ({kind}: {detail}); the timeouts "
+                f"in force were {_describe_timeouts(call.request)} — check base_url and the "
+                "network, or change them with timeout=",
                 method=call.method,
                 path=call.path,
             )

@@ -39,6 +39,7 @@ from typing import Any, Final, Generic, Protocol, Self, TypeVar
 import anyio
 from anyio.from_thread import BlockingPortal
 
+from shared_auth._brand import rebrand
 from shared_auth._errors import ConfigurationError, OutcomeUnknownError
 from shared_auth._models import APIObject
 from shared_auth._secret import Secret
@@ -163,8 +164,10 @@ class _Call:
 class _LoopThread:
     """A private event loop on a daemon thread, with a portal into it."""
 
-    def __init__(self, owner: str) -> None:
+    def __init__(self, owner: str, package: str) -> None:
         self.owner = owner
+        #: The SDK package whose name tracebacks of errors raised here show.
+        self.package = package
         self.closed = False
         self._portal: BlockingPortal | None = None
         self._failure: BaseException | None = None
@@ -208,6 +211,7 @@ class _LoopThread:
                 interrupt.add_note(f"{self.owner}: {outcome}")
             raise
         if call.error is not None:
+            rebrand(call.error, self.package)
             raise call.error
         result: _T = call.result
         return result
@@ -332,7 +336,7 @@ class SyncClient(Generic[_A]):
 
     def __init__(self, make_async_client: Callable[[], _A]) -> None:
         name = type(self).__name__
-        loop = _LoopThread(name)
+        loop = _LoopThread(name, type(self).__module__.partition(".")[0])
         try:
             # Built on the loop thread so anything it binds belongs to that loop.
             async_client: _A = loop.run(

@@ -122,7 +122,7 @@ async def test_no_secret_in_any_span(spans: InMemorySpanExporter, dptcay: Served
     assert "/keys/{key}" in text
 
 
-async def test_dancity_spans_name_the_api_and_prefix(spans: InMemorySpanExporter) -> None:
+async def test_dancity_spans_name_the_api_and_route(spans: InMemorySpanExporter) -> None:
     sandbox = DancitySandbox()
     transport = httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 50000))
     async with (
