@@ -1,4 +1,7 @@
-"""Development sessions: ``nox`` runs lint, typecheck and tests; ``nox -s demo`` runs the tour."""
+"""Development sessions: ``nox`` runs lint, typecheck and tests; ``nox -s demo`` runs the tour.
+
+``nox -s soak`` prints the fault, load, cancellation and malformed-response table.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def _install(session: nox.Session, *groups: str, extras: str = "sandbox") -> Non
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite on asyncio and trio, with branch coverage."""
-    _install(session, "test")
+    _install(session, "test", extras="sandbox,fast,otel")
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
     session.run("coverage", "combine", success_codes=[0, 1])
@@ -51,8 +54,15 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the packages, the tests and the public-API typing file."""
-    _install(session, "typecheck")
+    _install(session, "typecheck", extras="sandbox,fast,otel")
     session.run("mypy", *PACKAGES, "tests", "examples", "benchmarks", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs-material + mkdocstrings); warnings are errors."""
+    _install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -60,6 +70,18 @@ def demo(session: nox.Session) -> None:
     """Tour both APIs against the embedded sandboxes served on loopback."""
     _install(session)
     session.run("python", "-m", "examples.demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def soak(session: nox.Session) -> None:
+    """Both SDKs under faults, load, cancellation and junk responses: one table of counts.
+
+    Loopback only, seeded and bounded; exits non-zero when a goal is missed. Pass
+    ``-- --quick`` for the reduced sizes, ``-- --only faults load`` for some sections.
+    """
+    _install(session, "test")
+    env = {"PYTHONPATH": str(Path.cwd())}
+    session.run("python", "-m", "benchmarks.soak", *session.posargs, env=env)
 
 
 @nox.session(python=PYTHON)

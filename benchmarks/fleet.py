@@ -130,7 +130,6 @@ async def _purchases(url: str, key: str, journal: Any, tag: str) -> list[float]:
                 product="MTN Airtime",
                 phone="08031234567",
                 amount=Decimal(100),
-                pin=DancitySandbox.PIN,
                 customer_ref=f"{tag}-{index}",
             )
             times.append(time.perf_counter() - start)

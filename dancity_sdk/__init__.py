@@ -12,7 +12,7 @@ Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk._client import AsyncDancityClient
-from dancity_sdk._errors import ReconcileTimeoutError
+from dancity_sdk._errors import ReconcileTimeoutError, UnsupportedOperationError
 from shared_auth import (
     APIConnectionError,
     APIError,
@@ -37,7 +37,10 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "APIConnectionError",
@@ -47,10 +50,24 @@ __all__ = [
     "AsyncDancityClient",
     "AuthenticationError",
     "BadRequestError",
+    "Card",
+    "CardTransaction",
+    "CardTransactionPage",
     "ConfigurationError",
     "ConflictError",
     "DancityClient",
+    "Esim",
+    "EsimCoverage",
+    "EsimDetails",
+    "EsimOperator",
+    "EsimPackage",
+    "EsimPackageDetails",
+    "EsimPackages",
+    "EsimPage",
+    "EsimRegion",
+    "EsimRegions",
     "ExamPin",
+    "ExchangeRate",
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
@@ -61,6 +78,8 @@ __all__ = [
     "PermissionDeniedError",
     "Plan",
     "Product",
+    "ProductQuote",
+    "ProductRef",
     "RateLimit",
     "RateLimitError",
     "ReconcileTimeoutError",
@@ -70,22 +89,45 @@ __all__ = [
     "SDKError",
     "Secret",
     "Service",
+    "ServiceRef",
     "Transaction",
     "TransactionPage",
     "TransactionStatus",
     "TranxType",
     "UnprocessableEntityError",
+    "UnsupportedOperationError",
     "Validation",
     "Wallet",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
+    "unknown_outcome",
 ]
 
 if _TYPE_CHECKING:
     from dancity_sdk._models import (
+        Card,
+        CardTransaction,
+        CardTransactionPage,
+        Esim,
+        EsimCoverage,
+        EsimDetails,
+        EsimOperator,
+        EsimPackage,
+        EsimPackageDetails,
+        EsimPackages,
+        EsimPage,
+        EsimRegion,
+        EsimRegions,
         ExamPin,
+        ExchangeRate,
         Pagination,
         Plan,
         Product,
+        ProductQuote,
+        ProductRef,
         Service,
+        ServiceRef,
         Transaction,
         TransactionPage,
         TransactionStatus,
@@ -95,18 +137,37 @@ if _TYPE_CHECKING:
     )
     from dancity_sdk._sync import DancityClient
     from shared_auth import ResultList
+    from shared_auth._sync import unknown_outcome
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models
 #: and ``ResultList`` load with the first client or response anyway, and the blocking twin
 #: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
+    "Card": "dancity_sdk._models",
+    "CardTransaction": "dancity_sdk._models",
+    "CardTransactionPage": "dancity_sdk._models",
     "DancityClient": "dancity_sdk._sync",
+    "Esim": "dancity_sdk._models",
+    "EsimCoverage": "dancity_sdk._models",
+    "EsimDetails": "dancity_sdk._models",
+    "EsimOperator": "dancity_sdk._models",
+    "EsimPackage": "dancity_sdk._models",
+    "EsimPackageDetails": "dancity_sdk._models",
+    "EsimPackages": "dancity_sdk._models",
+    "EsimPage": "dancity_sdk._models",
+    "EsimRegion": "dancity_sdk._models",
+    "EsimRegions": "dancity_sdk._models",
+    "unknown_outcome": "shared_auth._sync",
     "ExamPin": "dancity_sdk._models",
+    "ExchangeRate": "dancity_sdk._models",
     "Pagination": "dancity_sdk._models",
     "Plan": "dancity_sdk._models",
     "Product": "dancity_sdk._models",
+    "ProductQuote": "dancity_sdk._models",
+    "ProductRef": "dancity_sdk._models",
     "ResultList": "shared_auth",
     "Service": "dancity_sdk._models",
+    "ServiceRef": "dancity_sdk._models",
     "Transaction": "dancity_sdk._models",
     "TransactionPage": "dancity_sdk._models",
     "TransactionStatus": "dancity_sdk._models",
@@ -115,5 +176,8 @@ _LAZY: dict[str, str] = {
     "Wallet": "dancity_sdk._models",
 }
 
+
+# Tracebacks name the package users import from (see shared_auth._brand for the shared tree).
+ReconcileTimeoutError.__module__ = __name__
 
 __getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

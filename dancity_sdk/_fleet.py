@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from shared_auth import NotFoundError, Raw, Throttle
 
@@ -18,52 +18,60 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from shared_auth import CallFunction, Route
+    from dancity_sdk._spec import Generation
+    from shared_auth import CallFunction
     from shared_auth.fleet import Journal, Reconciler
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "rate_windows", "requery_reconciler"]
 
-#: Documented limits (rate-limits guide): 120 requests/minute per key, 30 purchases/minute.
-WINDOWS: Final = {"key": (120, 60.0), "purchase": (30, 60.0)}
 
-
-def requery_reconciler(call: CallFunction, transaction_route: Route) -> Reconciler:
+def requery_reconciler(call: CallFunction, generation: Generation) -> Reconciler:
     """Ask Dancity for its latest record of a ``customerRef`` (``None`` if it has none)."""
+    from dancity_sdk._resources._base import Resource  # noqa: PLC0415 - with a journal only
 
-    async def requery(reference: str) -> Any:
+    class Requery(Resource):
+        __slots__ = ()
+
+        async def record(self, reference: str) -> Any:
+            operation = self._operation("transactions.get")
+            return await self._send(operation, Raw(), transaction_id=reference)
+
+    requery = Requery(call, generation)
+
+    async def reconcile(reference: str) -> Any:
         try:
-            return await call(
-                transaction_route, into=Raw(), path_params={"transaction_id": reference}
-            )
+            return await requery.record(reference)
         except NotFoundError:
             return None
 
-    return requery
+    return reconcile
 
 
 def journal_hook(
-    journal: Journal | str | os.PathLike[str] | None, call: CallFunction, transaction_route: Route
+    journal: Journal | str | os.PathLike[str] | None, call: CallFunction, generation: Generation
 ) -> JournalHook | None:
     """The client's journal hook (``None`` without a journal: nothing is loaded)."""
     if journal is None:
         return None
     from shared_auth.fleet._hook import JournalHook  # noqa: PLC0415 - only with a journal
 
-    return JournalHook(
-        journal, api="dancity", reconcile=requery_reconciler(call, transaction_route)
-    )
+    return JournalHook(journal, api="dancity", reconcile=requery_reconciler(call, generation))
 
 
 def rate_windows(
-    rate_budget: Any, *, api_key: str, enabled: bool
+    rate_budget: Any,
+    *,
+    api_key: str,
+    enabled: bool,
+    windows: Mapping[str, tuple[int, float]],
 ) -> tuple[Mapping[str, Throttle], Callable[[httpx.Headers], None] | None]:
     """The key and purchase windows, and the header observer a shared budget needs."""
     if not enabled:
         return {}, None
     if rate_budget is None or rate_budget == "local":
-        return {name: Throttle(*size) for name, size in WINDOWS.items()}, None
+        return {name: Throttle(*size) for name, size in windows.items()}, None
     from shared_auth.fleet import observe, windows_for  # noqa: PLC0415 - only when shared
 
-    windows = windows_for(rate_budget, api="dancity", secret=api_key, windows=WINDOWS)
-    return windows, functools.partial(observe, windows)
+    shared = windows_for(rate_budget, api="dancity", secret=api_key, windows=windows)
+    return shared, functools.partial(observe, shared)

@@ -14,10 +14,22 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from dancity_sdk._wire import amount_to_wire
-from shared_auth import InvalidInputError, InvalidInputTypeError, Secret
+from shared_auth import InvalidInputError as _InvalidInputError
+from shared_auth import InvalidInputTypeError as _InvalidInputTypeError
+from shared_auth import Secret
+from shared_auth._brand import branded
+
+# The shared classes (``except dancity_sdk.InvalidInputError`` catches them), shown in
+# tracebacks as ``dancity_sdk.InvalidInputError``: see shared_auth._brand.
+if TYPE_CHECKING:
+    InvalidInputError = _InvalidInputError
+    InvalidInputTypeError = _InvalidInputTypeError
+else:
+    InvalidInputError = branded(_InvalidInputError, "dancity_sdk")
+    InvalidInputTypeError = branded(_InvalidInputTypeError, "dancity_sdk")
 
 __all__ = [
     "AIRTIME_MINIMUM",
@@ -225,3 +237,20 @@ def timestamp(value: object, *, field: str) -> str:
 def without_none(values: Mapping[str, object]) -> dict[str, object]:
     """Drop the optional fields the caller did not give (they are never sent)."""
     return {key: value for key, value in values.items() if value is not None}
+
+
+def optional_bool(value: object, *, field: str) -> bool | None:
+    """A flag that is sent only when given (``True``/``False``, never a truthy stand-in)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise _type_error(field, "a bool", value)
+
+
+def optional_positive_int(value: object, *, field: str) -> int | None:
+    """A whole number of at least 1, sent only when given."""
+    return None if value is None else positive_int(value, field=field)
+
+
+def optional_timestamp(value: object, *, field: str) -> str | None:
+    """An aware ``datetime`` or ISO-8601 string, sent only when given."""
+    return None if value is None else timestamp(value, field=field)

@@ -9,7 +9,7 @@ finds the purchase that reached Dancity (a requery by reference) and returns it.
 
 Run workers (as many as you like, on any host that reaches the Redis)::
 
-    export REDIS_URL=redis://localhost:6379/0 DANCITY_API_KEY=dcy_live_… DANCITY_PIN=…
+    export REDIS_URL=redis://localhost:6379/0 DANCITY_API_KEY=dcy_live_…
     python -m examples.arq_worker              # or: arq examples.arq_worker.WorkerSettings
 
 and enqueue from your app::
@@ -63,7 +63,8 @@ async def buy_airtime(ctx: dict[str, Any], customer_ref: str, phone: str, amount
             product=os.environ.get("AIRTIME_PRODUCT", "MTN Airtime"),
             phone=phone,
             amount=Decimal(amount),
-            pin=os.environ.get("DANCITY_PIN"),
+            # Only the 2026-04-27 generation (DANCITY_API_VERSION) takes a transaction PIN.
+            pin=os.environ.get("DANCITY_PIN") or None,
             customer_ref=customer_ref,
         )
     except IntentInProgressError as exc:

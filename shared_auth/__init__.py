@@ -46,6 +46,7 @@ from shared_auth._errors import (
     UnprocessableEntityError,
     status_error_class,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._pipeline import (
     OUTCOMES,
@@ -64,6 +65,8 @@ from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "BODY",
@@ -122,6 +125,9 @@ __all__ = [
     "TokenProvider",
     "UnprocessableEntityError",
     "Unreadable",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
     "format_path",
     "install_log_redaction",
     "make_converter",
@@ -132,6 +138,7 @@ __all__ = [
     "reveal",
     "status_error_class",
     "to_decimal",
+    "unknown_outcome",
     "validate_base_url",
 ]
 
@@ -143,7 +150,7 @@ if _TYPE_CHECKING:
         make_converter,
         to_decimal,
     )
-    from shared_auth._sync import SyncClient
+    from shared_auth._sync import SyncClient, unknown_outcome
     from shared_auth.fleet import Journal, RecoveryReport
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
@@ -156,6 +163,7 @@ _LAZY: dict[str, str] = {
     "RecoveryReport": "shared_auth.fleet",
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
+    "unknown_outcome": "shared_auth._sync",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",
 }

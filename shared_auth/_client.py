@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
 import attrs
 import httpx
 
-from shared_auth._errors import ConfigurationError
+from shared_auth import _tracing
+from shared_auth._brand import rebrand
+from shared_auth._errors import ConfigurationError, SDKError
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
@@ -361,22 +363,32 @@ class BaseAsyncClient:
                 scope=route.scope,
                 outcome_advice=route.outcome_advice,
             )
-            return await journal.call(route, reference, json, into, send, self._get_converter)
-        return await self._pipeline.send(
-            route.method,
-            prefix + path,
-            into=into,
-            auth=auth,
-            params=params,
-            json=json,
-            headers=self._request_headers,
-            attempt_timeout=self._request_timeout,
-            idempotent=route.idempotent,
-            throttles=self._route_throttles(route),
-            reference=reference,
-            scope=route.scope,
-            outcome_advice=route.outcome_advice,
-        )
+            sending = journal.call(route, reference, json, into, send, self._get_converter)
+        else:
+            sending = self._pipeline.send(
+                route.method,
+                prefix + path,
+                into=into,
+                auth=auth,
+                params=params,
+                json=json,
+                headers=self._request_headers,
+                attempt_timeout=self._request_timeout,
+                idempotent=route.idempotent,
+                throttles=self._route_throttles(route),
+                reference=reference,
+                scope=route.scope,
+                outcome_advice=route.outcome_advice,
+            )
+        try:
+            if _tracing.TRACER is not None:
+                return await _tracing.traced(
+                    self._api_name, route.method, prefix + route.path, sending
+                )
+            return await sending
+        except SDKError as exc:  # tracebacks name the SDK: dptcay_sdk.NotFoundError
+            rebrand(exc, type(self).__module__.partition(".")[0])
+            raise
 
     def _get_converter(self) -> cattrs.Converter:
         converter = self._converter

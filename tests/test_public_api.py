@@ -28,6 +28,7 @@ PUBLIC_MODULES = (
     "dptcay_sdk.testing",
     "dancity_sdk.testing",
     "dancity_sdk.webhooks",
+    "shared_auth.testing",
     "shared_auth.fleet",
 )
 PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
@@ -35,7 +36,7 @@ PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
 PUBLIC_SUBMODULES = {
     "dptcay_sdk": {"testing"},
     "dancity_sdk": {"testing", "webhooks"},
-    "shared_auth": {"fleet"},
+    "shared_auth": {"fleet", "testing"},
 }
 ERROR_NAMES = sorted(
     name

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import httpx
 
+from dancity_sdk.testing._generations import API_VERSIONS
 from dancity_sdk.testing._sandbox import DancitySandbox
 from dancity_sdk.testing._server import bind, loopback_address, make_server, url_of
 from dancity_sdk.testing._services import SANDBOX_INTERNET_PIN, SANDBOX_PIN
@@ -27,18 +28,27 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8766, help="port; 0 picks a free one")
     parser.add_argument("--webhook-url", default=None, help="POST signed webhooks to this URL")
+    parser.add_argument(
+        "--api-version",
+        choices=API_VERSIONS,
+        default=None,
+        help="the generation to speak on its prefix (default: /api/external/v1 speaks "
+        "2026-04-27, /api/v1 speaks 2026-05-31)",
+    )
     return parser
 
 
 def _banner(sandbox: DancitySandbox, url: str) -> str:
     lines = (
-        f"Dancity sandbox listening on {url} (fake credentials, for local testing only)",
-        f"DANCITY_BASE_URL={url}",
-        f"DANCITY_API_KEY={sandbox.api_key}",
-        f"DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
-        f"DANCITY_WALLET_ID={sandbox.wallet_id}",
-        f"DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
-        f"transaction PIN: {SANDBOX_PIN} (internet: {SANDBOX_INTERNET_PIN})",
+        f"# Dancity sandbox on {url}: fake credentials, loopback only. Paste these lines:",
+        f"export DANCITY_BASE_URL={url}",
+        f"export DANCITY_API_KEY={sandbox.api_key}",
+        f"export DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
+        f"export DANCITY_WALLET_ID={sandbox.wallet_id}",
+        f"export DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
+        f"export DANCITY_PIN={SANDBOX_PIN}  # transaction PIN (internet: {SANDBOX_INTERNET_PIN})",
+        *(f"# {prefix} speaks api_version {v}" for prefix, v in sandbox.generations.items()),
+        "# Press Ctrl+C to stop.",
     )
     return "\n".join(lines) + "\n"
 
@@ -52,7 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     transport = httpx.AsyncHTTPTransport() if args.webhook_url else None
-    sandbox = DancitySandbox(webhook_url=args.webhook_url, webhook_transport=transport)
+    sandbox = DancitySandbox(
+        api_version=args.api_version, webhook_url=args.webhook_url, webhook_transport=transport
+    )
     sock = bind(args.host, args.port)
     sys.stdout.write(_banner(sandbox, url_of(sock)))
     sys.stdout.flush()

@@ -76,14 +76,26 @@ def test_cli_refuses_non_loopback_hosts(capsys: pytest.CaptureFixture[str]) -> N
     assert "loopback" in capsys.readouterr().err
 
 
+def test_cli_accepts_only_the_published_api_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--api-version", "2026-06-01"])
+    assert exited.value.code == 2
+    assert "2026-05-09" in capsys.readouterr().err
+
+
 @pytest.fixture
 def cli() -> Iterator[dict[str, str]]:
     command = [sys.executable, "-m", "dancity_sdk.testing", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed argv
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(7)]
-        yield dict(line.strip().split("=", 1) for line in lines if "=" in line)
+        lines = [process.stdout.readline()]
+        while not lines[-1].startswith("# Press Ctrl+C") and len(lines) < 20:
+            lines.append(process.stdout.readline())
+        exports = [line.split("#", 1)[0].strip() for line in lines if line.startswith("export ")]
+        assert lines[-1].startswith("# Press Ctrl+C")
+        assert "# /api/external/v1 speaks api_version 2026-04-27\n" in lines
+        yield dict(line.removeprefix("export ").split("=", 1) for line in exports)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -20,6 +20,7 @@ from dptcay_sdk import (
     RateLimitError,
     ResponseValidationError,
 )
+from shared_auth._brand import unbranded
 
 pytestmark = pytest.mark.anyio
 
@@ -93,7 +94,7 @@ async def test_error_shapes(
     with pytest.raises(error) as info:
         await _client(response).payments.get("pay_1")
     exc = info.value
-    assert type(exc) is error
+    assert unbranded(type(exc)) is error  # shown as dptcay_sdk.<name>
     assert exc.status_code == status
     assert exc.code == code
     assert exc.api_message == message

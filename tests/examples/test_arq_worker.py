@@ -89,7 +89,6 @@ def test_a_job_retried_after_its_worker_died_mid_purchase_does_not_buy_again(
             "REDIS_URL": redis_url,
             "DANCITY_API_KEY": sandbox.api_key,
             "DANCITY_BASE_URL": base_url,
-            "DANCITY_PIN": sandbox.PIN,
             "ARQ_JOB_TIMEOUT": "2",
             "JOURNAL_LEASE": "3",
         }

@@ -21,8 +21,6 @@ from dancity_sdk import AsyncDancityClient
 from shared_auth import OutcomeUnknownError, RetryPolicy
 from shared_auth.fleet import IntentInProgressError, open_journal
 
-PIN = "1234"
-
 
 def _say(*words: object) -> None:
     sys.stdout.write(" ".join(str(w) for w in words) + "\n")
@@ -52,7 +50,7 @@ async def _work(args: argparse.Namespace) -> None:
         current[:] = [ref]
         try:
             tx = await client.vas.airtime.buy(
-                product="MTN Airtime", phone=phone, amount=Decimal(100), pin=PIN, customer_ref=ref
+                product="MTN Airtime", phone=phone, amount=Decimal(100), customer_ref=ref
             )
         except IntentInProgressError as exc:
             _say("busy", ref, f"{exc.retry_after:.3f}")

@@ -57,7 +57,6 @@ def test_recover_settles_dancity_from_its_record_and_reports_dptcay(tmp_path: Pa
                     product="MTN Airtime",
                     phone="08031234567",
                     amount=Decimal(100),
-                    pin=sandbox.PIN,
                     customer_ref="charged-1",
                 )
                 return str(tx.tranx_id)

@@ -26,6 +26,8 @@ from shared_auth.fleet import (
 
 pytestmark = pytest.mark.anyio
 PHONE = "08031234567"
+#: The generation whose buys carry a transaction PIN (to show the journal never keeps it).
+PIN_GENERATION = "2026-04-27"
 
 
 @pytest.fixture
@@ -43,6 +45,7 @@ async def dancity(
         AsyncDancityClient(
             dancity_sandbox.api_key,
             base_url=dancity_sandbox.base_url,
+            api_version=PIN_GENERATION,
             http_client=http,
             retry=RetryPolicy(max_retries=0),
             journal=journal_target,
@@ -147,6 +150,7 @@ async def test_recover_settles_a_purchase_whose_worker_died(
         client = AsyncDancityClient(
             dancity_sandbox.api_key,
             base_url=dancity_sandbox.base_url,
+            api_version=PIN_GENERATION,
             http_client=http,
             journal=open_journal(target, lease=0.01),
         )

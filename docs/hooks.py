@@ -1,0 +1,141 @@
+"""mkdocs hook: the guide pages are sections of README.md, which stays the one source.
+
+A page line ``<!-- readme: Heading -->`` becomes that README section (one heading level up);
+``<!-- readme: _intro -->`` is the text between the title and the contents, and
+``<!-- readme: _rest -->`` every ``##`` section no page names, so a section added to the
+README is never missing from the site. Links are rewritten for the site: ``#anchor`` to the
+page that now holds that heading, relative file links (``examples/worker.py``) to the
+repository.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+_README = Path(__file__).resolve().parents[1] / "README.md"
+_MARKER = re.compile(r"^<!-- readme: (.+?) -->$", re.MULTILINE)
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
+_SKIPPED = {"Contents"}
+
+
+def _slug(heading: str) -> str:
+    text = re.sub(r"[^\w\s-]", "", heading.strip().lower())
+    return re.sub(r"[\s]+", "-", text)
+
+
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """The intro and each ``##`` section (by heading), code blocks left intact."""
+    fences = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
+
+    def in_fence(position: int) -> bool:
+        return any(start <= position < end for start, end in fences)
+
+    starts = [
+        m.start() for m in re.finditer(r"^## ", text, re.MULTILINE) if not in_fence(m.start())
+    ]
+    intro = text[text.index("\n", text.index("# ")) : starts[0]].strip()
+    sections: dict[str, str] = {}
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        body = text[start:end].strip()
+        sections[body.splitlines()[0][3:].strip()] = body
+    return intro, sections
+
+
+def _promote(section: str) -> str:
+    parts = re.split(r"(^```.*?^```)", section, flags=re.MULTILINE | re.DOTALL)
+    for index in range(0, len(parts), 2):
+        parts[index] = re.sub(r"^#(#+ )", r"\1", parts[index], flags=re.MULTILINE)
+    return "".join(parts)
+
+
+class _Site:
+    def __init__(self, files: Any, repo_url: str) -> None:
+        self.repo_url = repo_url.rstrip("/")
+        self.intro, self.sections = _sections(_README.read_text(encoding="utf-8"))
+        self.page_of: dict[str, str] = {}  # heading slug -> page path
+        self.claimed: set[str] = set()
+        for file in files.documentation_pages():
+            source = Path(file.abs_src_path).read_text(encoding="utf-8")
+            for name in _MARKER.findall(source):
+                self.claimed.add(name)
+        for file in files.documentation_pages():
+            source = Path(file.abs_src_path).read_text(encoding="utf-8")
+            for name in _MARKER.findall(source):
+                for heading in self._names(name):
+                    for line in self.sections[heading].splitlines():
+                        if line.startswith("#"):
+                            self.page_of[_slug(line.lstrip("#"))] = file.src_uri
+
+    def _names(self, name: str) -> list[str]:
+        if name == "_intro":
+            return []
+        if name == "_rest":
+            return [h for h in self.sections if h not in self.claimed | _SKIPPED]
+        if name not in self.sections:
+            msg = f"README.md has no section {name!r}"
+            raise KeyError(msg)
+        return [name]
+
+    def render(self, name: str, page: str) -> str:
+        if name == "_intro":
+            return self._links(self.intro, page)
+        return "\n\n".join(self._links(_promote(self.sections[h]), page) for h in self._names(name))
+
+    def _links(self, text: str, page: str) -> str:
+        def replace(match: re.Match[str]) -> str:
+            target = match.group(1)
+            if target.startswith("#"):
+                home = self.page_of.get(target[1:])
+                if home is None or home == page:
+                    return match.group(0)
+                relative = posixpath.relpath(home, posixpath.dirname(page) or ".")
+                return f"]({relative}{target})"
+            if "://" in target or target.startswith("mailto:"):
+                return match.group(0)
+            return f"]({self.repo_url}/blob/main/{target})"
+
+        return _LINK.sub(replace, text)
+
+
+_SITE: list[_Site] = []
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Read the README once per build, with the pages that use it."""
+    _SITE[:] = [_Site(files, config["repo_url"])]
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    """Replace each ``<!-- readme: ... -->`` line with the README text it names."""
+    site = _SITE[0]
+    return _MARKER.sub(lambda m: site.render(m.group(1), page.file.src_uri), markdown)
+
+
+_DIRECTIVE = re.compile(r"^::: ([\w.]+)$", re.MULTILINE)
+
+
+def on_post_build(config: Any) -> None:
+    """Fail the build if a public name of a documented module has no entry in the reference."""
+    import importlib  # noqa: PLC0415 - only at the end of a build
+
+    from mkdocs.exceptions import Abort  # noqa: PLC0415
+
+    site = Path(config["site_dir"])
+    missing: list[str] = []
+    for page in sorted((Path(config["docs_dir"]) / "reference").glob("*.md")):
+        html = (site / "reference" / page.stem / "index.html").read_text(encoding="utf-8")
+        for module_name in _DIRECTIVE.findall(page.read_text(encoding="utf-8")):
+            module = importlib.import_module(module_name)
+            missing += [
+                f"{module_name}.{name}"
+                for name in getattr(module, "__all__", ())
+                if f'id="{module_name}.{name}"' not in html
+            ]
+    if missing:
+        msg = f"the API reference lacks {len(missing)} public names: {', '.join(missing)}"
+        raise Abort(msg)
