@@ -12,7 +12,7 @@ import functools
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Final, Literal, Protocol, TypeVar
 
 import attrs
 
@@ -137,11 +137,21 @@ class Journal:
         self._clock = clock
 
     @classmethod
-    def sqlite(cls, path: str | os.PathLike[str], **options: Any) -> Journal:
-        """A journal in a SQLite file (the embedded default; one host)."""
+    def sqlite(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
+        **options: Any,
+    ) -> Journal:
+        """A journal in a SQLite file (the embedded default; one host).
+
+        ``synchronous="NORMAL"`` keeps every committed claim through a process crash;
+        ``"FULL"`` also through a power loss, at the price of an fsync per write.
+        """
         from shared_auth.fleet._sqlite import SQLiteStore  # noqa: PLC0415
 
-        return cls(SQLiteStore(path), **options)
+        return cls(SQLiteStore(path, synchronous=synchronous), **options)
 
     @classmethod
     def redis(cls, source: Any, *, prefix: str = "sdk-journal", **options: Any) -> Journal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -18,6 +19,7 @@ from shared_auth.fleet import (
     fingerprint,
 )
 from shared_auth.fleet._intent import decode_result, encode_result
+from shared_auth.fleet._sqlite import SQLiteStore
 from tests.fleet.conftest import make_journal
 
 pytestmark = pytest.mark.anyio
@@ -365,3 +367,12 @@ def test_answers_keep_exact_decimals() -> None:
     assert str(back["a"]) == "0.1000"
     assert back["b"] == [Decimal(100), 3, None, True, "x\u00e9"]
     assert back["c"] == "NaN"
+
+
+def test_a_sqlite_journal_can_sync_every_write(tmp_path: Path) -> None:
+    journal = Journal.sqlite(tmp_path / "j.db", synchronous="FULL")
+    store = journal.store
+    assert isinstance(store, SQLiteStore)
+    assert store._connection().execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+    assert store._connection().execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    store.close()
