@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Self
 
@@ -41,16 +42,12 @@ from shared_auth._config import check_api_host
 if TYPE_CHECKING:
     from shared_auth import CallFunction
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_VAS_PREFIX", "AsyncDancityClient"]
+__all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 
 DEFAULT_BASE_URL: Final = "https://api.dancity.app"
-DEFAULT_VAS_PREFIX: Final = "/api/external/v1"
 _USER_AGENT: Final = "dancity-sdk-python/0.1.0"
 _LOGGER: Final = logging.getLogger("dancity_sdk")
-#: Documented limits (rate-limits guide): 120 requests/minute per key, 30 purchases/minute.
-_KEY_LIMIT: Final = 120
-_PURCHASE_LIMIT: Final = 30
-_WINDOW: Final = 60.0
+
 
 _NO_KEY: Final = (
     "client.vas.* needs the merchant API key (dcy_live_<40 hex>): pass "
@@ -75,6 +72,56 @@ def _jwt_auth(jwt: object) -> DancityJWTAuth:
     raise ConfigurationError(msg)
 
 
+def resolve_api_version(api_version: object, vas_prefix: object) -> str:
+    """The generation a client talks to (the newest description when none is given).
+
+    ``api_version`` wins; the deprecated ``vas_prefix`` maps to the newest generation
+    served under it, and must agree with ``api_version`` when both are given.
+
+    Raises:
+        ConfigurationError: an unknown ``api_version`` or ``vas_prefix``, or the two disagree.
+    """
+    from dancity_sdk._spec import API_VERSIONS, DEFAULT_API_VERSION  # noqa: PLC0415
+
+    from_prefix = None if vas_prefix is None else _version_of_prefix(vas_prefix)
+    if api_version is None:
+        return from_prefix or DEFAULT_API_VERSION
+    if api_version not in API_VERSIONS:
+        known = ", ".join(repr(v) for v in API_VERSIONS)
+        msg = f"api_version must be one of {known} (a description's date); got {api_version!r}"
+        raise ConfigurationError(msg)
+    assert isinstance(api_version, str)  # noqa: S101 - one of API_VERSIONS
+    if from_prefix is not None:
+        from dancity_sdk._spec import GENERATIONS  # noqa: PLC0415
+
+        if GENERATIONS[api_version].prefix != str(vas_prefix).rstrip("/"):
+            msg = (
+                f"vas_prefix={vas_prefix!r} contradicts api_version={api_version!r} (served "
+                f"under {GENERATIONS[api_version].prefix!r}); pass api_version alone"
+            )
+            raise ConfigurationError(msg)
+    return api_version
+
+
+def _version_of_prefix(vas_prefix: object) -> str:
+    warnings.warn(
+        "vas_prefix is deprecated: pass api_version='2026-05-31' (/api/v1) or '2026-05-09' / "
+        "'2026-04-27' (/api/external/v1) instead",
+        DeprecationWarning,
+        stacklevel=4,
+    )
+    from dancity_sdk._spec import GENERATIONS  # noqa: PLC0415
+
+    # Oldest first, so each prefix ends up naming the newest generation served under it.
+    newest = {g.prefix: version for version, g in GENERATIONS.items()}
+    version = newest.get(vas_prefix.rstrip("/")) if isinstance(vas_prefix, str) else None
+    if version is None:
+        choices = " or ".join(f"{p!r} (api_version {v!r})" for p, v in newest.items())
+        msg = f"vas_prefix must be {choices}; got {vas_prefix!r}"
+        raise ConfigurationError(msg)
+    return version
+
+
 class AsyncDancityClient(BaseAsyncClient):
     """The async client for Dancity's merchant (VAS) and App APIs.
 
@@ -86,8 +133,11 @@ class AsyncDancityClient(BaseAsyncClient):
         api_key: The merchant key ``dcy_live_<40 hex>`` for ``client.vas.*``.
         jwt: A user JWT, or an async callable returning a fresh one, for ``client.app.*``.
         base_url: ``https://api.dancity.app``; ``http://`` only for a loopback sandbox.
-        vas_prefix: ``"/api/external/v1"`` (the authentication guide's generation, the
-            default) or ``"/api/v1"`` (the newer API reference, with different bodies).
+        api_version: The description to follow, by date: ``"2026-05-31"`` (``/api/v1``,
+            the default: the newest), ``"2026-05-09"`` or ``"2026-04-27"``
+            (``/api/external/v1``). It decides paths, bodies and which operations exist.
+        vas_prefix: Deprecated: ``"/api/v1"`` means ``api_version="2026-05-31"``,
+            ``"/api/external/v1"`` means ``"2026-05-09"``.
         channel: The ``channel`` header on VAS routes; ``"API"`` for server integrations.
         timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
             10 s to connect; ``None`` disables it.
@@ -101,7 +151,8 @@ class AsyncDancityClient(BaseAsyncClient):
 
     Raises:
         MissingCredentialError: neither ``api_key`` nor ``jwt`` was given.
-        ConfigurationError: a credential has the wrong format, or an unknown ``vas_prefix``.
+        ConfigurationError: a credential has the wrong format, or an unknown
+            ``api_version``/``vas_prefix``.
     """
 
     _api_name = "Dancity"
@@ -112,7 +163,8 @@ class AsyncDancityClient(BaseAsyncClient):
         *,
         jwt: JWTArgument | None = None,
         base_url: str = DEFAULT_BASE_URL,
-        vas_prefix: str = DEFAULT_VAS_PREFIX,
+        api_version: str | None = None,
+        vas_prefix: str | None = None,
         channel: DancityChannel = "API",
         timeout: TimeoutArgument = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -131,9 +183,10 @@ class AsyncDancityClient(BaseAsyncClient):
         # The route tables, resources and models load with the first client, not with the
         # package: ``import dancity_sdk`` stays cheap.
         from dancity_sdk._models import make_dancity_converter  # noqa: PLC0415
-        from dancity_sdk._routes import generation_for  # noqa: PLC0415
+        from dancity_sdk._spec import GENERATIONS, THROTTLE_LIMITS, THROTTLE_WINDOW  # noqa: PLC0415
 
-        generation = generation_for(vas_prefix)
+        generation = GENERATIONS[resolve_api_version(api_version, vas_prefix)]
+        self._api_version = generation.api_version
         self._channel: DancityChannel = channel
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
@@ -152,7 +205,7 @@ class AsyncDancityClient(BaseAsyncClient):
             json_loads=loads,
         )
         self._throttles: Mapping[str, Throttle] = (
-            {"key": Throttle(_KEY_LIMIT, _WINDOW), "purchase": Throttle(_PURCHASE_LIMIT, _WINDOW)}
+            {name: Throttle(limit, THROTTLE_WINDOW) for name, limit in THROTTLE_LIMITS.items()}
             if throttle
             else {}
         )
@@ -171,7 +224,8 @@ class AsyncDancityClient(BaseAsyncClient):
         """Build a client from the ``DANCITY_*`` environment variables.
 
         Reads ``DANCITY_API_KEY``, ``DANCITY_JWT``, ``DANCITY_BASE_URL`` and
-        ``DANCITY_VAS_PREFIX``; keyword arguments override them.
+        ``DANCITY_API_VERSION`` (``DANCITY_VAS_PREFIX`` still works, deprecated);
+        keyword arguments override them.
         """
         env = os.environ
         settings: dict[str, Any] = {
@@ -180,6 +234,8 @@ class AsyncDancityClient(BaseAsyncClient):
         }
         if env.get("DANCITY_BASE_URL"):
             settings["base_url"] = env["DANCITY_BASE_URL"]
+        if env.get("DANCITY_API_VERSION"):
+            settings["api_version"] = env["DANCITY_API_VERSION"]
         if env.get("DANCITY_VAS_PREFIX"):
             settings["vas_prefix"] = env["DANCITY_VAS_PREFIX"]
         settings.update(overrides)
@@ -187,8 +243,13 @@ class AsyncDancityClient(BaseAsyncClient):
         return cls(api_key, **settings)
 
     @property
+    def api_version(self) -> str:
+        """The Dancity description this client follows (``"2026-05-31"``…)."""
+        return self._api_version
+
+    @property
     def vas_prefix(self) -> str:
-        """The VAS path prefix (which also selects the docs generation)."""
+        """The VAS path prefix of the selected ``api_version``."""
         return self._vas_prefix
 
     def set_api_key(self, api_key: str | Secret) -> None:
@@ -226,6 +287,6 @@ class AsyncDancityClient(BaseAsyncClient):
     def __repr__(self) -> str:
         families = [name for name, auth in ((VAS, self._key_auth), (APP, self._jwt_auth)) if auth]
         return (
-            f"{type(self).__name__}(base_url={self._base_url!r}, vas_prefix={self._vas_prefix!r}, "
-            f"families={families!r})"
+            f"{type(self).__name__}(base_url={self._base_url!r}, "
+            f"api_version={self._api_version!r}, families={families!r})"
         )

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from shared_auth import APITimeoutError, ErrorDetails
+from shared_auth import APITimeoutError, ConfigurationError, ErrorDetails
 
-__all__ = ["ReconcileTimeoutError", "parse_error", "refused_status"]
+__all__ = ["ReconcileTimeoutError", "UnsupportedOperationError", "parse_error", "refused_status"]
 
 _UNAUTHORIZED_HINT: Final = (
     "Dancity answers 401 when: the credential is the wrong type for the route (a user JWT "
@@ -83,3 +83,21 @@ class ReconcileTimeoutError(APITimeoutError):
         super().__init__(message)
         self.reference = reference
         self.transaction = transaction
+
+
+class UnsupportedOperationError(ConfigurationError):
+    """The client's ``api_version`` does not declare the operation that was called.
+
+    Raised before any I/O. Attributes:
+        operation: The SDK's name of the operation (``"cards.create"``).
+        api_version: The client's generation.
+        available_in: Every ``api_version`` that declares the operation.
+    """
+
+    def __init__(
+        self, message: str, *, operation: str, api_version: str, available_in: tuple[str, ...]
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.api_version = api_version
+        self.available_in = available_in

@@ -8,10 +8,12 @@ decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses o
 from __future__ import annotations
 
 import re
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -21,11 +23,28 @@ if TYPE_CHECKING:
     import cattrs
 
 __all__ = [
+    "Card",
+    "CardTransaction",
+    "CardTransactionPage",
+    "Esim",
+    "EsimCoverage",
+    "EsimDetails",
+    "EsimOperator",
+    "EsimPackage",
+    "EsimPackageDetails",
+    "EsimPackages",
+    "EsimPage",
+    "EsimRegion",
+    "EsimRegions",
     "ExamPin",
+    "ExchangeRate",
     "Pagination",
     "Plan",
     "Product",
+    "ProductQuote",
+    "ProductRef",
     "Service",
+    "ServiceRef",
     "Transaction",
     "TransactionPage",
     "TransactionStatus",
@@ -97,7 +116,12 @@ class Transaction(APIObject):
         tranx_id: Dancity's reference, e.g. ``DNTY174825YP565I``.
         transaction_id: The ``transactionId`` some responses use instead.
         reference: The ``reference`` some responses use instead.
-        customer_ref: Your reference (the SDK generates one when you give none).
+        customer_ref: The ``customerRef`` exactly as the server recorded it (``""`` or
+            ``None`` when its record has none): never rewritten by the SDK.
+        sent_customer_ref: The reference the SDK sent with the purchase that returned this
+            record (yours, or the one it generated); ``None`` on records from lists,
+            requeries and webhooks. Reconcile with it.
+        type: ``DEBIT``/``CREDIT`` where a record says ``type`` instead of ``tranxType``.
         amount: The face value requested.
         amount_paid: What was actually debited (after discounts).
     """
@@ -108,9 +132,11 @@ class Transaction(APIObject):
     transaction_id: str | None = None
     reference: str | None = None
     customer_ref: str | None = None
+    sent_customer_ref: str | None = attrs.field(default=None, eq=False)
     service: str | None = None
     product: str | None = None
     tranx_type: str | None = None
+    type: str | None = None
     currency: str | None = None
     remarks: str | None = None
     amount: Decimal | None = None
@@ -120,6 +146,14 @@ class Transaction(APIObject):
     balance_after: Decimal | None = None
     number: str | None = None
     phone: str | None = None
+    network: str | None = None
+    plan: str | None = None
+    package: str | None = None
+    smartcard_number: str | None = None
+    customer_identifier: str | None = None
+    account_id: str | None = attrs.field(default=None, metadata=_wire("account_id"))
+    iccid: str | None = None
+    activation_code: str | None = attrs.field(default=None, repr=False)
     channel: str | None = None
     payment_medium: str | None = None
     api_response: str | None = None
@@ -176,6 +210,7 @@ class Wallet(APIObject):
     currency: str | None = None
     user: str | None = None
     is_active: bool | None = None
+    version: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
@@ -186,37 +221,111 @@ class Service(APIObject):
 
     id: str | None = attrs.field(default=None, metadata=_wire("_id"))
     name: str | None = None
+    disable: bool | None = None
+    display_on_menu: bool | None = attrs.field(default=None, metadata=_wire("displayonmenu"))
+    is_utility: bool | None = attrs.field(default=None, metadata=_wire("isutility"))
+    icon: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ServiceRef(APIObject):
+    """The service a product or plan belongs to, as nested in catalog rows."""
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    name: str | None = None
+    disable: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProductRef(APIObject):
+    """The product a plan belongs to, when a catalog row nests it as an object."""
+
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    name: str | None = None
+    disable: bool | None = None
+    service: ServiceRef | None = None
+    sort_order: int | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Product(APIObject):
     """A catalog product: an airtime network, biller, cable provider, betting platform, exam.
 
-    ``service`` is the service name, or (older docs) an object with ``_id``/``name``.
+    ``service`` is the service's name (``"AIRTIME"``) or, in other descriptions, a
+    :class:`ServiceRef`; :attr:`service_name` reads either.
     """
 
     id: str | None = attrs.field(default=None, metadata=_wire("_id"))
     name: str | None = None
-    service: Any = None
+    note: str | None = None
+    service: ServiceRef | str | None = None
+    pricing_method: str | None = attrs.field(default=None, metadata=_wire("pricingmethod"))
     min: Decimal | None = None
     max: Decimal | None = None
     discount: Decimal | None = None
     price: Decimal | None = None
     disable: bool | None = None
 
+    @property
+    def service_name(self) -> str | None:
+        """The service's name, whichever shape the row used."""
+        return self.service.name if isinstance(self.service, ServiceRef) else self.service
+
 
 @attrs.frozen(kw_only=True)
 class Plan(APIObject):
-    """A data, cable or internet plan. Send :attr:`plan_id` (or :attr:`id`) to buy it."""
+    """A data, cable or internet plan. Send :attr:`plan_id` (or :attr:`id`) to buy it.
+
+    Descriptions price plans differently: ``price`` (2026-05-31), ``sellingprice`` with
+    ``costprice`` and ``commission`` (2026-05-09 catalog rows), ``amount`` (internet
+    plans). Each is its own attribute; :attr:`price` is what the buyer pays, whichever the
+    row carries.
+
+    Attributes:
+        list_price: The row's ``price`` field, as sent.
+        selling_price: ``sellingprice``: what the buyer pays.
+        cost_price: ``costprice``: what the merchant pays.
+        commission: The merchant's commission.
+        plansize: The plan's size in :attr:`planvolume` units (``40`` with ``"MB"``).
+    """
 
     id: str | None = attrs.field(default=None, metadata=_wire("_id"))
     plan_id: str | None = None
-    product: Any = None
+    product: ProductRef | str | None = None
     plan: str | None = None
     name: str | None = None
-    price: Decimal | None = None
+    package: str | None = None
+    plansize: Decimal | None = None
+    plansizegb: Decimal | None = None
+    planvolume: str | None = None
+    list_price: Decimal | None = attrs.field(default=None, metadata=_wire("price"))
+    selling_price: Decimal | None = attrs.field(default=None, metadata=_wire("sellingprice"))
+    cost_price: Decimal | None = attrs.field(default=None, metadata=_wire("costprice"))
+    commission: Decimal | None = None
     amount: Decimal | None = None
     validity: str | None = None
+    is_bucket_plan: bool | None = attrs.field(default=None, metadata=_wire("isbucketplan"))
+    is_hot_deal: bool | None = attrs.field(default=None, metadata=_wire("isHotDeal"))
+    disable: bool | None = None
+    vending_medium: str | None = attrs.field(default=None, metadata=_wire("vendingmedium"))
+
+    @property
+    def price(self) -> Decimal | None:
+        """What the buyer pays: ``price``, else ``sellingprice``, else ``amount``."""
+        for value in (self.list_price, self.selling_price, self.amount):
+            if value is not None:
+                return value
+        return None
+
+    @property
+    def label(self) -> str | None:
+        """A name to show: ``name``, ``plan`` or ``package``, whichever the row has."""
+        return self.name or self.plan or self.package
+
+    @property
+    def product_name(self) -> str | None:
+        """The product's name, whether the row nests it as an object or a string."""
+        return self.product.name if isinstance(self.product, ProductRef) else self.product
 
 
 @attrs.frozen(kw_only=True)
@@ -237,8 +346,18 @@ class Validation(APIObject):
 
 
 @attrs.frozen(kw_only=True)
+class ProductQuote(APIObject):
+    """What ``education.validate_product`` answers: the unit price and total of a quantity."""
+
+    product: str | None = None
+    price_per_unit: Decimal | None = None
+    quantity: int | None = None
+    total: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Pagination(APIObject):
-    """Where a page of transactions sits in the whole list."""
+    """Where a page sits in the whole list."""
 
     page: int | None = None
     limit: int | None = None
@@ -248,15 +367,22 @@ class Pagination(APIObject):
     has_next: bool | None = None
 
 
+class _Listing(APIObject):
+    """A page whose rows may arrive as a bare JSON array or under :attr:`_ROWS` (see hooks)."""
+
+    _ROWS: ClassVar[str]
+
+
 @attrs.frozen(kw_only=True)
-class TransactionPage(APIObject):
+class TransactionPage(_Listing):
     """One page of transactions (iterate it, or read ``transactions``).
 
     Attributes:
-        transactions: The transactions on this page.
+        transactions: The transactions on this page (``data.transactions``).
         pagination: Page numbers and totals, when the API sent them.
     """
 
+    _ROWS: ClassVar[str] = "transactions"
     transactions: tuple[Transaction, ...] = ()
     pagination: Pagination | None = None
 
@@ -272,27 +398,225 @@ class TransactionPage(APIObject):
         return len(self.transactions)
 
 
-def _page_hook_factory(cl: type[TransactionPage], converter: cattrs.Converter) -> Any:
-    """Read both page shapes: ``{"transactions": [...], "pagination": {...}}`` and a bare list."""
-    from cattrs.gen import make_dict_structure_fn, override  # noqa: PLC0415 - import time
+# --- eSIM ----------------------------------------------------------------------------------
 
-    del cl
-    base = make_dict_structure_fn(
-        TransactionPage,
-        converter,
-        extra=override(omit=True),
-        _reply=override(rename="\x00reply", struct_hook=lambda v, _: v),
-    )
 
-    def structure(data: Any, _: Any) -> TransactionPage:
-        if isinstance(data, list):
-            data = {"transactions": data}
-        if not isinstance(data, Mapping):
-            msg = f"expected a JSON object or array of transactions, got {type(data).__name__}"
-            raise TypeError(msg)
-        return base(data, TransactionPage)
+@attrs.frozen(kw_only=True)
+class EsimRegion(APIObject):
+    """A country or multi-country area eSIM packages are sold for."""
 
-    return structure
+    code: str | None = None
+    name: str | None = None
+    type: str | None = None
+    flag_url: str | None = None
+    iso: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EsimRegions(_Listing):
+    """``esim.regions``: the regions (``data.regions``)."""
+
+    _ROWS: ClassVar[str] = "regions"
+    regions: tuple[EsimRegion, ...] = ()
+
+    def __iter__(self) -> Iterator[EsimRegion]:
+        return iter(self.regions)
+
+    def __len__(self) -> int:
+        return len(self.regions)
+
+
+@attrs.frozen(kw_only=True)
+class EsimPackage(APIObject):
+    """An eSIM data package (``BASE``) or top-up (``TOPUP``); buy it by :attr:`package_code`.
+
+    Attributes:
+        price: In :attr:`currency` (USD in the 2026-05-31 top-up list, naira elsewhere).
+        price_in_naira: The naira price, when the row gives both.
+        volume: Bytes of data; :attr:`data_amount` is the same as text (``"1GB"``).
+        duration: Days of validity; :attr:`validity` is the same as text (``"7 days"``).
+    """
+
+    package_code: str | None = None
+    name: str | None = None
+    description: str | None = None
+    data_amount: str | None = None
+    validity: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    price_in_naira: Decimal | None = None
+    volume: int | None = None
+    duration: int | None = None
+    type: str | None = None
+    region_code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EsimPackages(_Listing):
+    """A list of eSIM packages, with the exchange rate used when the API gives it."""
+
+    _ROWS: ClassVar[str] = "packages"
+    packages: tuple[EsimPackage, ...] = ()
+    exchange_rate: Decimal | None = None
+
+    def __iter__(self) -> Iterator[EsimPackage]:
+        return iter(self.packages)
+
+    def __len__(self) -> int:
+        return len(self.packages)
+
+
+@attrs.frozen(kw_only=True)
+class Esim(APIObject):
+    """One of the merchant's eSIMs, as ``esim.my_esims`` lists it.
+
+    ``activation_code`` installs the eSIM (an ``LPA:`` string): treat it as a secret.
+    """
+
+    transaction_id: str | None = None
+    tranx_id: str | None = None
+    iccid: str | None = None
+    status: str | None = None
+    package_code: str | None = None
+    package_name: str | None = None
+    package_volume: int | None = None
+    package_duration: int | None = None
+    region_code: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    qr_code_url: str | None = attrs.field(default=None, repr=False)
+    activation_code: str | None = attrs.field(default=None, repr=False)
+    imsi: str | None = None
+    smdp_address: str | None = None
+    data_usage_remaining: int | None = None
+    purchased_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EsimPage(_Listing):
+    """``esim.my_esims``: a page of eSIMs (``data.esims`` + ``pagination``, or a bare list)."""
+
+    _ROWS: ClassVar[str] = "esims"
+    esims: tuple[Esim, ...] = ()
+    pagination: Pagination | None = None
+
+    def __iter__(self) -> Iterator[Esim]:
+        return iter(self.esims)
+
+    def __len__(self) -> int:
+        return len(self.esims)
+
+
+@attrs.frozen(kw_only=True)
+class EsimOperator(APIObject):
+    """A mobile operator an eSIM package roams on."""
+
+    operator_name: str | None = None
+    network_type: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EsimCoverage(APIObject):
+    """A location an eSIM package covers, with its operators."""
+
+    location_name: str | None = None
+    location_logo: str | None = None
+    location_code: str | None = None
+    operator_list: tuple[EsimOperator, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EsimPackageDetails(APIObject):
+    """The package behind an eSIM, as ``esim.details`` nests it."""
+
+    name: str | None = None
+    code: str | None = None
+    volume: int | None = None
+    duration: int | None = None
+    location: str | None = None
+    price: Decimal | None = None
+    currency: str | None = None
+    location_logo: str | None = None
+    description: str | None = None
+    speed: str | None = None
+    coverage: tuple[EsimCoverage, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EsimDetails(APIObject):
+    """``esim.details``: one eSIM's state, remaining data and package."""
+
+    iccid: str | None = None
+    imsi: str | None = None
+    status: str | None = None
+    qr_code_url: str | None = attrs.field(default=None, repr=False)
+    activation_code: str | None = attrs.field(default=None, repr=False)
+    data_remaining: str | None = None
+    data_usage_remaining: int | None = None
+    total_volume: int | None = None
+    total_duration: int | None = None
+    validity_remaining: int | None = None
+    package_details: EsimPackageDetails | None = None
+    created_at: datetime | None = None
+    expired_at: datetime | None = None
+    expires_at: datetime | None = None
+
+
+# --- virtual cards -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Card(APIObject):
+    """A USD virtual card (``balance`` in :attr:`currency`).
+
+    Attributes:
+        sent_customer_ref: The reference the SDK sent with the card creation or funding
+            that returned this record; ``None`` on cards from lists and lookups.
+    """
+
+    card_id: str | None = None
+    id: str | None = attrs.field(default=None, metadata=_wire("_id"))
+    last4: str | None = None
+    currency: str | None = None
+    balance: Decimal | None = None
+    status: str | None = None
+    sent_customer_ref: str | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen(kw_only=True)
+class ExchangeRate(APIObject):
+    """Naira per unit of :attr:`currency` (``rate`` NGN for 1 USD)."""
+
+    currency: str | None = None
+    rate: Decimal | None = None
+    base_currency: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CardTransaction(APIObject):
+    """One spend or funding on a virtual card."""
+
+    id: str | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    description: str | None = None
+    created_at: datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CardTransactionPage(_Listing):
+    """``cards.transactions``: a card's transactions and their ``total`` count."""
+
+    _ROWS: ClassVar[str] = "transactions"
+    transactions: tuple[CardTransaction, ...] = ()
+    total: int | None = None
+
+    def __iter__(self) -> Iterator[CardTransaction]:
+        return iter(self.transactions)
+
+    def __len__(self) -> int:
+        return len(self.transactions)
 
 
 def _status_hook(value: Any, _: Any) -> TransactionStatus | str:
@@ -306,19 +630,81 @@ def _status_hook(value: Any, _: Any) -> TransactionStatus | str:
         return value  # a status newer than this SDK: kept, not fatal
 
 
+def _model_or_name(tp: Any) -> type[APIObject] | None:
+    """The model of a ``Model | str | None`` field (a catalog row nests it or names it)."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    args = set(typing.get_args(tp)) - {type(None), str}
+    if str not in typing.get_args(tp) or len(args) != 1:
+        return None
+    (model,) = args
+    return model if isinstance(model, type) and issubclass(model, APIObject) else None
+
+
+def _model_or_name_hook(tp: Any, converter: cattrs.Converter) -> Any:
+    model = _model_or_name(tp)
+    assert model is not None  # noqa: S101 - the predicate matched
+
+    def structure(value: Any, _: Any) -> Any:
+        if value is None or isinstance(value, str):
+            return value
+        return converter.structure(value, model)
+
+    return structure
+
+
+_LISTINGS: Final = (TransactionPage, EsimRegions, EsimPackages, EsimPage, CardTransactionPage)
+
+
+def _listing_hook(cls: type[_Listing], converter: cattrs.Converter) -> Any:
+    """Some descriptions send a page as a bare array: read it as the rows of ``cls``."""
+    base: Any = converter.get_structure_hook(cls)
+
+    def rows(value: Any) -> Any:
+        return {cls._ROWS: value} if isinstance(value, list) else value
+
+    # The shared model hook also builds top-level results with their response attached
+    # (``.top(data, reply)``); the wrapper keeps that shape, so a page carries its reply.
+    return type(base)(lambda value, reply: base.top(rows(value), reply))
+
+
+def _without_sent_ref(cls: type[APIObject], converter: cattrs.Converter) -> Any:
+    """``sent_customer_ref`` is what the SDK sent, not what the server said: not wire data."""
+    base = converter.get_unstructure_hook(cls)
+
+    def unstructure(obj: APIObject) -> dict[str, Any]:
+        data: dict[str, Any] = base(obj)
+        data.pop("sentCustomerRef", None)
+        return data
+
+    return unstructure
+
+
 def make_dancity_converter() -> cattrs.Converter:
     """Build the Dancity converter: camelCase wire names, ``Decimal`` money, open statuses.
 
     Each client builds its own on first use (building it imports cattrs, which
-    ``import dancity_sdk`` therefore does not).
+    ``import dancity_sdk`` therefore does not). Pages that some descriptions send as a
+    bare array and others as an object (transactions, eSIMs, packages) read either way.
     """
     converter = make_converter(rename=_camel)
     # A predicate hook: it outranks make_converter's generic open-enum factory.
     converter.register_structure_hook_func(lambda t: t == TransactionStatus | str, _status_hook)
-    converter.register_structure_hook_factory(lambda t: t is TransactionPage, _page_hook_factory)
+    converter.register_structure_hook_factory(
+        lambda t: _model_or_name(t) is not None, _model_or_name_hook
+    )
+    for listing in _LISTINGS:
+        converter.register_structure_hook(listing, _listing_hook(listing, converter))
+    for purchase_result in (Transaction, Card):
+        unstructure = _without_sent_ref(purchase_result, converter)
+        converter.register_unstructure_hook(purchase_result, unstructure)
     return converter
 
 
 def is_mapping(value: object) -> bool:
     """Whether a decoded JSON value is an object."""
     return isinstance(value, Mapping)
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dancity_converter

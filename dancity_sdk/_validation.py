@@ -225,3 +225,20 @@ def timestamp(value: object, *, field: str) -> str:
 def without_none(values: Mapping[str, object]) -> dict[str, object]:
     """Drop the optional fields the caller did not give (they are never sent)."""
     return {key: value for key, value in values.items() if value is not None}
+
+
+def optional_bool(value: object, *, field: str) -> bool | None:
+    """A flag that is sent only when given (``True``/``False``, never a truthy stand-in)."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise _type_error(field, "a bool", value)
+
+
+def optional_positive_int(value: object, *, field: str) -> int | None:
+    """A whole number of at least 1, sent only when given."""
+    return None if value is None else positive_int(value, field=field)
+
+
+def optional_timestamp(value: object, *, field: str) -> str | None:
+    """An aware ``datetime`` or ISO-8601 string, sent only when given."""
+    return None if value is None else timestamp(value, field=field)

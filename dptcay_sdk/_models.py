@@ -111,14 +111,14 @@ class Payment(APIObject):
     amount: Decimal
     currency: str
     network: str | None = None
-    wallet_address: str | None = attrs.field(default=None, repr=False)
+    wallet_address: str | None = None
     amount_received: Decimal | None = None
     confirmations: int | None = attrs.field(default=None, repr=False)
     required_confirmations: int | None = attrs.field(default=None, repr=False)
     order_id: str | None = None
-    description: str | None = attrs.field(default=None, repr=False)
-    metadata: Mapping[str, str] | None = attrs.field(default=None, repr=False)
-    expires_at: datetime | None = attrs.field(default=None, repr=False)
+    description: str | None = None
+    metadata: Mapping[str, str] | None = None
+    expires_at: datetime | None = None
     created_at: datetime | None = attrs.field(default=None, repr=False)
     object: str | None = attrs.field(default=None, repr=False)
 
@@ -353,3 +353,7 @@ def make_dptcay_converter() -> cattrs.Converter:
         lambda t: t is Event, lambda _, c: _event_unstructure_hook(c)
     )
     return converter
+
+
+#: The factory ``APIObject.to_dict`` uses for models built without a client.
+make_wire_converter = make_dptcay_converter

@@ -244,7 +244,11 @@ async def dancity_tour(base_url: str, sandbox: DancitySandbox, inbox: list[str])
     wire = Wire()
     jwt = sandbox.issue_jwt()
     async with AsyncDancityClient(
-        sandbox.api_key, jwt=jwt, base_url=base_url, http_client=wire.client()
+        sandbox.api_key,
+        jwt=jwt,
+        base_url=base_url,
+        api_version="2026-04-27",  # the generation of the guide's GET /cable/validate
+        http_client=wire.client(),
     ) as dc:
         wallet = await dc.app.wallet.get(sandbox.wallet_id)
         expect("channel" not in wire.requests[-1].headers, "App routes never send channel")
@@ -280,7 +284,32 @@ async def dancity_tour(base_url: str, sandbox: DancitySandbox, inbox: list[str])
         expect(tampered, "a tampered webhook body is refused")
         step("a webhook body changed in transit is refused (signature mismatch)")
 
+    await _esim_on_the_newest_generation(base_url, sandbox)
     await _refusals(base_url, jwt)
+
+
+async def _esim_on_the_newest_generation(base_url: str, sandbox: DancitySandbox) -> None:
+    """The same account through another generation: its prefix, its fields, eSIMs."""
+    wire = Wire()
+    async with AsyncDancityClient(
+        sandbox.api_key,
+        base_url=base_url,
+        api_version="2026-05-31",  # /api/v1: no pin in buy bodies
+        http_client=wire.client(),
+    ) as dc:
+        packages = await dc.vas.esim.packages(region_code="NG")
+        package = packages.packages[0]
+        code = package.package_code or ""
+        esim = await dc.vas.esim.purchase(package_code=code, customer_ref="TRIP-1")
+        sent = wire.requests[-1]
+        expect(sent.url.path == "/api/v1/esim/purchase", "2026-05-31 lives under /api/v1")
+        expect(b'"pin"' not in sent.content, "2026-05-31 buy bodies carry no pin")
+        expect(esim.succeeded and bool(esim.iccid), "the eSIM is issued with an ICCID")
+        step(f"switched to api_version='2026-05-31': POST {sent.url.path}, no pin in the body")
+        step(f"eSIM {package.package_code} bought: ICCID {esim.iccid}, {esim.status}")
+        details = await dc.vas.esim.details("TRIP-1")
+        expect(details.iccid == esim.iccid, "the eSIM is found again by our reference")
+        step(f"eSIM details by customerRef: {details.iccid}")
 
 
 async def _unknown_outcome(dc: AsyncDancityClient, sandbox: DancitySandbox) -> None:

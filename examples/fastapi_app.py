@@ -320,7 +320,8 @@ def create_app(
             ``AsyncDancityClient.from_env()``).
         webhook_secrets: Dancity webhook secrets, newest first while rotating (default:
             ``DANCITY_WEBHOOK_SECRET``, comma-separated, read at startup).
-        dancity_pin: The transaction PIN airtime buys send (default: ``DANCITY_PIN``).
+        dancity_pin: The transaction PIN airtime buys send (default: ``DANCITY_PIN``); only
+            ``api_version="2026-04-27"`` takes one, so leave it unset with later versions.
     """
     make_dptcay = dptcay_client_factory or AsyncDptcayClient.from_env
     make_dancity = dancity_client_factory or AsyncDancityClient.from_env

@@ -57,6 +57,7 @@ from shared_auth._pipeline import (
     Pipeline,
     Reply,
     RetryPolicy,
+    Unreadable,
 )
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
@@ -118,6 +119,7 @@ __all__ = [
     "TimeoutArgument",
     "TokenProvider",
     "UnprocessableEntityError",
+    "Unreadable",
     "format_path",
     "install_log_redaction",
     "make_converter",

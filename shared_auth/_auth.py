@@ -20,7 +20,7 @@ from typing import Final, Literal, TypeAlias
 
 import httpx
 
-from shared_auth._errors import APITimeoutError, ConfigurationError, MissingCredentialError
+from shared_auth._errors import ConfigurationError, MissingCredentialError
 from shared_auth._pipeline import DEADLINE_EXTENSION
 from shared_auth._secret import Secret
 
@@ -340,7 +340,20 @@ class DancityJWTAuth(httpx.Auth):
             return True  # a static token is sent as is; the API has the last word on expiry
         return self._clock() < token.expires_at - self._refresh_margin
 
-    async def _refresh(self, stale: _Token | None) -> _Token:
+    async def _refresh(self, stale: _Token | None, request: httpx.Request) -> _Token:
+        deadline_at: float | None = request.extensions.get(DEADLINE_EXTENSION)
+        if deadline_at is None:
+            return await self._refresh_locked(stale)
+        import anyio  # noqa: PLC0415 - loaded with the flow already
+
+        # The call's deadline bounds the wait for the lock and the provider alike.
+        with anyio.move_on_after(deadline_at - time.monotonic()) as scope:
+            return await self._refresh_locked(stale)
+        assert scope.cancelled_caught  # noqa: S101 - the only way here
+        msg = "the call's deadline passed waiting for the JWT provider; nothing was sent"
+        raise httpx.PoolTimeout(msg, request=request)
+
+    async def _refresh_locked(self, stale: _Token | None) -> _Token:
         # A caller that finds the token stale joins the refresh in progress, if any: it
         # waits for the lock, then uses the token that refresh obtained, or shares its
         # failure. Only a caller that arrives after a failed refresh asks the provider again.
@@ -401,39 +414,15 @@ class DancityJWTAuth(httpx.Auth):
         """Set the header, refreshing ahead of expiry and once after a 401."""
         token = self._token
         if not self._is_fresh(token):
-            token = await self._refresh_within_deadline(token, request)
+            token = await self._refresh(token, request)
         assert token is not None  # noqa: S101 - _refresh always returns a token
         request.headers["Authorization"] = token.header
         response = yield request
         if response.status_code != 401 or self._provider is None or not _replayable(request):  # noqa: PLR2004
             return
-        fresh = await self._refresh_within_deadline(token, request)
+        fresh = await self._refresh(token, request)
         request.headers["Authorization"] = fresh.header
         yield request
-
-    async def _refresh_within_deadline(
-        self, stale: _Token | None, request: httpx.Request
-    ) -> _Token:
-        """:meth:`_refresh`, bounded by the call's deadline when the pipeline set one.
-
-        The pipeline puts the call's deadline (``time.monotonic()`` seconds) on the request;
-        waiting for the lock or the provider past it ends the call with
-        :class:`APITimeoutError`, before anything was sent.
-        """
-        deadline_at = request.extensions.get(DEADLINE_EXTENSION)
-        if not isinstance(deadline_at, int | float):
-            return await self._refresh(stale)
-        import anyio  # noqa: PLC0415 - loaded with the first JWT flow already
-
-        try:
-            with anyio.fail_after(max(deadline_at - time.monotonic(), 0.0)):
-                return await self._refresh(stale)
-        except TimeoutError:
-            msg = (
-                f"{request.method} {request.url.path}: the call's deadline passed while waiting "
-                "for the JWT provider; no request was sent"
-            )
-            raise APITimeoutError(msg, method=request.method, path=request.url.path) from None
 
     def sync_auth_flow(
         self,

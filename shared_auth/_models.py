@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, SupportsIndex, TypeVar, overload
 
 import attrs
 
@@ -68,6 +68,34 @@ class APIObject:
         """The server's request id for the response that carried this object."""
         reply = self._reply
         return None if reply is None else reply.request_id
+
+    @property
+    def response_info(self) -> Reply | None:
+        """The response that carried this object: status, headers, request id, rate limit."""
+        return self._reply
+
+    def to_dict(self, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
+        """This object as JSON-ready data, with the API's wire names (as it arrived).
+
+        Unknown fields (``extra``) are included, money is a decimal string, times are
+        ISO 8601. The converter of the client that read it is used (or the one you pass;
+        a fresh one of the model's SDK for an object built by hand). ``to_dict`` of the result
+        structures back into an equal object.
+        """
+        if converter is None:
+            reply = self._reply
+            converter = reply.converter if reply is not None else None
+        active = converter if converter is not None else _default_converter(type(self))
+        data: dict[str, Any] = active.unstructure(self)
+        return data
+
+    def to_json(
+        self, *, indent: int | None = None, converter: cattrs.Converter | None = None
+    ) -> str:
+        """This object as a JSON document (see :meth:`to_dict`)."""
+        import json  # noqa: PLC0415 - only serialising needs it
+
+        return json.dumps(self.to_dict(converter=converter), indent=indent, default=str)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -134,6 +162,21 @@ class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit nee
         """The server's request id for the response that carried these results."""
         reply = self._reply
         return None if reply is None else reply.request_id
+
+    @property
+    def response_info(self) -> Reply | None:
+        """The response that carried these results: status, headers, request id, rate limit."""
+        return self._reply
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> _T: ...
+    @overload
+    def __getitem__(self, index: slice) -> ResultList[_T]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> _T | ResultList[_T]:
+        # A slice stays a ResultList: it still renders as a table and knows its response.
+        if isinstance(index, slice):
+            return ResultList(super().__getitem__(index), self._reply)
+        return super().__getitem__(index)
 
     def _repr_html_(self) -> str:
         items = [i for i in self if isinstance(i, APIObject)]
@@ -325,3 +368,18 @@ def structure_top(converter: cattrs.Converter, data: Any, cl: type[_M], reply: R
         return hook.top(data, reply)  # type: ignore[return-value]
     result: _M = hook(data, cl)
     return result
+
+
+def _default_converter(cl: type[APIObject]) -> cattrs.Converter:
+    """A fresh converter of the SDK ``cl`` belongs to (for ``to_dict`` without a response).
+
+    Each SDK's models module names its factory ``make_wire_converter``.
+    """
+    import importlib  # noqa: PLC0415 - only serialising without a response needs it
+
+    for name in (cl.__module__, cl.__module__.partition(".")[0] + "._models"):
+        factory = getattr(importlib.import_module(name), "make_wire_converter", None)
+        if callable(factory):
+            converter: cattrs.Converter = factory()
+            return converter
+    return make_converter()

@@ -57,6 +57,7 @@ from shared_auth._errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseValidationError,
+    SDKError,
     status_error_class,
 )
 from shared_auth._ratelimit import RateLimit
@@ -201,6 +202,8 @@ class Reply:
     headers: httpx.Headers = attrs.field(repr=False)
     method: str = ""
     path: str = attrs.field(default="", repr=lambda p: repr(redact(p)))
+    #: The converter of the client that read the response (for ``to_dict``).
+    converter: cattrs.Converter | None = attrs.field(default=None, repr=False)
     _rate_limit: RateLimit | None = attrs.field(default=None, init=False, repr=False)
     _parsed: bool = attrs.field(default=False, init=False, repr=False)
 
@@ -383,7 +386,8 @@ class Pipeline:
             outcome_advice,
         )
         if deadline is not None:
-            request.extensions[DEADLINE_EXTENSION] = deadline_at
+            # On the real monotonic clock: auth flows compare it with time.monotonic().
+            request.extensions[DEADLINE_EXTENSION] = time.monotonic() + deadline
             longest = self._longest if attempt_timeout is None else _longest(attempt_timeout)
             if deadline < longest:
                 _timeouts_within(request, deadline)
@@ -393,6 +397,8 @@ class Pipeline:
             response = await client.send(request, auth=auth)
         except httpx.RequestError as exc:
             return await self._recover(call, self._transport_failure(call, exc), into)
+        except SDKError:
+            raise  # refused on the way out (a credential that could not be had): not sent
         except BaseException:
             if money_moving:
                 self._log_cancelled(call)
@@ -411,7 +417,8 @@ class Pipeline:
             return await self._recover(call, self._status_failure(call, response), into, attempt)
         if self._logger.isEnabledFor(logging.DEBUG):
             self._log_attempt(call.method, call.path, status, attempt, None, headers)
-        reply = Reply(status, headers, call.method, call.path)
+        converter = self._converter()
+        reply = Reply(status, headers, call.method, call.path, converter)
         content = response.content
         try:
             data = self._loads(content) if content else None
@@ -425,7 +432,7 @@ class Pipeline:
                 failure = self._status_attempt(call, refused, data, headers, content, "")
                 return await self._recover(call, failure, into, attempt)
         try:
-            return into.decode(data, reply, self._converter())
+            return into.decode(data, reply, converter)
         except Unreadable as exc:
             failure = self._unreadable(call, reply, content, exc, exc.__cause__)
             return await self._recover(call, failure, into, attempt)
@@ -677,6 +684,8 @@ class Pipeline:
             if not sent:
                 return self._throttle_timeout(call)
             return self._transport_failure(call, exc)
+        except SDKError:
+            raise
         except BaseException:
             if sent and call.money_moving:
                 self._log_cancelled(call)

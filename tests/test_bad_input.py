@@ -208,7 +208,7 @@ async def test_a_phone_with_a_newline_is_refused_and_not_stripped() -> None:
 
 @pytest.mark.parametrize("wallettype", ["gold", "MAIN", "main ", ""])
 async def test_an_undocumented_wallettype_is_refused(wallettype: str) -> None:
-    error = await _refused(lambda: dc().vas.airtime.buy(**AIRTIME, wallettype=wallettype))
+    error = await _refused(lambda: dc().vas.data.buy(plan="P1", phone=PHONE, wallettype=wallettype))
     assert isinstance(error, InvalidInputError)
     assert error.field == "wallettype"
 
@@ -338,7 +338,7 @@ TABLE: list[tuple[str, Case, type[SDKError]]] = [
     ("dc deadline NaN", lambda: dc(deadline=float("nan")), ConfigurationError),
     ("dp deadline -1", lambda: dp(deadline=-1), ConfigurationError),
     ("dc channel", lambda: dc(channel="SMS"), ConfigurationError),
-    ("dc vas prefix", lambda: dc(vas_prefix="/api/v9"), ConfigurationError),
+    ("dc api_version", lambda: dc(api_version="2026-13-01"), ConfigurationError),
 ]
 
 

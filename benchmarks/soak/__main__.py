@@ -170,6 +170,7 @@ def malformed(table: Table, scale: float, seed: int) -> None:
     section = f"Malformed ({result.methods} methods)"
     table.add(section, "examples", {"both SDKs": result.examples})
     table.add(section, "non-SDK exceptions escaping", {"both SDKs": result.escaped}, 0)
+    table.add(section, "methods that sent nothing", {"both SDKs": len(result.silent)}, 0)
     for name, example in list(result.smallest.items())[:3]:
         print(f"  malformed {name}: {dict(result.escaped_by_type)} e.g. {example}", file=sys.stderr)
 

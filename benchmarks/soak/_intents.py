@@ -148,13 +148,12 @@ async def dancity_purchases(count: int, *, seed: int, rate: float, concurrency: 
         def purchase(index: int, reference: str) -> Callable[[], Awaitable[object]]:
             if index % 2:
                 return lambda: dc.vas.data.buy(
-                    plan=world.DATA_PLAN, phone=world.PHONE, pin=world.PIN, customer_ref=reference
+                    plan=world.DATA_PLAN, phone=world.PHONE, customer_ref=reference
                 )
             return lambda: dc.vas.airtime.buy(
                 product=world.AIRTIME,
                 phone=world.PHONE,
                 amount=100 + index % 50,
-                pin=world.PIN,
                 customer_ref=reference,
             )
 

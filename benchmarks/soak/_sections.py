@@ -95,7 +95,7 @@ async def _seed(sdk: str, client: Any) -> dict[str, str]:
         payment = await client.payments.create(amount=Decimal(1), currency="USDC")
         return {"payment": payment.id}
     tx = await client.vas.airtime.buy(
-        product=world.AIRTIME, phone=world.PHONE, amount=100, pin=world.PIN, customer_ref="load-1"
+        product=world.AIRTIME, phone=world.PHONE, amount=100, customer_ref="load-1"
     )
     return {"ref": tx.customer_ref or "load-1"}
 
@@ -165,7 +165,6 @@ async def _seed_through_faults(sdk: str, client: Any) -> dict[str, str]:
                 product=world.AIRTIME,
                 phone=world.PHONE,
                 amount=100,
-                pin=world.PIN,
                 customer_ref=ref,
             )
         except SDKError:
@@ -253,7 +252,11 @@ class AfterSendResult:
 
 
 def _money_moving(
-    dp: AsyncDptcayClient, dc: AsyncDancityClient, paid: list[str]
+    dp: AsyncDptcayClient,
+    dc: AsyncDancityClient,
+    cards: AsyncDancityClient,
+    paid: list[str],
+    card_id: str,
 ) -> dict[str, Callable[[], Awaitable[Any]]]:
     """Every money-moving method, called as a new user would: no reference of their own."""
     return {
@@ -262,17 +265,13 @@ def _money_moving(
             payment_id=paid.pop(), amount=Decimal(1)
         ),
         "Dancity airtime.buy": lambda: dc.vas.airtime.buy(
-            product=world.AIRTIME, phone=world.PHONE, amount=100, pin=world.PIN
+            product=world.AIRTIME, phone=world.PHONE, amount=100
         ),
-        "Dancity data.buy": lambda: dc.vas.data.buy(
-            plan=world.DATA_PLAN, phone=world.PHONE, pin=world.PIN
-        ),
+        "Dancity data.buy": lambda: dc.vas.data.buy(plan=world.DATA_PLAN, phone=world.PHONE),
         "Dancity cable.buy": lambda: dc.vas.cable.buy(
             smartcard_number="7012345678",
             cableplan="GOtv_Jolli_N5_800",
             customer_name="Ada",
-            cablename="GOTV",
-            pin=world.PIN,
         ),
         "Dancity electricity.buy": lambda: dc.vas.electricity.buy(
             meter_number="45012345678",
@@ -281,16 +280,16 @@ def _money_moving(
             meter_type="prepaid",
             customer_name="Ada",
             address="1 Marina",
-            pin=world.PIN,
         ),
         "Dancity internet.buy": lambda: dc.vas.internet.buy(
-            plan="iplan_003", account_id="1234567", phone=world.PHONE, pin="12345"
+            plan="iplan_003", account_id="1234567", phone=world.PHONE
         ),
-        "Dancity education.purchase": lambda: dc.vas.education.purchase(
-            product="WAEC", quantity=1, pin=world.PIN
-        ),
+        "Dancity education.purchase": lambda: dc.vas.education.purchase(product="WAEC", quantity=1),
+        "Dancity esim.purchase": lambda: dc.vas.esim.purchase(package_code="NG-1GB-7D"),
+        "Dancity cards.create": cards.vas.cards.create,
+        "Dancity cards.fund": lambda: cards.vas.cards.fund(card_id, amount=Decimal(5)),
         "Dancity betting.fund": lambda: dc.vas.betting.fund(
-            product="1XBET", account_id="42", amount=100, pin=world.PIN
+            product="1XBET", account_id="42", amount=100
         ),
     }
 
@@ -306,7 +305,10 @@ async def after_send(per_method: int, *, seed: int) -> AfterSendResult:
         async with world.closing(dhttp, chttp):
             dp, dc = world.dptcay_client(dsb, dhttp), world.dancity_client(csb, chttp)
             paid = await _completed_payments(dsb, per_method)
-            methods = _money_moving(dp, dc, paid)
+            # Virtual cards exist in the earlier API generations only.
+            cards = world.dancity_client(csb, chttp, api_version=CARDS_VERSION)
+            card_id = await _setup_card(csb)
+            methods = _money_moving(dp, dc, cards, paid, card_id)
             rng = random.Random(seed)
             for name, call in methods.items():
                 cancelled = 0
@@ -323,6 +325,19 @@ async def after_send(per_method: int, *, seed: int) -> AfterSendResult:
                 result.cancelled_after_send += cancelled
     _score_after_send(result, dsb, csb, warnings)
     return result
+
+
+CARDS_VERSION: Final = "2026-05-09"
+_SETUP: Final = "setup-"
+
+
+async def _setup_card(sb: Any) -> str:
+    """A card to fund, created without faults (its reference marks it as setup)."""
+    http = world.in_process(sb.app, None)
+    async with world.closing(http):
+        client = world.dancity_client(sb, http, api_version=CARDS_VERSION)
+        card = await client.vas.cards.create(customer_ref=f"{_SETUP}card")
+    return str(card.id)
 
 
 async def _completed_payments(sb: Any, count: int) -> list[str]:
@@ -356,8 +371,10 @@ def _score_after_send(
     # A refund's reference is the payment id its caller passed: always known.
     result.charged += len(store._refunds)  # noqa: SLF001
     for record in csb.transactions:
-        result.charged += 1
         reference = str(record.get("customerRef") or "")
+        if reference.startswith(_SETUP):
+            continue
+        result.charged += 1
         if not reference or not warnings.mentions(reference):
             result.charged_without_reference += 1
             result.without_reference_by_method[f"Dancity {record.get('service')}"] += 1

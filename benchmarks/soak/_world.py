@@ -22,7 +22,6 @@ from shared_auth import RetryPolicy
 POLICY: Final = RetryPolicy(max_retries=2, initial_backoff=0.001, max_backoff=0.01, deadline=5.0)
 #: The per-intent guard: an intent still running after this long counts as hung.
 GUARD: Final = 30.0
-PIN: Final = "1234"
 PHONE: Final = "08031234567"
 AIRTIME: Final = "MTN Airtime"
 DATA_PLAN: Final = "1GB_MTN_GIFTING_1Day"

@@ -4,10 +4,14 @@
 ``httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 123))`` or serve it on loopback
 with :meth:`DancitySandbox.serve_in_thread` or ``python -m dancity_sdk.testing``.
 
-Routes:
+Routes: every operation ``dancity_sdk._spec`` declares for the generation answering on
+each prefix (:attr:`DancitySandbox.generations`), with the official request fields and
+answer shapes:
 
-* ``/api/external/v1/...`` (G1, the authentication guide) and ``/api/v1/...`` (G3, the
-  current docs): merchant key + ``channel`` header + IP allowlist.
+* ``/api/v1/...`` speaks ``"2026-05-31"``; ``/api/external/v1/...`` speaks
+  ``"2026-04-27"`` (pins, ``GET /cable/validate``) unless the sandbox is created with
+  ``DancitySandbox(api_version="2026-05-09")`` (the two share that prefix): merchant key +
+  ``channel`` header + IP allowlist.
 * ``/api/wallet/{id}``, ``/api/transactions``, ``/api/transactions/{id}``: App API, JWT.
 * Sandbox-only control routes (no credentials; they do not exist on the real API):
   ``POST /_sandbox/jwt {"user_id", "ttl"}`` issues a test JWT (the docs define no login),

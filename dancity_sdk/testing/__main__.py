@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import httpx
 
+from dancity_sdk.testing._generations import API_VERSIONS
 from dancity_sdk.testing._sandbox import DancitySandbox
 from dancity_sdk.testing._server import bind, loopback_address, make_server, url_of
 from dancity_sdk.testing._services import SANDBOX_INTERNET_PIN, SANDBOX_PIN
@@ -27,6 +28,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8766, help="port; 0 picks a free one")
     parser.add_argument("--webhook-url", default=None, help="POST signed webhooks to this URL")
+    parser.add_argument(
+        "--api-version",
+        choices=API_VERSIONS,
+        default=None,
+        help="the generation to speak on its prefix (default: /api/external/v1 speaks "
+        "2026-04-27, /api/v1 speaks 2026-05-31)",
+    )
     return parser
 
 
@@ -38,6 +46,7 @@ def _banner(sandbox: DancitySandbox, url: str) -> str:
         f"DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
         f"DANCITY_WALLET_ID={sandbox.wallet_id}",
         f"DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
+        *(f"{prefix} speaks api_version {v}" for prefix, v in sandbox.generations.items()),
         f"transaction PIN: {SANDBOX_PIN} (internet: {SANDBOX_INTERNET_PIN})",
     )
     return "\n".join(lines) + "\n"
@@ -52,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     transport = httpx.AsyncHTTPTransport() if args.webhook_url else None
-    sandbox = DancitySandbox(webhook_url=args.webhook_url, webhook_transport=transport)
+    sandbox = DancitySandbox(
+        api_version=args.api_version, webhook_url=args.webhook_url, webhook_transport=transport
+    )
     sock = bind(args.host, args.port)
     sys.stdout.write(_banner(sandbox, url_of(sock)))
     sys.stdout.flush()

@@ -49,19 +49,28 @@ class Product:
         wanted = normalise(name)
         return name == self.id or wanted in {normalise(self.name), *map(normalise, self.aliases)}
 
-    def wire(self) -> JsonObject:
-        """The ``allProduct`` row."""
+    @property
+    def pricing_method(self) -> str:
+        """``FIXED`` for unit-priced products (exam PINs), else ``PERCENTAGE`` (a discount)."""
+        return "FIXED" if self.unit_price is not None else "PERCENTAGE"
+
+    def wire(self, dialect: str = "2026-05-31") -> JsonObject:
+        """The ``allProduct`` row: ``2026-05-09`` nests the service as ``{_id, name}``."""
         row: JsonObject = {
             "_id": self.id,
             "name": self.name,
-            "service": self.service,
+            "note": f"Buy {self.name}",
+            "disable": False,
+            "pricingmethod": self.pricing_method,
+            "price": self.unit_price if self.unit_price is not None else self.discount,
             "min": self.minimum,
             "max": self.maximum,
             "discount": self.discount,
-            "disable": False,
         }
-        if self.unit_price is not None:
-            row["price"] = self.unit_price
+        if dialect == "2026-05-09":
+            row["service"] = {"_id": service_id(self.service), "name": self.service}
+        else:
+            row["service"] = self.service
         if self.aliases:
             row["displayName"] = self.aliases[0]
         return row
@@ -84,20 +93,74 @@ class Plan:
             self.plan_id if self.plan_id.startswith("iplan_") else stable_id("plan", self.plan_id)
         )
 
-    def wire(self) -> JsonObject:
-        """The ``/plans/data`` and ``/plans/cable`` row."""
+    def data_wire(self, dialect: str) -> JsonObject:
+        """A ``/plans/data`` row: flat in ``2026-05-31``, the stored plan in ``2026-05-09``."""
+        if dialect != "2026-05-09":
+            return {
+                "_id": self.id,
+                "product": self.product,
+                "plan": self.plan,
+                "price": self.price,
+                "validity": self.validity,
+                "planId": self.plan_id,
+            }
+        size, volume = _plan_size(self.plan)
+        gigabytes = size if volume == "GB" else size / 1000
         return {
             "_id": self.id,
-            "product": self.product,
-            "plan": self.plan,
-            "price": self.price,
+            "product": {
+                "name": self.product,
+                "disable": False,
+                "service": {"name": "DATA", "disable": False},
+                "sortOrder": 3,
+            },
+            "plansize": size,
+            "plansizegb": gigabytes,
+            "planvolume": volume,
+            "sellingprice": self.price,
             "validity": self.validity,
+            "isbucketplan": False,
+            "isHotDeal": False,
             "planId": self.plan_id,
+        }
+
+    def cable_wire(self, dialect: str) -> JsonObject:
+        """A ``/plans/cable`` row: flat (no validity) in 2026-05-31, stored in 2026-05-09."""
+        if dialect != "2026-05-09":
+            return {
+                "_id": self.id,
+                "product": self.product,
+                "plan": self.plan,
+                "price": self.price,
+                "planId": self.plan_id,
+            }
+        return {
+            "_id": self.id,
+            "package": self.plan,
+            "product": {"name": self.product},
+            "sellingprice": self.price,
+            "costprice": self.price,
+            "commission": Decimal(0),
+            "disable": False,
+            "vendingmedium": "sandbox",
+            "planId": self.plan_id,
+            "validity": self.validity,
         }
 
     def internet_wire(self) -> JsonObject:
         """The ``/plans/internet`` row (its own shape in the docs)."""
         return {"_id": self.id, "name": self.plan, "product": self.product, "amount": self.price}
+
+
+_SIZE: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(MB|GB|TB)", re.IGNORECASE)
+
+
+def _plan_size(plan: str) -> tuple[Decimal, str]:
+    """``"40MB"`` → ``(40, "MB")``; a plan name without a size → ``(0, "MB")``."""
+    found = _SIZE.search(plan)
+    if found is None:
+        return Decimal(0), "MB"
+    return Decimal(found.group(1)), found.group(2).upper()
 
 
 _SERVICES: Final = (
@@ -112,6 +175,13 @@ _SERVICES: Final = (
     ("69e88decc1df22abb3e80558", "Cable"),
     ("69e88e02c1df22abb3e805c6", "Electricity"),
 )
+
+
+def service_id(name: str) -> str:
+    """The ``_id`` of a service by name (a stable id for unknown names)."""
+    wanted = normalise(name)
+    found = (ident for ident, service in _SERVICES if normalise(service) == wanted)
+    return next(found, stable_id("service", name))
 
 
 def _airtime(name: str, discount: str) -> Product:
@@ -204,6 +274,19 @@ _INTERNET_PLANS: Final = (
 )
 
 
+def _service_row(ident: str, name: str) -> JsonObject:
+    # Both documented row shapes at once: {_id, name} and the stored service's flags.
+    utility = name in {"Electricity", "Cable", "INTERNET", "BILL"}
+    return {
+        "_id": ident,
+        "name": name,
+        "disable": False,
+        "displayonmenu": True,
+        "isutility": utility,
+        "icon": f"https://sandbox.dancity.invalid/icons/{stable_id('icon', name)}.png",
+    }
+
+
 def _of_product(plans: tuple[Plan, ...], product: str | None) -> list[Plan]:
     if not product:
         return list(plans)
@@ -218,9 +301,20 @@ def _by_id(plans: tuple[Plan, ...], reference: str) -> Plan | None:
 class Catalog:
     """Read-only lookups over the sample catalogue."""
 
-    def services(self) -> list[JsonObject]:
-        """The ``allServices`` rows."""
-        return [{"_id": service_id, "name": name} for service_id, name in _SERVICES]
+    def services(self, name: str | None = None) -> list[JsonObject]:
+        """The ``allServices`` rows, optionally only those called ``name``."""
+        rows = [_service_row(ident, service) for ident, service in _SERVICES]
+        if not name:
+            return rows
+        return [row for row in rows if normalise(row["name"]) == normalise(name)]
+
+    def service(self, ident: str) -> JsonObject | None:
+        """One service by ``_id``."""
+        return next((row for row in self.services() if row["_id"] == ident), None)
+
+    def product_by_id(self, ident: str) -> Product | None:
+        """One product by ``_id``."""
+        return next((row for row in _PRODUCTS if row.id == ident), None)
 
     def products(self, service: str | None = None) -> list[Product]:
         """Every product, or those of one service (name compared loosely)."""

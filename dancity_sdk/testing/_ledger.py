@@ -60,9 +60,10 @@ class Wallet:
     balance: Decimal
     created_at: str
     updated_at: str
+    version: int = 0
 
-    def wire(self, user_id: str) -> JsonObject:
-        """The wallet as the wallet routes return it."""
+    def wire(self, user_id: str, bonus: Decimal) -> JsonObject:
+        """The wallet as the wallet routes return it; ``bonus`` is the account's bonus balance."""
         return {
             "_id": self.id,
             "user": user_id,
@@ -71,8 +72,10 @@ class Wallet:
             "balance": self.balance,
             "currency": "NGN",
             "isActive": True,
+            "bonus": bonus,
             "createdAt": self.created_at,
             "updatedAt": self.updated_at,
+            "version": self.version,
         }
 
 
@@ -157,18 +160,28 @@ class Ledger:
     def wallet_rows(self) -> list[JsonObject]:
         """Both wallets, main first."""
         with self._lock:
-            return [wallet.wire(self.user_id) for wallet in self.wallets.values()]
+            bonus = self.wallets["bonus"].balance
+            return [wallet.wire(self.user_id, bonus) for wallet in self.wallets.values()]
 
     def wallet_row(self, wallet_id: str) -> JsonObject | None:
         """One wallet by ``_id``."""
         with self._lock:
             found = [w for w in self.wallets.values() if w.id == wallet_id]
-            return found[0].wire(self.user_id) if found else None
+            bonus = self.wallets["bonus"].balance
+            return found[0].wire(self.user_id, bonus) if found else None
 
     def purchase(
-        self, order: Order, *, wallettype: str, channel: str, customer_ref: str
+        self,
+        order: Order,
+        *,
+        wallettype: str,
+        channel: str,
+        customer_ref: str,
+        status: Status | None = None,
     ) -> tuple[JsonObject, list[Event]]:
         """Charge the chosen wallet and record the transaction.
+
+        ``status`` overrides the recipient-decided outcome (eSIMs and cards always vend).
 
         Raises:
             ApiError: the wallet cannot cover ``order.amount_paid``.
@@ -178,7 +191,7 @@ class Ledger:
             paid = order.amount_paid
             if wallet.balance < paid:
                 raise nest_error(400, "Insufficient wallet balance")
-            status = outcome_for(order.recipient)
+            status = status or outcome_for(order.recipient)
             before = wallet.balance
             # A failed vend is refunded at once: the record shows no net debit.
             if status not in _NOT_CHARGED:
@@ -190,6 +203,21 @@ class Ledger:
             events.append((_event_for(status), copy.deepcopy(record)))
             return copy.deepcopy(record), events
 
+    def credit(
+        self, order: Order, *, wallettype: str, channel: str, customer_ref: str
+    ) -> tuple[JsonObject, list[Event]]:
+        """Pay ``order.amount`` into a wallet (a card withdrawal) and record it."""
+        with self._lock:
+            wallet = self.wallets[wallettype]
+            before = wallet.balance
+            self._move(wallet, order.amount)
+            record = self._record(
+                order, "SUCCESS", wallet, before, channel, customer_ref, tranx_type="CREDIT"
+            )
+            self._records.append(record)
+            self._created[record["tranxId"]] = self._clock()
+            return copy.deepcopy(record), [("transaction.success", copy.deepcopy(record))]
+
     def _record(
         self,
         order: Order,
@@ -198,14 +226,21 @@ class Ledger:
         before: Decimal,
         channel: str,
         customer_ref: str,
+        *,
+        tranx_type: str = "DEBIT",
     ) -> JsonObject:
         now = iso(self._clock())
+        tranx_id = self._new_tranx_id()
         record: JsonObject = {
             "_id": self.new_id(),
-            "tranxId": self._new_tranx_id(),
+            "tranxId": tranx_id,
+            # 2026-05-09 names the same reference transactionId, and the type "type".
+            "transactionId": tranx_id,
+            "type": tranx_type,
+            "phone": order.recipient,
             "service": order.service,
             "product": order.product,
-            "tranxType": "DEBIT",
+            "tranxType": tranx_type,
             "status": status,
             "currency": "NGN",
             "remarks": order.remarks,
@@ -232,6 +267,8 @@ class Ledger:
 
     def _fulfil(self, record: JsonObject) -> None:
         """Attach what a successful vend hands over: a meter token or exam PINs."""
+        if record["service"] == "EXAM PIN":
+            record.setdefault("pins", [])
         if record["status"] != "SUCCESS":
             return
         if record["service"] == "ELECTRICITY":
@@ -247,6 +284,7 @@ class Ledger:
 
     def _move(self, wallet: Wallet, delta: Decimal) -> None:
         wallet.balance += delta
+        wallet.version += 1
         wallet.updated_at = iso(self._clock())
 
     def _find(self, ident: str) -> JsonObject | None:
@@ -258,6 +296,12 @@ class Ledger:
             r for r in reversed(self._records) if r["customerRef"] and r["customerRef"] == ident
         )
         return next(refs, None)
+
+    def lookup(self, ident: str) -> JsonObject | None:
+        """A copy of the record with this ``_id``, ``tranxId`` or latest ``customerRef``."""
+        with self._lock:
+            record = self._find(ident)
+            return copy.deepcopy(record) if record is not None else None
 
     def requery(self, ident: str) -> tuple[JsonObject, list[Event]]:
         """Look a record up as a requery; a PENDING one settles on its second requery.

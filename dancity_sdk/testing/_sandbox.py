@@ -9,10 +9,14 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Final
 
+from dancity_sdk import _spec
 from dancity_sdk.testing import _server
 from dancity_sdk.testing._access import Allowlist, Clock, JwtSigner, KeyRing
+from dancity_sdk.testing._cards import CREATION_FEE_USD, CardStore
 from dancity_sdk.testing._catalog import Catalog
+from dancity_sdk.testing._esim import EXCHANGE_RATE, EsimStore
 from dancity_sdk.testing._faults import DEFAULT_DELAY, FAULT_KINDS, Fault, FaultKind, FaultQueue
+from dancity_sdk.testing._generations import ApiVersion, served
 from dancity_sdk.testing._ledger import (
     FAILING_SUFFIX,
     PENDING_REQUERIES,
@@ -49,17 +53,24 @@ def _money(value: Decimal | int, name: str) -> Decimal:
 class DancitySandbox:
     """A faithful, stateful fake of the Dancity API as a Starlette ASGI app.
 
-    It enforces the authentication guide: merchant routes (``/api/external/v1`` and
-    ``/api/v1``) need ``Authorization: Bearer dcy_live_<40 hex>``, a ``channel`` header and
-    an allowlisted client IP; App routes (``/api/wallet/{id}``, ``/api/transactions``) need a
-    JWT. It keeps wallets and transactions, applies the documented rate limits and signs
-    webhooks. Test conventions (documented, deterministic):
+    It speaks the official descriptions: every operation ``dancity_sdk._spec`` declares for
+    a generation, with the documented request fields and answer shapes. One generation
+    answers per prefix (see :attr:`generations`): ``/api/v1`` always speaks
+    ``"2026-05-31"``; ``/api/external/v1`` speaks ``"2026-04-27"`` unless ``api_version``
+    names ``"2026-05-09"`` (the two share that prefix). Merchant routes need
+    ``Authorization: Bearer dcy_live_<40 hex>``, a ``channel`` header and an allowlisted
+    client IP; App routes (``/api/wallet/{id}``, ``/api/transactions``) need a JWT. It keeps
+    wallets, transactions, eSIMs and virtual cards, applies the rate-limits guide (120/min
+    per key; 30/min on airtime, data, electricity and cable buys) and signs webhooks. Test
+    conventions (documented, deterministic):
 
-    * Transaction PIN ``"1234"`` for G1 buys, ``"12345"`` for G1 internet buys.
+    * Transaction PIN ``"1234"`` for ``2026-04-27`` buys, ``"12345"`` for its internet buys.
     * Recipients (phone, smartcard, meter, account) ending ``0000`` fail (HTTP 200,
       ``data.status == "FAILED"``, nothing debited); ending ``1111`` stay ``PENDING`` and
       settle to ``SUCCESS`` on their second requery; anything else succeeds.
     * Smartcard ``0000000000`` and meters ending ``9999`` fail validation.
+    * eSIM packages and cards are priced in USD at ``EXCHANGE_RATE`` (1620 NGN/USD);
+      creating a card costs ``CARD_CREATION_FEE_USD`` (1 USD).
     * 429 answers carry ``Retry-After`` (seconds), which the docs don't mention: clients
       must not depend on it.
 
@@ -73,6 +84,9 @@ class DancitySandbox:
         ```
 
     Args:
+        api_version: the generation to speak on its prefix (``"2026-04-27"``,
+            ``"2026-05-09"`` or ``"2026-05-31"``); ``None`` = ``/api/external/v1`` speaks
+            ``"2026-04-27"`` and ``/api/v1`` ``"2026-05-31"``.
         allowlist: IPs/CIDRs allowed to use the merchant key; empty blocks everything.
         main_balance: opening balance of the main wallet (NGN).
         bonus_balance: opening balance of the bonus wallet (NGN).
@@ -86,9 +100,13 @@ class DancitySandbox:
     """
 
     PIN: ClassVar[str] = SANDBOX_PIN
-    """The transaction PIN G1 buys must send."""
+    """The transaction PIN ``2026-04-27`` buys must send."""
     INTERNET_PIN: ClassVar[str] = SANDBOX_INTERNET_PIN
-    """The 5-digit PIN G1 internet buys must send."""
+    """The 5-digit PIN ``2026-04-27`` internet buys must send."""
+    EXCHANGE_RATE: ClassVar[Decimal] = EXCHANGE_RATE
+    """NGN per USD for eSIM packages and virtual cards."""
+    CARD_CREATION_FEE_USD: ClassVar[Decimal] = CREATION_FEE_USD
+    """What creating a virtual card costs (a sandbox convention; the docs name no fee)."""
     FAILING_SUFFIX: ClassVar[str] = FAILING_SUFFIX
     """Recipients ending with this fail (HTTP 200, ``status: FAILED``, no debit)."""
     PENDING_SUFFIX: ClassVar[str] = PENDING_SUFFIX
@@ -105,19 +123,21 @@ class DancitySandbox:
     def __init__(
         self,
         *,
+        api_version: ApiVersion | None = None,
         allowlist: Iterable[str] = DEFAULT_ALLOWLIST,
         main_balance: Decimal | int = Decimal(50000),
         bonus_balance: Decimal | int = Decimal(250),
         webhook_url: str | None = None,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
-        per_key_limit: int = 120,
-        purchase_limit: int = 30,
-        window: float = 60.0,
+        per_key_limit: int = _spec.KEY_LIMIT,
+        purchase_limit: int = _spec.PURCHASE_LIMIT,
+        window: float = _spec.THROTTLE_WINDOW,
         clock: Clock | None = None,
         seed: int | None = None,
     ) -> None:
         clock = clock or time.time
         rng = random.Random(seed)
+        self._generations = served(api_version)
         self._state = SandboxState(
             keys=KeyRing(lambda: f"dcy_live_{rng.getrandbits(160):040x}"),
             allowlist=Allowlist(allowlist),
@@ -140,8 +160,11 @@ class DancitySandbox:
             ),
             faults=FaultQueue(),
             catalog=Catalog(),
+            esims=EsimStore(),
+            cards=CardStore(),
+            clock=clock,
         )
-        self._app = build_app(self._state)
+        self._app = build_app(self._state, self._generations)
 
     def __repr__(self) -> str:
         # Never show the key or secrets, even in a failing test's output.
@@ -151,6 +174,29 @@ class DancitySandbox:
     def app(self) -> Starlette:
         """The ASGI app; mount it with ``httpx.ASGITransport`` or serve it."""
         return self._app
+
+    @property
+    def generations(self) -> dict[str, str]:
+        """Which ``api_version`` answers on each VAS prefix.
+
+        For example ``{"/api/external/v1": "2026-04-27", "/api/v1": "2026-05-31"}``.
+        """
+        return {prefix: gen.version for prefix, gen in self._generations.items()}
+
+    def prefix_of(self, api_version: ApiVersion) -> str:
+        """The prefix on which this sandbox speaks ``api_version``.
+
+        Raises:
+            LookupError: it does not speak that generation (``/api/external/v1`` speaks only
+                one of ``"2026-04-27"`` and ``"2026-05-09"``: choose with ``api_version=``).
+        """
+        found = [p for p, gen in self._generations.items() if gen.version == api_version]
+        if not found:
+            raise LookupError(
+                f"this sandbox does not speak {api_version!r}; "
+                f"create it with DancitySandbox(api_version={api_version!r})"
+            )
+        return found[0]
 
     @property
     def base_url(self) -> str:

@@ -1,13 +1,15 @@
-"""Request bodies of the VAS routes, per docs generation, turned into validated orders.
+"""Request bodies of the VAS routes, per official generation, turned into validated orders.
 
-The two generations the sandbox serves differ in field names and in the PIN:
+The generations differ in field names and in the PIN (see ``_generations``):
 
-* **G1** (``/api/external/v1``, the authentication guide's generation): every buy requires
-  ``pin`` (4 digits; internet 5), electricity uses ``billerName``, cable buys name the
-  provider (``cablename``), education sends ``product``, betting ``customerIdentifier``.
-* **G3** (``/api/v1``, the current docs): no ``pin`` (ignored if sent), ``billerCode``,
-  the cable provider is resolved from the plan, education sends ``exam_name`` and
-  ``quantity``, betting ``account_id``.
+* ``2026-04-27``: every buy requires ``pin`` (4 digits; internet 5), electricity buys name
+  the biller by ``billerName`` (or its id as ``billerCode``), validation uses ``billerName``.
+* ``2026-05-09``: no ``pin``; electricity names the biller ``productName``; one
+  ``POST /validate`` with ``type``.
+* ``2026-05-31``: no ``pin``, ``billerCode``, the cable provider is resolved from the plan,
+  education sends ``exam_name`` (and ``examNumber``), betting ``account_id``.
+
+Fields a generation does not declare are ignored, as a NestJS whitelisting pipe does.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final, Literal, TypeVar
+from typing import Final, TypeVar
 
 from dancity_sdk.testing._catalog import Catalog, Plan, Product
 from dancity_sdk.testing._fields import WALLET_TYPES, Fields
+from dancity_sdk.testing._generations import Generation
 from dancity_sdk.testing._ledger import Order
 from dancity_sdk.testing._wire import JsonObject, envelope_error, nest_error
 
@@ -36,23 +39,6 @@ _ELECTRICITY_MINIMUM: Final = Decimal(500)
 _BETTING_MINIMUM: Final = Decimal(100)
 _MAX_PINS: Final = 5
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class Generation:
-    """One generation of the docs: its path prefix and its body rules."""
-
-    name: Literal["G1", "G3"]
-    prefix: str
-
-    @property
-    def legacy(self) -> bool:
-        """Whether this is G1, whose buys carry a transaction PIN."""
-        return self.name == "G1"
-
-
-G1: Final = Generation("G1", "/api/external/v1")
-G3: Final = Generation("G3", "/api/v1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,13 +66,13 @@ def _payment(fields: Fields, gen: Generation, *, pin_length: int = 4) -> _Paymen
     # G1 data buys list wallettype as required; everywhere else it defaults to main.
     wallettype = fields.choice("wallettype", WALLET_TYPES, default="main")
     customer_ref = fields.text("customerRef", required=False)
-    pin = fields.pin("pin", length=pin_length) if gen.legacy else ""
+    pin = fields.pin("pin", length=pin_length) if gen.takes_pin else ""
     return _Payment(wallettype, customer_ref, pin)
 
 
 def _settle(fields: Fields, gen: Generation, payment: _Payment, *, pin: str = SANDBOX_PIN) -> None:
     fields.check()
-    if gen.legacy and payment.pin != pin:
+    if gen.takes_pin and payment.pin != pin:
         raise nest_error(400, "Invalid transaction PIN")
 
 
@@ -112,7 +98,16 @@ def buy_airtime(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     _settle(fields, gen, payment)
     product = _found(product)
     remarks = f"{product.name} N{amount} to {phone}"
-    order = Order("AIRTIME", product.name, amount, phone, remarks, discount=product.discount)
+    network = product.name.split()[0]
+    order = Order(
+        "AIRTIME",
+        product.name,
+        amount,
+        phone,
+        remarks,
+        discount=product.discount,
+        extra={"network": network},
+    )
     return _purchase(order, payment, "Airtime purchase processed")
 
 
@@ -121,8 +116,8 @@ def buy_data(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     fields = Fields(body)
     reference = fields.text("plan")
     phone = fields.phone()
-    if gen.legacy:
-        fields.text("wallettype")  # required in G1: records the error when missing
+    if gen.legacy_names:
+        fields.text("wallettype")  # required on /api/external/v1: records the error when missing
     payment = _payment(fields, gen)
     _settle(fields, gen, payment)
     plan = _found(catalog.data_plan(reference))
@@ -132,16 +127,24 @@ def buy_data(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
 
 
 def buy_cable(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/cable/buy``: G1 names the provider; G3 derives it from the plan."""
+    """``POST <prefix>/cable/buy``: the provider is named or derived from the plan.
+
+    ``/api/external/v1`` names it (``cablename``); ``/api/v1`` derives it from the plan.
+    """
     fields = Fields(body)
     smartcard = fields.digits("smartcardNumber")
     reference = fields.text("cableplan")
-    provider_name = fields.text("cablename") if gen.legacy else ""
+    provider_name = fields.text("cablename") if gen.legacy_names else None
     customer = fields.text("customerName")
     payment = _payment(fields, gen)
     _settle(fields, gen, payment)
-    plan = _cable_plan(catalog, reference, provider_name if gen.legacy else None)
-    extra = {"customerName": customer, "package": plan.plan, "cableplan": plan.plan_id}
+    plan = _cable_plan(catalog, reference, provider_name)
+    extra = {
+        "customerName": customer,
+        "package": plan.plan,
+        "cableplan": plan.plan_id,
+        "smartcardNumber": smartcard,
+    }
     remarks = f"{plan.plan} subscription"
     order = Order("CABLE", plan.product, plan.price, smartcard, remarks, extra=extra)
     return _purchase(order, payment, "Cable subscription processed")
@@ -156,7 +159,7 @@ def _cable_plan(catalog: Catalog, reference: str, provider_name: str | None) -> 
 
 
 def buy_electricity(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/electricity/buy``: amount >= 500; G1 ``billerName``, G3 ``billerCode``."""
+    """``POST <prefix>/electricity/buy``: amount >= 500; the biller per generation."""
     fields = Fields(body)
     meter = fields.digits("meterNumber")
     biller_name = _biller_reference(fields, gen)
@@ -170,15 +173,18 @@ def buy_electricity(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     if amount > biller.maximum:
         raise nest_error(400, [f"amount must not be greater than {biller.maximum}"])
     extra = {"meterType": meter_type, "customerName": customer, "address": address, "token": None}
+    extra["meterNumber"] = meter
     remarks = f"{biller.name} {meter_type} N{amount}"
     order = Order("ELECTRICITY", biller.name, amount, meter, remarks, extra=extra)
     return _purchase(order, payment, "Electricity purchase processed")
 
 
 def _biller_reference(fields: Fields, gen: Generation) -> str:
-    if not gen.legacy:
+    if gen.version == "2026-05-31":
         return fields.text("billerCode")
-    # G1 buys take the biller's name, or its Mongo id as billerCode; one of the two.
+    if gen.version == "2026-05-09":
+        return fields.text("productName")
+    # 2026-04-27 buys take the biller's name, or its Mongo id as billerCode; one of the two.
     name = fields.text("billerName", required=False) or fields.text("billerCode", required=False)
     if not name:
         fields.errors.append("billerName should not be empty")
@@ -186,7 +192,7 @@ def _biller_reference(fields: Fields, gen: Generation) -> str:
 
 
 def buy_internet(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/internet/buy``: G1 needs the 5-digit PIN."""
+    """``POST <prefix>/internet/buy``: ``2026-04-27`` needs the 5-digit PIN."""
     fields = Fields(body)
     reference = fields.text("plan")
     account = fields.text("accountid")
@@ -194,17 +200,20 @@ def buy_internet(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     payment = _payment(fields, gen, pin_length=len(SANDBOX_INTERNET_PIN))
     _settle(fields, gen, payment, pin=SANDBOX_INTERNET_PIN)
     plan = _found(catalog.internet_plan(reference))
-    extra = {"phone": phone, "plan": plan.id}
+    extra = {"phone": phone, "plan": plan.id, "planName": plan.plan, "accountid": account}
     order = Order("INTERNET", plan.product, plan.price, account, plan.plan, extra=extra)
     return _purchase(order, payment, "Internet bundle purchase processed")
 
 
 def buy_education(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/education-pin/purchase``: G1 ``product``, G3 ``exam_name``; 1..5 PINs."""
+    """``POST <prefix>/education-pin/purchase``: 1..5 PINs of an exam product.
+
+    ``/api/external/v1`` names it ``product``; ``/api/v1`` ``exam_name`` (+ ``examNumber``).
+    """
     fields = Fields(body)
-    name = fields.text("product" if gen.legacy else "exam_name")
+    name = fields.text("product" if gen.legacy_names else "exam_name")
     quantity = fields.integer("quantity", minimum=1, maximum=_MAX_PINS)
-    exam_number = "" if gen.legacy else fields.digits("examNumber", required=False)
+    exam_number = "" if gen.legacy_names else fields.digits("examNumber", required=False)
     payment = _payment(fields, gen)
     _settle(fields, gen, payment)
     product = _found(catalog.product("EXAM PIN", name))
@@ -219,32 +228,52 @@ def _check_jamb(product: Product, quantity: int, exam_number: str, gen: Generati
     if not product.matches("JAMB"):
         return
     errors = [] if quantity == 1 else ["quantity must be 1 for JAMB"]
-    if not gen.legacy and not exam_number:
+    if not gen.legacy_names and not exam_number:
         errors.append("examNumber should not be empty")
     if errors:
         raise nest_error(400, errors)
 
 
-def buy_betting(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/betting/funding``: G1 ``customerIdentifier``, G3 ``account_id``; >= 100."""
+def validate_education(body: Body, catalog: Catalog) -> JsonObject:
+    """``POST <prefix>/education-pin/validate-product``: the price of ``quantity`` PINs."""
     fields = Fields(body)
     name = fields.text("product")
-    account = fields.text("customerIdentifier" if gen.legacy else "account_id")
+    quantity = fields.integer("quantity", minimum=1, maximum=_MAX_PINS)
+    fields.check()
+    product = _found(catalog.product("EXAM PIN", name))
+    price = product.unit_price or Decimal(0)
+    return {
+        "product": product.name,
+        "pricePerUnit": price,
+        "quantity": quantity,
+        "total": price * quantity,
+    }
+
+
+def buy_betting(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
+    """``POST <prefix>/betting/funding``: at least 100 onto a betting account.
+
+    ``/api/external/v1`` names the account ``customerIdentifier``; ``/api/v1`` ``account_id``.
+    """
+    fields = Fields(body)
+    name = fields.text("product")
+    account = fields.text("customerIdentifier" if gen.legacy_names else "account_id")
     amount = fields.number("amount", minimum=_BETTING_MINIMUM)
     payment = _payment(fields, gen)
     _settle(fields, gen, payment)
     product = _found(catalog.product("Betting", name))
     remarks = f"{product.name} wallet funding for {account}"
-    order = Order("BETTING", product.name, amount, account, remarks, extra={"account_id": account})
+    extra = {"account_id": account, "customerIdentifier": account}
+    order = Order("BETTING", product.name, amount, account, remarks, extra=extra)
     return _purchase(order, payment, "Betting account funded")
 
 
 def validate_smartcard(source: Body, catalog: Catalog, *, needs_plan: bool = False) -> JsonObject:
-    """Cable validation (G1 GET query or G3 POST body): the customer behind a smartcard."""
+    """Cable validation (GET query, POST body or unified): the customer behind a smartcard."""
     fields = Fields(source)
     smartcard = fields.text("smartcardNumber")
     if needs_plan:
-        fields.text("cableplan")  # the early G1 GET requires it, though nothing uses it
+        fields.text("cableplan")  # the 2026-04-27 GET requires it, though nothing uses it
     provider_name = fields.text("cablename")
     fields.check()
     provider = _found(catalog.product("Cable", provider_name))
@@ -261,7 +290,7 @@ def validate_smartcard(source: Body, catalog: Catalog, *, needs_plan: bool = Fal
 
 
 def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> JsonObject:
-    """Electricity validation: G1 sends ``billerName``, G3 ``billerCode``."""
+    """Electricity validation: the biller is ``billerName``, ``productName`` or ``billerCode``."""
     fields = Fields(source)
     meter = fields.text("meterNumber")
     biller_name = fields.text(biller_field)
@@ -277,16 +306,17 @@ def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> Json
         "address": SANDBOX_ADDRESS,
         "meterNumber": meter,
         "meterType": meter_type,
+        "billerCode": biller.name,
         biller_field: biller.name,
         "message": "Validation successful",
     }
 
 
 def validate_any(source: Body, catalog: Catalog) -> JsonObject:
-    """G1's unified ``POST /validate``: ``type`` selects cable or electricity."""
+    """``2026-05-09``'s unified ``POST /validate``: ``type`` selects cable or electricity."""
     fields = Fields(source)
     kind = fields.choice("type", ("cable", "electricity"))
     fields.check()
     if kind == "cable":
         return validate_smartcard(source, catalog)
-    return validate_meter(source, catalog, biller_field="billerName")
+    return validate_meter(source, catalog, biller_field="productName")

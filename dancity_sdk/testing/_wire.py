@@ -1,12 +1,10 @@
 """JSON rendering, timestamps and the error bodies the Dancity server answers with.
 
-The docs show three error shapes and the sandbox reproduces each where the docs put it:
-
-* NestJS style ``{"statusCode", "message", "error"}`` (validation, business rules, 429);
-  ``message`` is a list of strings for validation failures.
-* Envelope style ``{"success": false, "message", "statusCode"}`` (OpenAPI examples: not found,
-  IP not allowlisted, smartcard/meter not found, 500).
-* Bare ``{"statusCode", "message"}`` (the authentication guide's 401).
+Every error body has the OpenAPI examples' envelope ``{"success": false, "message",
+"statusCode"}`` plus NestJS's ``error`` reason phrase (the errors guide's shape), so it reads
+the same through either description. Validation failures keep ``message`` a string, as the
+OpenAPI examples show (the errors guide shows an array there; the OpenAPI file wins): every
+failed constraint, joined by ``"; "``, and listed one by one in ``errors``.
 """
 
 from __future__ import annotations
@@ -95,25 +93,38 @@ def status_phrase(status: int) -> str:
     return _STATUS_NAMES.get(status, "Error")
 
 
-def nest_error(status: int, message: str | list[str]) -> ApiError:
-    """``{"statusCode", "message", "error"}`` — the errors guide's shape."""
-    body = {"statusCode": status, "message": message, "error": status_phrase(status)}
+def _error(status: int, message: str) -> ApiError:
+    body = {
+        "success": False,
+        "statusCode": status,
+        "message": message,
+        "error": status_phrase(status),
+    }
     return ApiError(status, body)
 
 
+def nest_error(status: int, message: str | list[str]) -> ApiError:
+    """A business-rule or validation error (a list of messages becomes a validation error)."""
+    if isinstance(message, list):
+        return validation_error(message)
+    return _error(status, message)
+
+
 def envelope_error(status: int, message: str) -> ApiError:
-    """``{"success": false, "message", "statusCode"}`` — the OpenAPI examples' shape."""
-    return ApiError(status, {"success": False, "message": message, "statusCode": status})
+    """An error in the OpenAPI examples' envelope (not found, allowlist, 500)."""
+    return _error(status, message)
 
 
 def bare_error(status: int, message: str) -> ApiError:
-    """``{"statusCode", "message"}`` — the authentication guide's 401 shape."""
-    return ApiError(status, {"statusCode": status, "message": message})
+    """An authentication error (401)."""
+    return _error(status, message)
 
 
 def validation_error(messages: list[str]) -> ApiError:
-    """A 400 whose ``message`` is the list of every failed constraint."""
-    return nest_error(400, messages)
+    """A 400 naming every failed constraint: joined in ``message``, one by one in ``errors``."""
+    error = _error(400, "; ".join(messages))
+    error.body["errors"] = list(messages)
+    return error
 
 
 def ok(message: str, data: object) -> WireResponse:

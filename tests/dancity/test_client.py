@@ -28,8 +28,8 @@ from dancity_sdk import (
 )
 
 KEY = "dcy_live_" + "ab" * 20
-G1 = "/api/external/v1"
-G3 = "/api/v1"
+G1 = "2026-04-27"  # /api/external/v1, PIN in every buy body
+G3 = "2026-05-31"  # /api/v1
 RECORD = {
     "_id": "6a1c3ba6f269d84e04f098cc",
     "tranxId": "DNTY174825YP565I",
@@ -66,10 +66,10 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-def client(recorder: Recorder, prefix: str = G1, **kwargs: Any) -> AsyncDancityClient:
+def client(recorder: Recorder, version: str = G1, **kwargs: Any) -> AsyncDancityClient:
     http = httpx.AsyncClient(transport=recorder.transport)
     retry = kwargs.pop("retry", RetryPolicy(initial_backoff=0.001, max_backoff=0.002))
-    return AsyncDancityClient(KEY, http_client=http, vas_prefix=prefix, retry=retry, **kwargs)
+    return AsyncDancityClient(KEY, http_client=http, api_version=version, retry=retry, **kwargs)
 
 
 AIRTIME: dict[str, Any] = {
@@ -195,16 +195,23 @@ async def test_optional_fields_are_sent_only_when_given(recorder: Recorder) -> N
     assert set(body) == {"product", "phone", "amount", "customerRef"}
     assert body["customerRef"].startswith("sdk-")
     assert len(body["customerRef"]) == 36
-    await dc.vas.airtime.buy(**AIRTIME, customer_ref="MY-REF", wallettype="bonus")
-    assert recorder.body() == {**AIRTIME, "customerRef": "MY-REF", "wallettype": "bonus"}
+    no_pin = {k: v for k, v in AIRTIME.items() if k != "pin"}
+    await dc.vas.airtime.buy(**no_pin, customer_ref="MY-REF")
+    assert recorder.body() == {**no_pin, "customerRef": "MY-REF"}
+    with pytest.raises(InvalidInputError, match="2026-04-27") as info:
+        await dc.vas.airtime.buy(**AIRTIME)  # no PIN in the 2026-05-31 bodies
+    assert info.value.field == "pin"
+    assert "9753" not in str(info.value)
+    assert len(recorder.requests) == 2
 
 
 @pytest.mark.anyio
-async def test_purchases_show_the_customer_ref_the_server_recorded(
+async def test_purchases_show_the_servers_customer_ref_and_keep_the_one_sent(
     recorder: Recorder,
 ) -> None:
     tx = await client(recorder).vas.airtime.buy(**AIRTIME, customer_ref="ORDER-1")
-    assert tx.customer_ref == ""  # what the server said, never overwritten by the SDK
+    assert tx.customer_ref == ""  # the record says so; the SDK does not write over it
+    assert tx.sent_customer_ref == "ORDER-1"
     assert tx.status == TransactionStatus.FAILED
     assert tx.amount_paid == Decimal("98.5")
 
@@ -228,7 +235,7 @@ GENERATION_CASES: list[tuple[str, Callable[[AsyncDancityClient], Any], str, str,
     ),
     (
         G3,
-        lambda dc: dc.vas.cable.validate(smartcard_number="12", cablename="DSTV", cableplan="x"),
+        lambda dc: dc.vas.cable.validate(smartcard_number="12", cablename="DSTV"),
         "POST",
         "/api/v1/cable/validate",
         {"smartcardNumber": "12", "cablename": "DSTV"},
@@ -388,11 +395,11 @@ GENERATION_CASES: list[tuple[str, Callable[[AsyncDancityClient], Any], str, str,
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("prefix", "call", "method", "path", "expected"), GENERATION_CASES)
+@pytest.mark.parametrize(("version", "call", "method", "path", "expected"), GENERATION_CASES)
 async def test_each_generation_has_its_own_paths_and_bodies(
-    recorder: Recorder, prefix: str, call: Any, method: str, path: str, expected: Any
+    recorder: Recorder, version: str, call: Any, method: str, path: str, expected: Any
 ) -> None:
-    await call(client(recorder, prefix))
+    await call(client(recorder, version))
     (request,) = recorder.requests
     assert (request.method, request.url.path) == (method, path)
     if method == "GET":
@@ -432,7 +439,7 @@ async def test_catalog_and_list_queries(recorder: Recorder) -> None:
         return envelope({"transactions": [RECORD], "pagination": pagination})
 
     recorder = Recorder(answer)
-    dc = client(recorder, G3)
+    dc = client(recorder, G1)  # the generation with the most list filters
     assert (await dc.vas.catalog.services())[0].name == "DATA"
     products = await dc.vas.catalog.products(service="AIRTIME")
     assert products[0].min == 50

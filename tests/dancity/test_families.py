@@ -11,6 +11,8 @@ import pytest
 
 import dancity_sdk
 from dancity_sdk import AsyncDancityClient, ConfigurationError, MissingCredentialError, webhooks
+from dancity_sdk._routes import route_for
+from dancity_sdk._spec import GENERATIONS
 
 KEY = "dcy_live_" + "ab" * 20
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfMSJ9.c2lnbmF0dXJl"
@@ -69,7 +71,7 @@ async def test_family_uses_its_credential_or_refuses_before_io(creds: str, famil
         await call(dc)
     (request,) = recorder.requests
     if family == "vas":
-        assert request.url.path.startswith("/api/external/v1/")
+        assert request.url.path.startswith("/api/v1/")  # the default: the newest description
         assert request.headers["Authorization"] == f"Bearer {KEY}"
         assert request.headers["channel"] == "API"
     else:
@@ -103,12 +105,31 @@ def test_set_api_key_rejects_a_jwt() -> None:
         dc.set_jwt(KEY)
 
 
-def test_only_the_two_documented_prefixes_are_accepted() -> None:
+def test_only_the_published_generations_are_accepted() -> None:
     with pytest.raises(ConfigurationError) as info:
+        AsyncDancityClient(KEY, api_version="2026-06-01")
+    assert all(v in str(info.value) for v in ("2026-04-27", "2026-05-09", "2026-05-31"))
+    assert AsyncDancityClient(KEY).api_version == "2026-05-31"
+    assert AsyncDancityClient(KEY, api_version="2026-05-09").vas_prefix == "/api/external/v1"
+
+
+def test_vas_prefix_is_a_deprecated_alias_of_the_newest_generation_under_it() -> None:
+    with pytest.warns(DeprecationWarning, match="api_version"):
+        assert AsyncDancityClient(KEY, vas_prefix="/api/v1/").api_version == "2026-05-31"
+    with pytest.warns(DeprecationWarning, match="vas_prefix"):
+        assert AsyncDancityClient(KEY, vas_prefix="/api/external/v1").api_version == "2026-05-09"
+    with (
+        pytest.warns(DeprecationWarning, match="vas_prefix"),
+        pytest.raises(ConfigurationError) as info,
+    ):
         AsyncDancityClient(KEY, vas_prefix="/api/v2")
     assert "/api/external/v1" in str(info.value)
     assert "/api/v1" in str(info.value)
-    assert AsyncDancityClient(KEY, vas_prefix="/api/v1/").vas_prefix == "/api/v1"
+    with (
+        pytest.warns(DeprecationWarning, match="vas_prefix"),
+        pytest.raises(ConfigurationError, match="contradicts"),
+    ):
+        AsyncDancityClient(KEY, vas_prefix="/api/v1", api_version="2026-04-27")
 
 
 def test_channel_must_be_documented() -> None:
@@ -140,14 +161,17 @@ async def test_from_env_reads_every_variable(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("DANCITY_API_KEY", KEY)
     monkeypatch.setenv("DANCITY_JWT", JWT)
     monkeypatch.setenv("DANCITY_BASE_URL", "http://127.0.0.1:9")
-    monkeypatch.setenv("DANCITY_VAS_PREFIX", "/api/v1")
+    monkeypatch.setenv("DANCITY_API_VERSION", "2026-04-27")
     recorder = Recorder()
     async with httpx.AsyncClient(transport=recorder.transport) as http:
         dc = AsyncDancityClient.from_env(http_client=http)
         await call_vas(dc)
         await call_app(dc)
     assert dc.base_url == "http://127.0.0.1:9"
-    assert str(recorder.requests[0].url).startswith("http://127.0.0.1:9/api/v1/transactions/")
+    assert dc.api_version == "2026-04-27"
+    assert str(recorder.requests[0].url).startswith(
+        "http://127.0.0.1:9/api/external/v1/transactions/"
+    )
     assert recorder.requests[1].headers["Authorization"] == f"Bearer {JWT}"
 
 
@@ -168,13 +192,17 @@ def test_repr_shows_no_credential() -> None:
 @pytest.mark.anyio
 async def test_throttles_follow_the_route_table() -> None:
     dc = AsyncDancityClient(KEY, jwt=JWT)
-    routes = dc.vas.airtime._routes
-    assert len(dc._route_throttles(routes.airtime_buy)) == 2  # per key + purchases
-    assert len(dc._route_throttles(routes.cable_validate)) == 1
-    assert routes.cable_validate.idempotent is True
-    assert routes.airtime_buy.idempotent is False
+    ops = GENERATIONS[dc.api_version].operations
+    buy, validate = route_for(ops["airtime.buy"]), route_for(ops["cable.validate"])
+    internet = route_for(ops["internet.buy"])
+    assert len(dc._route_throttles(buy)) == 2  # per key + purchases
+    assert len(dc._route_throttles(internet)) == 1  # not among the guide's limited purchases
+    assert len(dc._route_throttles(validate)) == 1
+    assert validate.idempotent is True
+    assert buy.idempotent is False
+    assert internet.idempotent is False
     off = AsyncDancityClient(KEY, throttle=False)
-    assert off._route_throttles(routes.airtime_buy) == ()
+    assert off._route_throttles(buy) == ()
     assert json.dumps(OK_BODY)  # keeps the canned body JSON-serialisable
 
 

@@ -15,12 +15,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dancity_sdk import (
+    Card,
+    CardTransaction,
+    CardTransactionPage,
+    Esim,
+    EsimDetails,
+    EsimPackage,
+    EsimPackages,
+    EsimPage,
+    EsimRegions,
     ExamPin,
+    ExchangeRate,
     Pagination,
     Plan,
     Product,
+    ProductQuote,
     Service,
     Transaction,
+    TransactionPage,
     TransactionStatus,
     Validation,
     Wallet,
@@ -32,12 +44,24 @@ from shared_auth import APIObject
 CONVERTER = make_dancity_converter()
 
 MODELS: list[type[APIObject]] = [
+    Card,
+    CardTransaction,
+    CardTransactionPage,
+    Esim,
+    EsimDetails,
+    EsimPackage,
+    EsimPackages,
+    EsimPage,
+    EsimRegions,
     ExamPin,
+    ExchangeRate,
     Pagination,
     Plan,
     Product,
+    ProductQuote,
     Service,
     Transaction,
+    TransactionPage,
     Validation,
     Wallet,
     WebhookData,
@@ -64,9 +88,12 @@ statuses = st.sampled_from(list(TransactionStatus)) | st.text(max_size=12).filte
 def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType) and type(None) in args:
-        (inner,) = [a for a in args if a is not type(None)]
-        return st.none() | strategy_for(inner)
+    if origin in (typing.Union, types.UnionType) and tp != TransactionStatus | str:
+        return st.one_of(*(strategy_for(a) for a in args))
+    if tp is type(None):
+        return st.none()
+    if isinstance(tp, type) and issubclass(tp, APIObject):
+        return model(tp)
     if tp == TransactionStatus | str:
         return statuses
     if origin is tuple:

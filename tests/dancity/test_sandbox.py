@@ -94,6 +94,23 @@ async def buy(
     )
 
 
+PHRASES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict"}
+
+
+def error_body(status: int, message: str | list[str]) -> dict[str, Any]:
+    """Every error's shape: the OpenAPI examples' envelope plus NestJS's reason phrase."""
+    phrase = {429: "Too Many Requests", 500: "Internal Server Error"}.get(status)
+    body: dict[str, Any] = {
+        "success": False,
+        "statusCode": status,
+        "message": "; ".join(message) if isinstance(message, list) else message,
+        "error": phrase or PHRASES[status],
+    }
+    if isinstance(message, list):
+        body["errors"] = message
+    return body
+
+
 def tranx(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     body = response.json()
@@ -152,7 +169,7 @@ async def test_missing_key_is_401_missing_api_key(prefix: str) -> None:
     async with client(sandbox) as http:
         response = await http.get(f"{prefix}/wallet", headers={"channel": "API"})
     assert response.status_code == 401
-    assert response.json() == {"statusCode": 401, "message": "Missing API key"}
+    assert response.json() == error_body(401, "Missing API key")
 
 
 @pytest.mark.anyio
@@ -161,7 +178,7 @@ async def test_key_without_bearer_scheme_counts_as_missing() -> None:
     async with client(sandbox) as http:
         headers = {"Authorization": sandbox.api_key, "channel": "API"}
         response = await http.get(f"{G1}/wallet", headers=headers)
-    assert response.json() == {"statusCode": 401, "message": "Missing API key"}
+    assert response.json() == error_body(401, "Missing API key")
 
 
 @pytest.mark.parametrize(
@@ -180,7 +197,7 @@ async def test_malformed_or_unknown_keys_are_rejected(token: str) -> None:
     async with client(sandbox) as http:
         response = await http.get(f"{G3}/wallet", headers={**bearer(token), "channel": "API"})
     assert response.status_code == 401
-    assert response.json() == {"statusCode": 401, "message": INVALID_KEY}
+    assert response.json() == error_body(401, INVALID_KEY)
 
 
 @PREFIXES
@@ -214,7 +231,7 @@ async def test_every_merchant_route_requires_channel(method: str, path: str) -> 
     async with client(sandbox) as http:
         response = await http.request(method, path, headers=bearer(sandbox.api_key))
     assert response.status_code == 401
-    assert response.json() == {"statusCode": 401, "message": "Missing channel header"}
+    assert response.json() == error_body(401, "Missing channel header")
     assert sandbox.transactions == []
 
 
@@ -235,7 +252,7 @@ async def test_unknown_channel_value_is_rejected() -> None:
     async with client(sandbox) as http:
         response = await http.get(f"{G1}/wallet", headers=key(sandbox, "api-key"))
     assert response.status_code == 401
-    assert response.json() == {"statusCode": 401, "message": "Invalid channel header"}
+    assert response.json() == error_body(401, "Invalid channel header")
 
 
 @PREFIXES
@@ -245,7 +262,7 @@ async def test_ip_outside_allowlist_is_denied(prefix: str) -> None:
     async with client(sandbox, host="203.0.113.5") as http:
         response = await http.get(f"{prefix}/wallet", headers=key(sandbox))
     assert response.status_code == 401
-    assert response.json() == {"success": False, "message": INVALID_KEY, "statusCode": 401}
+    assert response.json() == error_body(401, INVALID_KEY)
 
 
 @pytest.mark.anyio
@@ -303,7 +320,7 @@ async def test_regenerated_key_replaces_the_old_one_immediately() -> None:
         sandbox.regenerate_key()
         older = await http.get(f"{G3}/wallet", headers={**bearer(new), "channel": "API"})
     assert stale.status_code == 401
-    assert stale.json() == {"statusCode": 401, "message": "Your API key is not active"}
+    assert stale.json() == error_body(401, "Your API key is not active")
     assert fresh.status_code == 200
     assert older.json()["message"] == "Your API key is not active"
 
@@ -313,7 +330,7 @@ async def test_a_key_from_another_sandbox_is_unknown_here() -> None:
     sandbox, other = DancitySandbox(), DancitySandbox()
     async with client(sandbox) as http:
         response = await http.get(f"{G1}/wallet", headers=key(other))
-    assert response.json() == {"statusCode": 401, "message": INVALID_KEY}
+    assert response.json() == error_body(401, INVALID_KEY)
 
 
 # --- App API (JWT) ------------------------------------------------------------------------
@@ -354,7 +371,7 @@ async def test_merchant_key_on_an_app_route_is_rejected() -> None:
         response = await http.get(f"/api/wallet/{sandbox.wallet_id}", headers=key(sandbox))
         listing = await http.get("/api/transactions", headers=key(sandbox))
     assert response.status_code == 401
-    assert response.json() == {"statusCode": 401, "message": "Unauthorized"}
+    assert response.json() == error_body(401, "Unauthorized")
     assert listing.status_code == 401
 
 
@@ -387,7 +404,7 @@ async def test_expired_forged_or_foreign_jwts_are_unauthorized() -> None:
         for token in tokens:
             response = await http.get("/api/transactions", headers=bearer(token))
             assert response.status_code == 401, token
-            assert response.json() == {"statusCode": 401, "message": "Unauthorized"}
+            assert response.json() == error_body(401, "Unauthorized")
         assert (await http.get("/api/transactions", headers=bearer(short))).status_code == 200
         clock.advance(10)
         assert (await http.get("/api/transactions", headers=bearer(short))).status_code == 401
@@ -403,7 +420,7 @@ async def test_only_the_token_users_wallet_is_returned() -> None:
         not_theirs = await http.get(f"/api/wallet/{sandbox.wallet_id}", headers=stranger)
         bonus = await http.get(f"/api/wallet/{sandbox.bonus_wallet_id}", headers=mine)
     assert other_id.status_code == 404
-    assert other_id.json() == {"success": False, "message": "Not found", "statusCode": 404}
+    assert other_id.json() == error_body(404, "Not found")
     assert not_theirs.status_code == 404
     assert bonus.json()["data"]["wallettype"] == "bonus"
 
@@ -437,7 +454,7 @@ async def test_sandbox_jwt_route_issues_working_tokens() -> None:
     assert _claims(token)["sub"] == "usr_1"
     assert wallet.status_code == 200
     assert bad.status_code == 400
-    assert bad.json()["message"] == ["ttl must be a number"]
+    assert bad.json()["errors"] == ["ttl must be a number"]
 
 
 # --- wallet and catalogue -----------------------------------------------------------------
@@ -450,7 +467,7 @@ async def test_wallets_lists_main_and_bonus(prefix: str) -> None:
     async with client(sandbox) as http:
         body = (await http.get(f"{prefix}/wallet", headers=key(sandbox))).json()
     assert body["success"] is True
-    assert body["message"] == "Wallets retrieved"
+    assert body["message"] == "Wallets retrieved successfully"  # the official examples' wording
     rows = {row["wallettype"]: row for row in body["data"]}
     assert rows["main"]["balance"] == 15000
     assert rows["bonus"]["balance"] == 250
@@ -547,7 +564,7 @@ async def test_g1_cable_validation_is_a_get_with_three_query_fields() -> None:
     assert good.json()["data"]["customerName"] == "John Doe"
     assert good.json()["data"]["cablename"] == "DSTV"
     assert partial.status_code == 400
-    assert partial.json()["message"] == ["cableplan should not be empty"]
+    assert partial.json()["errors"] == ["cableplan should not be empty"]
     assert post.status_code == 405
 
 
@@ -566,11 +583,7 @@ async def test_g3_cable_validation_is_a_post_with_two_body_fields() -> None:
             headers=key(sandbox),
         )
         get = await http.get(f"{G3}/cable/validate", headers=key(sandbox))
-    assert good.json() == {
-        "statusCode": 400,
-        "message": "Product not found",
-        "error": "Bad Request",
-    }
+    assert good.json() == error_body(400, "Product not found")
     body = gotv.json()
     assert (body["success"], body["message"]) == (True, "Validation successful")
     assert body["data"]["smartcardNumber"] == "1234567890"
@@ -592,11 +605,7 @@ async def test_unknown_smartcard_fails_validation(prefix: str) -> None:
                 f"{prefix}/cable/validate", json=fields, headers=key(sandbox)
             )
     assert response.status_code == 400
-    assert response.json() == {
-        "success": False,
-        "message": "Smartcard number not found",
-        "statusCode": 400,
-    }
+    assert response.json() == error_body(400, "Smartcard number not found")
 
 
 @pytest.mark.anyio
@@ -627,18 +636,16 @@ async def test_meter_validation_uses_billername_in_g1_and_billercode_in_g3() -> 
     assert g1.json()["data"]["billerName"] == "IKEDC"
     assert g3.json()["data"]["billerCode"] == "EKEDC"
     assert g3.json()["data"]["address"]
-    assert swapped.json()["message"] == ["billerCode should not be empty"]
-    assert unknown.json() == {
-        "success": False,
-        "message": "Meter number not found",
-        "statusCode": 400,
-    }
+    assert swapped.json()["errors"] == ["billerCode should not be empty"]
+    assert unknown.json() == error_body(400, "Meter number not found")
 
 
 @pytest.mark.anyio
-async def test_g1_unified_validate_route() -> None:
-    sandbox = DancitySandbox()
-    async with client(sandbox) as http:
+async def test_unified_validate_route_is_2026_05_09_only() -> None:
+    sandbox = DancitySandbox(api_version="2026-05-09")
+    older = DancitySandbox()
+    async with client(sandbox) as http, client(older) as old_http:
+        absent = await old_http.post(f"{G1}/validate", json={"type": "cable"}, headers=key(older))
         cable = await http.post(
             f"{G1}/validate",
             json={"type": "cable", "smartcardNumber": "1234567890", "cablename": "Startimes"},
@@ -647,8 +654,9 @@ async def test_g1_unified_validate_route() -> None:
         bad = await http.post(f"{G1}/validate", json={"type": "bank"}, headers=key(sandbox))
         missing = await http.post(f"{G3}/validate", json={"type": "cable"}, headers=key(sandbox))
     assert cable.json()["data"]["cablename"] == "Startimes"
-    assert bad.json()["message"] == ["type must be one of the following values: cable, electricity"]
+    assert bad.json()["errors"] == ["type must be one of the following values: cable, electricity"]
     assert missing.status_code == 404
+    assert absent.status_code == 404  # 2026-04-27 validates cable and meters separately
 
 
 # --- purchases ----------------------------------------------------------------------------
@@ -712,14 +720,10 @@ async def test_g1_buys_require_the_pin() -> None:
         missing = await http.post(f"{G1}/airtime/buy", json=body, headers=key(sandbox))
         short = await buy(http, sandbox, G1, pin="12")
         wrong = await buy(http, sandbox, G1, pin="9999")
-    assert missing.json()["message"] == ["pin should not be empty"]
-    assert short.json()["message"] == ["pin must be exactly 4 digits"]
+    assert missing.json()["errors"] == ["pin should not be empty"]
+    assert short.json()["errors"] == ["pin must be exactly 4 digits"]
     assert wrong.status_code == 400
-    assert wrong.json() == {
-        "statusCode": 400,
-        "message": "Invalid transaction PIN",
-        "error": "Bad Request",
-    }
+    assert wrong.json() == error_body(400, "Invalid transaction PIN")
     assert sandbox.transactions == []
     assert sandbox.balance() == Decimal(50000)
 
@@ -733,13 +737,11 @@ async def test_validation_errors_list_every_failed_constraint(prefix: str) -> No
         high = await buy(http, sandbox, prefix, amount=50001)
         text = await buy(http, sandbox, prefix, phone="+2348012345678", amount="200")
     assert low.status_code == 400
-    assert low.json() == {
-        "statusCode": 400,
-        "message": ["phone must be 11 digits", "amount must not be less than 50"],
-        "error": "Bad Request",
-    }
-    assert high.json()["message"] == ["amount must not be greater than 50000"]
-    assert text.json()["message"] == [
+    assert low.json() == error_body(
+        400, ["phone must be 11 digits", "amount must not be less than 50"]
+    )
+    assert high.json()["errors"] == ["amount must not be greater than 50000"]
+    assert text.json()["errors"] == [
         "phone must be 11 digits",
         "amount must be a number conforming to the specified constraints",
     ]
@@ -758,14 +760,10 @@ async def test_unknown_product_and_bad_bodies() -> None:
         )
         array = await http.post(f"{G3}/airtime/buy", json=[1, 2], headers=key(sandbox))
         empty = await http.post(f"{G3}/airtime/buy", headers=key(sandbox))
-    assert unknown.json() == {
-        "statusCode": 400,
-        "message": "Product not found",
-        "error": "Bad Request",
-    }
+    assert unknown.json() == error_body(400, "Product not found")
     assert broken.status_code == 400
     assert array.json()["message"] == "Request body must be a JSON object"
-    assert empty.json()["message"] == [
+    assert empty.json()["errors"] == [
         "product should not be empty",
         "phone should not be empty",
         "amount should not be empty",
@@ -778,11 +776,7 @@ async def test_unknown_routes_answer_json_404() -> None:
     async with client(sandbox) as http:
         response = await http.get(f"{G3}/bulk/airtime", headers=key(sandbox))
     assert response.status_code == 404
-    assert response.json() == {
-        "statusCode": 404,
-        "message": "Cannot GET /api/v1/bulk/airtime",
-        "error": "Not Found",
-    }
+    assert response.json() == error_body(404, "Cannot GET /api/v1/bulk/airtime")
 
 
 @PREFIXES
@@ -861,11 +855,7 @@ async def test_insufficient_balance_is_a_400_and_records_nothing(prefix: str) ->
         bonus = await buy(http, sandbox, prefix, amount=1000, wallettype="bonus")
     for response in (main, bonus):
         assert response.status_code == 400
-        assert response.json() == {
-            "statusCode": 400,
-            "message": "Insufficient wallet balance",
-            "error": "Bad Request",
-        }
+        assert response.json() == error_body(400, "Insufficient wallet balance")
     assert sandbox.transactions == []
     assert sandbox.balance() == Decimal(60)
 
@@ -879,7 +869,7 @@ async def test_wallettype_bonus_debits_the_bonus_wallet() -> None:
     assert record["paymentMedium"] == "BONUS WALLET"
     assert sandbox.balance("bonus") == Decimal(53)
     assert sandbox.balance("main") == Decimal(50000)
-    assert bad.json()["message"] == ["wallettype must be one of the following values: main, bonus"]
+    assert bad.json()["errors"] == ["wallettype must be one of the following values: main, bonus"]
 
 
 @pytest.mark.anyio
@@ -918,7 +908,7 @@ async def test_data_buys_by_plan_id_or_mongo_id() -> None:
     assert (record["service"], record["product"], record["amount"]) == ("DATA", "MTN GIFTING", 500)
     assert record["remarks"] == "MTN GIFTING 1GB for 1 Day"
     assert tranx(by_mongo_id)["amountPaid"] == 500
-    assert g1_missing.json()["message"] == [
+    assert g1_missing.json()["errors"] == [
         "wallettype should not be empty",
         "pin should not be empty",
     ]
@@ -992,7 +982,7 @@ async def test_electricity_buy_minimum_and_token(prefix: str) -> None:
     assert good.json()["message"] == "Electricity purchase processed"
     assert re.fullmatch(r"\d{4}(-\d{4}){4}", record["token"])
     assert (record["service"], record["product"]) == ("ELECTRICITY", "EKEDC")
-    assert low.json()["message"] == ["amount must not be less than 500"]
+    assert low.json()["errors"] == ["amount must not be less than 500"]
 
 
 @pytest.mark.anyio
@@ -1010,7 +1000,7 @@ async def test_internet_buy_uses_a_five_digit_pin_in_g1() -> None:
         )
         g3 = await http.post(f"{G3}/internet/buy", json=body, headers=key(sandbox))
     assert tranx(g1)["amount"] == 5000
-    assert four.json()["message"] == ["pin must be exactly 5 digits"]
+    assert four.json()["errors"] == ["pin must be exactly 5 digits"]
     assert tranx(g3)["product"] == "Spectranet"
 
 
@@ -1042,8 +1032,8 @@ async def test_education_uses_product_and_pin_in_g1_exam_name_in_g3() -> None:
     assert (first["service"], first["quantity"], first["amount"]) == ("EXAM PIN", 2, 9000)
     assert len(first["pins"]) == 2
     assert tranx(g3)["product"] == "WAEC Result Checker"
-    assert too_many.json()["message"] == ["quantity must not be greater than 5"]
-    assert jamb.json()["message"] == [
+    assert too_many.json()["errors"] == ["quantity must not be greater than 5"]
+    assert jamb.json()["errors"] == [
         "quantity must be 1 for JAMB",
         "examNumber should not be empty",
     ]
@@ -1075,7 +1065,7 @@ async def test_betting_uses_customer_identifier_in_g1_and_account_id_in_g3() -> 
         )
     assert tranx(g1)["number"] == "12345678"
     assert tranx(g3)["account_id"] == "87654321"
-    assert swapped.json()["message"] == [
+    assert swapped.json()["errors"] == [
         "account_id should not be empty",
         "amount must not be less than 100",
     ]
@@ -1136,7 +1126,7 @@ async def test_transaction_list_rejects_bad_query_parameters() -> None:
             headers=key(sandbox),
         )
     assert response.status_code == 400
-    assert response.json()["message"] == [
+    assert response.json()["errors"] == [
         "page must be a positive integer",
         "limit must not be greater than 100",
         "start_date must be a valid ISO 8601 date string",
@@ -1164,11 +1154,7 @@ async def test_requery_by_mongo_id_tranx_id_or_latest_customer_ref(prefix: str) 
     assert tranx(by_tranx)["_id"] == older["_id"]
     assert tranx(by_ref)["tranxId"] == newer["tranxId"]
     assert missing.status_code == 404
-    assert missing.json() == {
-        "success": False,
-        "message": "Transaction not found",
-        "statusCode": 404,
-    }
+    assert missing.json() == error_body(404, "Transaction not found")
 
 
 # --- rate limits --------------------------------------------------------------------------
@@ -1212,11 +1198,7 @@ async def test_per_key_limit_answers_429_until_the_window_slides() -> None:
         again = await http.get(f"{G3}/wallet", headers=key(sandbox))
     assert third.headers["X-RateLimit-Remaining"] == "0"
     assert refused.status_code == 429
-    assert refused.json() == {
-        "statusCode": 429,
-        "message": "Too Many Requests",
-        "error": "Too Many Requests",
-    }
+    assert refused.json() == error_body(429, "Too Many Requests")
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert refused.headers["X-RateLimit-Reset"] == str(int(T0 + 60))
     assert refused.headers["Retry-After"] == "30"
@@ -1271,11 +1253,7 @@ async def test_server_error_fault_processes_then_answers_500() -> None:
         normal = await buy(http, sandbox)
         found = await http.get(f"{G1}/transactions/FAULT-1", headers=key(sandbox))
     assert failed.status_code == 500
-    assert failed.json() == {
-        "success": False,
-        "message": "Sorry, something went wrong. Please try again later",
-        "statusCode": 500,
-    }
+    assert failed.json() == error_body(500, "Sorry, something went wrong. Please try again later")
     assert "X-RateLimit-Remaining" in failed.headers
     assert normal.status_code == 200
     assert len(sandbox.transactions) == 2

@@ -76,6 +76,13 @@ def test_cli_refuses_non_loopback_hosts(capsys: pytest.CaptureFixture[str]) -> N
     assert "loopback" in capsys.readouterr().err
 
 
+def test_cli_accepts_only_the_published_api_versions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--api-version", "2026-06-01"])
+    assert exited.value.code == 2
+    assert "2026-05-09" in capsys.readouterr().err
+
+
 @pytest.fixture
 def cli() -> Iterator[dict[str, str]]:
     command = [sys.executable, "-m", "dancity_sdk.testing", "--port", "0"]

@@ -158,7 +158,7 @@ async def test_sandbox_deliveries_verify_and_parse() -> None:
     transport = httpx.ASGITransport(app=sb.app, client=("127.0.0.1", 123))
     async with httpx.AsyncClient(transport=transport) as http:
         dc = AsyncDancityClient(sb.api_key, base_url=sb.base_url, http_client=http)
-        buy: dict[str, Any] = {"product": "MTN Airtime", "amount": 100, "pin": sb.PIN}
+        buy: dict[str, Any] = {"product": "MTN Airtime", "amount": 100}
         await dc.vas.airtime.buy(phone="08012345678", **buy)
         await dc.vas.airtime.buy(phone="08012340000", **buy)
         await dc.vas.airtime.buy(phone="08012341111", **buy)

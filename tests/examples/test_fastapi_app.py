@@ -50,6 +50,7 @@ class Harness:
         client = AsyncDancityClient(
             self.dc_sandbox.api_key,
             base_url=self.dc_sandbox.base_url,
+            api_version="2026-04-27",  # the generation whose buys carry the PIN
             http_client=self.dc_http,
             retry=FAST,
         )

@@ -98,8 +98,9 @@ def test_construction_and_configuration_types() -> None:
     assert client.base_url == "https://api.dptcay.com/v1"
     assert client.livemode is False
 
-    dancity = AsyncDancityClient("dcy_live_" + "0" * 40, vas_prefix="/api/v1", channel="API")
+    dancity = AsyncDancityClient("dcy_live_" + "0" * 40, api_version="2026-05-31", channel="API")
     assert_type(dancity, AsyncDancityClient)
+    assert_type(dancity.api_version, str)
     assert_type(dancity.vas_prefix, str)
     assert dancity.vas_prefix == "/api/v1"
 
@@ -227,35 +228,33 @@ async def test_dancity_call_types() -> None:
         assert_type(wallets[0].balance, Decimal | None)
 
         tx = await dc.vas.airtime.buy(
-            product="MTN Airtime", phone="08012345678", amount=Decimal(200), pin=sandbox.PIN
+            product="MTN Airtime", phone="08012345678", amount=Decimal(200)
         )
         assert_type(tx, Transaction)
         assert_type(tx.status, TransactionStatus | str)
         assert_type(tx.amount, Decimal | None)
         assert_type(tx.succeeded, bool)
         assert_type(tx.customer_ref, str | None)
+        assert_type(tx.sent_customer_ref, str | None)
         assert_type(tx.id, str | None)
         assert tx.succeeded
         assert tx.amount == Decimal(200)
 
-        failed = await dc.vas.airtime.buy(
-            product="MTN Airtime", phone="08012340000", amount=100, pin=sandbox.PIN
-        )
+        failed = await dc.vas.airtime.buy(product="MTN Airtime", phone="08012340000", amount=100)
         assert failed.failed  # a FAILED vend inside an HTTP 200
 
-        validation = await dc.vas.cable.validate(
-            smartcard_number="1234567890", cablename="GOTV", cableplan="GOTV Smallie"
-        )
+        validation = await dc.vas.cable.validate(smartcard_number="1234567890", cablename="GOTV")
         assert_type(validation, Validation)
         assert_type(validation.customer_name, str | None)
 
         page = await dc.vas.transactions.list(limit=10)
         assert_type(page, TransactionPage)
         assert_type(page.items, ResultList[Transaction])
+        assert_type(page.transactions, tuple[Transaction, ...])
         assert len(page) == 2
 
-        assert tx.customer_ref is not None
-        settled = await dc.vas.transactions.reconcile(tx.customer_ref, interval=0.01)
+        assert tx.sent_customer_ref is not None
+        settled = await dc.vas.transactions.reconcile(tx.sent_customer_ref, interval=0.01)
         assert_type(settled, Transaction)
 
         wallet = await dc.app.wallet.get(sandbox.wallet_id)

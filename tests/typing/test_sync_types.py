@@ -28,7 +28,7 @@ def test_dancity_client_calls_are_typed_and_block() -> None:
         sandbox.serve_in_thread() as url,
         DancityClient(sandbox.api_key, jwt=jwt, base_url=url) as dc,
     ):
-        tx = dc.vas.airtime.buy(product="MTN Airtime", phone="08012345678", amount=200, pin="1234")
+        tx = dc.vas.airtime.buy(product="MTN Airtime", phone="08012345678", amount=200)
         assert_type(tx, Transaction)
         assert tx.succeeded
         assert_type(dc.app.wallet.get(sandbox.wallet_id), Wallet)

@@ -1,0 +1,135 @@
+"""Requests built from the operation declarations of :mod:`dancity_sdk._spec`.
+
+A resource method validates its arguments and hands them over by argument name; this
+module looks each one up in the selected generation's declaration of the operation and
+puts it where that generation wants it (body, query or path, under its wire name). So
+the wire names, what is required and what a generation does not take are facts of
+``_spec`` alone, and nothing undeclared is ever sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from dancity_sdk._errors import UnsupportedOperationError
+from dancity_sdk._spec import GENERATIONS, Field, Generation, Operation, generations_with
+from shared_auth import InvalidInputError
+
+__all__ = ["Request", "build", "operation"]
+
+#: What to call instead when a generation validates differently: (its operation, the call).
+_INSTEAD: Final = {
+    "validate": (
+        "cable.validate",
+        "client.vas.cable.validate(...) or client.vas.electricity.validate(...)",
+    ),
+    "cable.validate": ("validate", "client.vas.validation.cable(...)"),
+    "electricity.validate": ("validate", "client.vas.validation.electricity(...)"),
+}
+
+
+@attrs.frozen
+class Request:
+    """Where each argument of one call goes."""
+
+    path_params: Mapping[str, str]
+    params: Mapping[str, Any] | None
+    json: dict[str, Any] | None
+
+
+def operation(generation: Generation, name: str) -> Operation:
+    """The generation's declaration of operation ``name``.
+
+    Raises:
+        UnsupportedOperationError: the generation does not declare it (before any I/O).
+    """
+    found = generation.operations.get(name)
+    if found is not None:
+        return found
+    versions = generations_with(name)
+    where = ", ".join(repr(v) for v in versions) or "no published generation"
+    msg = (
+        f"{name} is not part of Dancity api_version {generation.api_version!r}; it exists in "
+        f"{where}: choose one with AsyncDancityClient(api_version=...)"
+    )
+    instead = _INSTEAD.get(name)
+    if instead is not None and instead[0] in generation.operations:
+        msg += f"; with {generation.api_version!r} call {instead[1]}"
+    raise UnsupportedOperationError(
+        msg, operation=name, api_version=generation.api_version, available_in=versions
+    )
+
+
+def _not_taken(generation: Generation, op: Operation, arg: str) -> InvalidInputError:
+    takers = tuple(
+        version
+        for version, g in GENERATIONS.items()
+        if op.name in g.operations
+        and (g.operations[op.name].field(arg) or _path_arg(g.operations[op.name], arg))
+    )
+    where = ", ".join(repr(v) for v in takers)
+    taken = f"only api_version {where} takes it" if takers else "no published generation takes it"
+    msg = (
+        f"{arg} is not part of {op.name} in Dancity api_version {generation.api_version!r} "
+        f"({taken}); leave it out, or choose that generation with api_version=..."
+    )
+    return InvalidInputError(msg, field=arg)
+
+
+def _missing(generation: Generation, op: Operation, field: Field) -> InvalidInputError:
+    msg = (
+        f"{field.arg} is required for {op.name} by Dancity api_version "
+        f"{generation.api_version!r} (sent as {field.name!r}); pass {field.arg}=..."
+    )
+    return InvalidInputError(msg, field=field.arg)
+
+
+def _path_arg(op: Operation, arg: str) -> str | None:
+    return next((name for name, a in op.path_params if a == arg), None)
+
+
+def _check_enum(field: Field, value: object) -> None:
+    if field.enum and value not in field.enum:
+        allowed = ", ".join(repr(v) for v in field.enum)
+        msg = f"{field.arg} must be one of {allowed}; got {value!r}"
+        raise InvalidInputError(msg, field=field.arg)
+
+
+def _place(fields: tuple[Field, ...], given: Mapping[str, object]) -> dict[str, Any]:
+    """The fields' wire names and values, in the order the description lists them."""
+    placed: dict[str, Any] = {}
+    for field in fields:
+        value = given.get(field.arg)
+        if value is None:
+            value = field.default
+        if value is not None:
+            _check_enum(field, value)
+            placed[field.name] = value
+    return placed
+
+
+def build(generation: Generation, op: Operation, values: Mapping[str, object]) -> Request:
+    """Place each given argument (``None`` = not given) as ``op`` declares it.
+
+    Raises:
+        InvalidInputError: an argument ``op`` does not take in this generation (naming the
+            generations that do), or a required one is missing.
+    """
+    given = {arg: value for arg, value in values.items() if value is not None}
+    path: dict[str, str] = {}
+    for arg, value in given.items():
+        placeholder = _path_arg(op, arg)
+        if placeholder is not None:
+            path[placeholder] = str(value)
+        elif op.field(arg) is None:
+            raise _not_taken(generation, op, arg)
+    for field in (*op.body_fields, *op.query_fields):
+        if field.required and field.default is None and field.arg not in given:
+            raise _missing(generation, op, field)
+    body = _place(op.body_fields, given)
+    query = _place(op.query_fields, given)
+    has_body = bool(op.body_fields) or op.open_body
+    return Request(path_params=path, params=query or None, json=body if has_body else None)

@@ -1,0 +1,103 @@
+"""``client.vas.esim``: regions, packages, purchase and the merchant's eSIMs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from dancity_sdk import _validation as check
+from dancity_sdk._models import EsimDetails, EsimPackages, EsimPage, EsimRegions
+from dancity_sdk._resources._base import Resource, purchase_ref
+from shared_auth import One
+
+if TYPE_CHECKING:
+    from dancity_sdk._models import Transaction
+    from shared_auth import Secret
+
+__all__ = ["EsimResource"]
+
+_PACKAGES: Final = One(EsimPackages, at=("data",))
+
+
+class EsimResource(Resource):
+    """``client.vas.esim``: data eSIMs for travel, bought from the naira wallet."""
+
+    __slots__ = ()
+
+    async def regions(self, *, region_kind: int | None = None) -> EsimRegions:
+        """Countries and areas with packages (``region_kind`` 1 = country, 2 = multi)."""
+        op = self._operation("esim.regions")
+        kind = check.optional_positive_int(region_kind, field="region_kind")
+        return await self._send(op, One(EsimRegions, at=("data",)), region_kind=kind)
+
+    async def packages(
+        self,
+        *,
+        region_code: str,
+        region_type: str | None = None,
+        package_type: str | None = None,
+    ) -> EsimPackages:
+        """Packages for a region (``region_code="NG"``); ``package_type`` BASE or TOPUP."""
+        op = self._operation("esim.packages")
+        return await self._send(
+            op,
+            _PACKAGES,
+            region_code=check.text(region_code, field="region_code"),
+            region_type=check.optional_text(region_type, field="region_type"),
+            package_type=check.optional_text(package_type, field="package_type"),
+        )
+
+    async def topup_packages(self, *, iccid: str) -> EsimPackages:
+        """Top-ups for an installed eSIM."""
+        op = self._operation("esim.topup_packages")
+        return await self._send(op, _PACKAGES, iccid=check.text(iccid, field="iccid"))
+
+    async def purchase(
+        self,
+        *,
+        package_code: str,
+        customer_ref: str | None = None,
+        iccid: str | None = None,
+        wallettype: str | None = None,
+        pin: str | Secret | None = None,
+        promocode: str | None = None,
+        save_as_beneficiary: bool | None = None,
+        beneficiary_name: str | None = None,
+        device_key: str | None = None,
+    ) -> Transaction:
+        """Buy an eSIM package (or a top-up: pass the eSIM's ``iccid``, 2026-05-31).
+
+        A purchase: sent once with ``customer_ref`` (generated when omitted); after
+        :class:`OutcomeUnknownError` reconcile, never buy again. The answer carries
+        ``iccid`` and ``activation_code`` (install it; keep it secret).
+        """
+        op = self._operation("esim.purchase")
+        return await self._buy(
+            op,
+            customer_ref=purchase_ref(customer_ref),
+            package_code=check.text(package_code, field="package_code"),
+            iccid=check.optional_text(iccid, field="iccid"),
+            wallettype=check.optional_text(wallettype, field="wallettype"),
+            pin=check.pin(pin),
+            promocode=check.optional_text(promocode, field="promocode"),
+            save_as_beneficiary=check.optional_bool(
+                save_as_beneficiary, field="save_as_beneficiary"
+            ),
+            beneficiary_name=check.optional_text(beneficiary_name, field="beneficiary_name"),
+            device_key=check.optional_text(device_key, field="device_key"),
+        )
+
+    async def my_esims(self, *, page: int | None = None, limit: int | None = None) -> EsimPage:
+        """The merchant's eSIMs, one page."""
+        op = self._operation("esim.my_esims")
+        return await self._send(
+            op,
+            One(EsimPage, at=("data",)),
+            page=check.optional_positive_int(page, field="page"),
+            limit=check.optional_positive_int(limit, field="limit"),
+        )
+
+    async def details(self, transaction_id: str, /) -> EsimDetails:
+        """One eSIM's state and remaining data, by its purchase's transaction id."""
+        op = self._operation("esim.details")
+        ident = check.text(transaction_id, field="transaction_id")
+        return await self._send(op, One(EsimDetails, at=("data",)), transaction_id=ident)

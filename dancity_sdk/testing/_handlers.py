@@ -1,0 +1,722 @@
+"""What each operation does: one handler per operation name of ``dancity_sdk._spec``.
+
+Routing (which operations a generation has, their method, path, family and throttles) is
+read from the declarations; everything here is the sandbox's own behaviour: the state
+machine, validation and messages, and the answer shapes of the generation's dialect.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dancity_sdk.testing import _esim
+from dancity_sdk.testing._access import Allowlist, Clock, JwtSigner, KeyRing
+from dancity_sdk.testing._cards import (
+    CARD_ACTIONS,
+    CREATION_FEE_USD,
+    Card,
+    CardMovement,
+    CardStore,
+)
+from dancity_sdk.testing._catalog import Catalog
+from dancity_sdk.testing._faults import FaultQueue, apply
+from dancity_sdk.testing._fields import WALLET_TYPES, Fields
+from dancity_sdk.testing._generations import Generation
+from dancity_sdk.testing._ledger import STATUSES, Ledger, Order, SearchFilter
+from dancity_sdk.testing._ratelimit import RateLimiter
+from dancity_sdk.testing._services import (
+    SANDBOX_PIN,
+    Buyer,
+    buy_airtime,
+    buy_betting,
+    buy_cable,
+    buy_data,
+    buy_education,
+    buy_electricity,
+    buy_internet,
+    validate_any,
+    validate_education,
+    validate_meter,
+    validate_smartcard,
+)
+from dancity_sdk.testing._webhooks import Outbox
+from dancity_sdk.testing._wire import (
+    JsonObject,
+    WireResponse,
+    envelope_error,
+    loads,
+    nest_error,
+    ok,
+    parse_iso,
+    validation_error,
+)
+
+_MAX_PAGE_SIZE: Final = 100
+_DEFAULT_PAGE_SIZE: Final = 10
+_ESIM_PAGE_SIZE: Final = 20
+_DAY: Final = 24 * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is calling: the account's user and the ``channel`` header (``""`` when absent)."""
+
+    user_id: str
+    channel: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxState:
+    """Everything one sandbox instance owns; the routes only ever see this."""
+
+    keys: KeyRing
+    allowlist: Allowlist
+    jwt: JwtSigner
+    limiter: RateLimiter
+    ledger: Ledger
+    outbox: Outbox
+    faults: FaultQueue
+    catalog: Catalog
+    esims: _esim.EsimStore
+    cards: CardStore
+    clock: Clock
+
+
+Handler = Callable[[Request, Caller], Awaitable[Response]]
+HandlerFactory = Callable[["Handlers", Generation], Handler]
+
+
+async def json_body(request: Request) -> JsonObject:
+    """The JSON object body (``{}`` when empty).
+
+    Raises:
+        ApiError: 400 when the body is not a JSON object.
+    """
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = loads(raw)
+    except ValueError as exc:
+        raise nest_error(400, "Unexpected token in JSON body") from exc
+    if not isinstance(body, dict):
+        raise nest_error(400, "Request body must be a JSON object")
+    return body
+
+
+def path_value(request: Request) -> str:
+    """The operation's one path parameter, whatever the description calls it."""
+    return str(next(iter(request.path_params.values()), ""))
+
+
+def _positive_int(params: QueryParams, name: str, default: int, errors: list[str]) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        errors.append(f"{name} must be a positive integer")
+        return default
+    return int(raw)
+
+
+def _date(params: QueryParams, name: str, errors: list[str]) -> float | None:
+    raw = params.get(name)
+    if not raw:
+        return None
+    parsed = parse_iso(raw)
+    if parsed is None:
+        errors.append(f"{name} must be a valid ISO 8601 date string")
+    return parsed
+
+
+def _one_of(
+    params: QueryParams, name: str, options: tuple[str, ...], errors: list[str]
+) -> str | None:
+    raw = params.get(name) or None
+    if raw is not None and raw.upper() not in options:
+        errors.append(f"{name} must be one of the following values: {', '.join(options)}")
+    return raw
+
+
+def _paging(params: QueryParams, default: int) -> tuple[int, int, list[str]]:
+    errors: list[str] = []
+    page = _positive_int(params, "page", 1, errors)
+    limit = _positive_int(params, "limit", default, errors)
+    if limit > _MAX_PAGE_SIZE:
+        errors.append(f"limit must not be greater than {_MAX_PAGE_SIZE}")
+    return page, limit, errors
+
+
+def search_filter(params: QueryParams) -> tuple[int, int, SearchFilter]:
+    """Parse ``page``, ``limit`` and the filters of ``GET /transactions``."""
+    page, limit, errors = _paging(params, _DEFAULT_PAGE_SIZE)
+    query = SearchFilter(
+        start=_date(params, "start_date", errors),
+        end=_date(params, "end_date", errors),
+        service=params.get("service") or None,
+        status=_one_of(params, "status", STATUSES, errors),
+        tranx_type=_one_of(params, "tranxType", ("DEBIT", "CREDIT"), errors),
+        text=params.get("query") or None,
+    )
+    if errors:
+        raise validation_error(errors)
+    return page, limit, query
+
+
+def pagination(page: int, limit: int, total: int) -> JsonObject:
+    """The documented pagination block (``pages`` kept for older readers)."""
+    pages = math.ceil(total / limit)
+    return {
+        "page": page,
+        "limit": limit,
+        "total": total,
+        "pages": pages,
+        "totalPages": pages,
+        "hasPrevious": page > 1,
+        "hasNext": page < pages,
+    }
+
+
+def _text_query(params: QueryParams, name: str) -> str:
+    value = params.get(name, "").strip()
+    if not value:
+        raise validation_error([f"{name} should not be empty"])
+    return value
+
+
+class Handlers:
+    """Operation behaviour over one :class:`SandboxState`."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    # --- wallet, catalogue ----------------------------------------------------------------
+
+    async def wallets(self, _request: Request, _caller: Caller) -> Response:
+        """``wallet.list``: main and bonus wallets."""
+        return ok("Wallets retrieved successfully", self.state.ledger.wallet_rows())
+
+    async def wallet(self, request: Request, caller: Caller) -> Response:
+        """``wallet.get`` (merchant and App): only the caller's own wallet."""
+        ledger = self.state.ledger
+        found = ledger.wallet_row(path_value(request))
+        if found is None or caller.user_id != ledger.user_id:
+            raise envelope_error(404, "Not found")
+        return ok("Wallet retrieved", found)
+
+    async def services(self, request: Request, _caller: Caller) -> Response:
+        """``services.list`` (``?id=`` answers one ``service``, as ``2026-04-27`` documents)."""
+        params = request.query_params
+        if params.get("id"):
+            return self._one_service(params["id"])
+        rows = self.state.catalog.services(params.get("name"))
+        return WireResponse({"message": "SUCCESS", "allServices": rows})
+
+    async def service(self, request: Request, _caller: Caller) -> Response:
+        """``services.get``: one service by ``_id``."""
+        return self._one_service(path_value(request))
+
+    def _one_service(self, ident: str) -> Response:
+        row = self.state.catalog.service(ident)
+        if row is None:
+            raise envelope_error(404, "Service not found")
+        return WireResponse({"success": True, "message": "SUCCESS", "service": row, "data": row})
+
+    def products(self, gen: Generation) -> Handler:
+        """``products.list``: by ``service``, ``name`` or ``productId``."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            params = request.query_params
+            rows = self.state.catalog.products(params.get("service"))
+            if params.get("name"):
+                rows = [row for row in rows if row.matches(params["name"])]
+            if params.get("productId"):
+                rows = [row for row in rows if row.id == params["productId"]]
+            body = {
+                "statusCode": 200,
+                "message": "SUCCESS",
+                "allProduct": [p.wire(gen.dialect) for p in rows],
+            }
+            return WireResponse(body)
+
+        return handler
+
+    def product(self, gen: Generation) -> Handler:
+        """``products.get``: one product by ``_id``."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            found = self.state.catalog.product_by_id(path_value(request))
+            if found is None:
+                raise envelope_error(404, "Product not found")
+            return ok("Product fetched", found.wire(gen.dialect))
+
+        return handler
+
+    def data_plans(self, gen: Generation) -> Handler:
+        """``plans.data``: rows in the generation's dialect."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            params = request.query_params
+            rows = self.state.catalog.data_plans(params.get("product"))
+            if params.get("planId"):
+                rows = [row for row in rows if params["planId"] in {row.plan_id, row.id}]
+            data = [plan.data_wire(gen.dialect) for plan in rows]
+            return WireResponse({"message": "SUCCESS", "data": data})
+
+        return handler
+
+    def cable_plans(self, gen: Generation) -> Handler:
+        """``plans.cable``: rows in the generation's dialect."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            params = request.query_params
+            rows = self.state.catalog.cable_plans(params.get("product"))
+            if params.get("cableplanId"):
+                rows = [row for row in rows if params["cableplanId"] in {row.plan_id, row.id}]
+            data = [plan.cable_wire(gen.dialect) for plan in rows]
+            return WireResponse({"message": "SUCCESS", "data": data})
+
+        return handler
+
+    async def internet_plans(self, request: Request, _caller: Caller) -> Response:
+        """``plans.internet``: by ``product`` or ``internetid``."""
+        params = request.query_params
+        rows = self.state.catalog.internet_plans(params.get("product"))
+        if params.get("internetid"):
+            rows = [row for row in rows if row.id == params["internetid"]]
+        return ok("Internet plans fetched", [plan.internet_wire() for plan in rows])
+
+    # --- validation -----------------------------------------------------------------------
+
+    async def cable_validate(self, request: Request, _caller: Caller) -> Response:
+        """``cable.validate``: a GET query in ``2026-04-27``, a POST body in ``2026-05-31``."""
+        catalog = self.state.catalog
+        if request.method == "GET":
+            data = validate_smartcard(dict(request.query_params), catalog, needs_plan=True)
+        else:
+            data = validate_smartcard(await json_body(request), catalog)
+        return ok("Validation successful", data)
+
+    def electricity_validate(self, gen: Generation) -> Handler:
+        """``electricity.validate``: ``billerName`` (2026-04-27) or ``billerCode`` (2026-05-31)."""
+        biller_field = "billerName" if gen.takes_pin else "billerCode"
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            body = await json_body(request)
+            data = validate_meter(body, self.state.catalog, biller_field=biller_field)
+            return ok("Validation successful", data)
+
+        return handler
+
+    async def validate(self, request: Request, _caller: Caller) -> Response:
+        """``validate`` (2026-05-09): ``type`` selects cable or electricity."""
+        data = validate_any(await json_body(request), self.state.catalog)
+        return ok("Validation successful", data)
+
+    async def education_validate(self, request: Request, _caller: Caller) -> Response:
+        """``education.validate_product``: the price of ``quantity`` PINs of a product."""
+        data = validate_education(await json_body(request), self.state.catalog)
+        return ok("Product validated", data)
+
+    # --- purchases ------------------------------------------------------------------------
+
+    def buyer(self, buy: Buyer) -> HandlerFactory:
+        """A VAS purchase: validate, charge, record, publish webhooks, then apply any fault."""
+
+        def factory(_handlers: Handlers, gen: Generation) -> Handler:
+            async def handler(request: Request, caller: Caller) -> Response:
+                state = self.state
+                purchase = buy(await json_body(request), gen, state.catalog)
+                record, events = state.ledger.purchase(
+                    purchase.order,
+                    wallettype=purchase.wallettype,
+                    channel=caller.channel,
+                    customer_ref=purchase.customer_ref,
+                )
+                await state.outbox.publish(events)
+                return await apply(state.faults.pop(), request, ok(purchase.message, record))
+
+            return handler
+
+        return factory
+
+    # --- transactions ---------------------------------------------------------------------
+
+    async def transactions(self, request: Request, caller: Caller) -> Response:
+        """``transactions.list``: filtered, newest first, paginated."""
+        page, limit, query = search_filter(request.query_params)
+        ledger = self.state.ledger
+        rows = ledger.search(query) if caller.user_id == ledger.user_id else []
+        data = {
+            "transactions": rows[(page - 1) * limit : page * limit],
+            "pagination": pagination(page, limit, len(rows)),
+        }
+        return ok("Transactions retrieved successfully", data)
+
+    async def transaction(self, request: Request, caller: Caller) -> Response:
+        """``transactions.get``: by ``_id``, ``tranxId`` or latest ``customerRef``."""
+        if caller.user_id != self.state.ledger.user_id:
+            raise envelope_error(404, "Transaction not found")
+        record, events = self.state.ledger.requery(path_value(request))
+        await self.state.outbox.publish(events)
+        return ok("Transaction fetched", record)
+
+    # --- eSIM -----------------------------------------------------------------------------
+
+    async def esim_regions(self, request: Request, _caller: Caller) -> Response:
+        """``esim.regions``: ``type=1`` single-country, ``2`` multi-country, else all."""
+        raw = request.query_params.get("type", "")
+        kind: int | None = None
+        if raw:
+            if raw not in {"1", "2"}:
+                raise validation_error(["type must be one of the following values: 1, 2"])
+            kind = int(raw)
+        rows = [region.wire() for region in _esim.regions(kind)]
+        return ok("eSIM regions fetched successfully", {"regions": rows})
+
+    async def esim_packages(self, request: Request, _caller: Caller) -> Response:
+        """``esim.packages``: the ``BASE`` (default) or ``TOPUP`` packages of a region."""
+        params = request.query_params
+        region = _text_query(params, "regionCode")
+        errors: list[str] = []
+        kind = (_one_of(params, "type", ("BASE", "TOPUP"), errors) or "BASE").upper()
+        region_types = ("COUNTRY", "MULTI-COUNTRY", "GLOBAL")
+        _one_of(params, "regionType", region_types, errors)
+        if errors:
+            raise validation_error(errors)
+        rows = [pack.wire() for pack in _esim.packages(region, kind)]
+        return ok("Packages fetched", rows)
+
+    def esim_topups(self, gen: Generation) -> Handler:
+        """``esim.topup_packages``: top-ups for an installed eSIM's region."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            iccid = _text_query(request.query_params, "iccid")
+            esim = self.state.esims.by_iccid(iccid)
+            if esim is None:
+                raise envelope_error(404, "eSIM not found")
+            packs = [
+                p.topup_wire(gen.dialect) for p in _esim.packages(esim.package.region, "TOPUP")
+            ]
+            if gen.dialect == "2026-05-09":
+                return ok("Top-up packages fetched", packs)
+            data = {"packages": packs, "exchangeRate": _esim.EXCHANGE_RATE}
+            return ok("eSIM topup packages fetched successfully", data)
+
+        return handler
+
+    def esim_purchase(self, gen: Generation) -> Handler:
+        """``esim.purchase``: a new eSIM (``BASE``) or data on an existing one (``TOPUP``)."""
+
+        async def handler(request: Request, caller: Caller) -> Response:
+            state = self.state
+            fields = Fields(await json_body(request))
+            code = fields.text("packageCode")
+            wallettype = _wallettype(fields, required=gen.legacy_names)
+            customer_ref = fields.text("customerRef", required=False)
+            iccid = "" if gen.legacy_names else fields.text("iccid", required=False)
+            pin = fields.pin("pin", length=len(SANDBOX_PIN)) if gen.takes_pin else ""
+            fields.check()
+            if gen.takes_pin and pin != SANDBOX_PIN:
+                raise nest_error(400, "Invalid transaction PIN")
+            pack = _esim.package(code)
+            if pack is None:
+                raise nest_error(400, "eSIM package not found")
+            esim = self._esim_target(pack, iccid)
+            iccid = esim.iccid if esim else self._new_iccid()
+            activation = _esim.activation_code(iccid)
+            extra = {"iccid": iccid, "activationCode": activation, "packageCode": pack.code}
+            order = Order("eSIM", pack.name, pack.naira, iccid, pack.name, extra=extra)
+            record, events = state.ledger.purchase(
+                order,
+                wallettype=wallettype,
+                channel=caller.channel,
+                customer_ref=customer_ref,
+                status="SUCCESS",
+            )
+            self._install(pack, record, esim)
+            await state.outbox.publish(events)
+            return await apply(state.faults.pop(), request, ok("eSIM purchased", record))
+
+        return handler
+
+    def _esim_target(self, pack: _esim.Package, iccid: str) -> _esim.Esim | None:
+        if pack.kind != "TOPUP":
+            return None
+        if not iccid:
+            raise validation_error(["iccid should not be empty for a TOPUP package"])
+        esim = self.state.esims.by_iccid(iccid)
+        if esim is None:
+            raise envelope_error(404, "eSIM not found")
+        if esim.package.region != pack.region:
+            raise nest_error(400, "Top-up package does not match the eSIM's region")
+        return esim
+
+    def _new_iccid(self) -> str:
+        # A fixed check digit of 5 keeps an ICCID clear of the 0000/1111 outcome suffixes.
+        digits = f"{int(self.state.ledger.new_id(), 16) % 10**11:011d}"
+        return f"8923401{digits}5"
+
+    def _install(self, pack: _esim.Package, record: JsonObject, esim: _esim.Esim | None) -> None:
+        now = self.state.clock()
+        if esim is not None:
+            self.state.esims.top_up(esim.iccid, pack, record["tranxId"], now)
+            return
+        installed = _esim.Esim(
+            iccid=record["iccid"],
+            package=pack,
+            transaction_id=record["_id"],
+            tranx_id=record["tranxId"],
+            customer_ref=record["customerRef"],
+            amount=record["amount"],
+            purchased_at=now,
+            remaining=pack.volume,
+            expires_at=now + pack.days * _DAY,
+        )
+        self.state.esims.add(installed)
+
+    def esim_list(self, gen: Generation) -> Handler:
+        """``esim.my_esims``: newest first; ``2026-05-31`` pages them."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            page, limit, errors = _paging(request.query_params, _ESIM_PAGE_SIZE)
+            if errors:
+                raise validation_error(errors)
+            esims = self.state.esims.all()
+            if gen.dialect == "2026-05-09":
+                return ok("eSIMs fetched", [esim.row(gen.dialect) for esim in esims])
+            rows = [esim.row(gen.dialect) for esim in esims[(page - 1) * limit : page * limit]]
+            data = {"esims": rows, "pagination": pagination(page, limit, len(esims))}
+            return ok("User eSIMs fetched successfully", data)
+
+        return handler
+
+    def esim_details(self, gen: Generation) -> Handler:
+        """``esim.details``: by the purchase's ``_id``, ``tranxId`` or ``customerRef``."""
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            ident = path_value(request)
+            record = self.state.ledger.lookup(ident)
+            known = {ident: record["_id"]} if record else {}
+            esim = self.state.esims.find(ident, known)
+            if esim is None:
+                raise envelope_error(404, "eSIM not found")
+            data = esim.details(gen.dialect, self.state.clock())
+            message = (
+                "eSIM details fetched"
+                if gen.dialect == "2026-05-09"
+                else ("eSIM details fetched successfully")
+            )
+            return ok(message, data)
+
+        return handler
+
+    # --- virtual cards --------------------------------------------------------------------
+
+    async def cards(self, _request: Request, _caller: Caller) -> Response:
+        """``cards.list``."""
+        return ok("Cards fetched", [card.wire() for card in self.state.cards.all()])
+
+    async def card(self, request: Request, _caller: Caller) -> Response:
+        """``cards.get``."""
+        return ok("Card fetched", self.state.cards.get(path_value(request)).wire())
+
+    async def exchange_rate(self, _request: Request, _caller: Caller) -> Response:
+        """``cards.exchange_rate``: NGN per USD."""
+        data = {"currency": "USD", "rate": _esim.EXCHANGE_RATE, "baseCurrency": "NGN"}
+        return ok("Exchange rate fetched", data)
+
+    async def create_card(self, request: Request, caller: Caller) -> Response:
+        """``cards.create``: charges the creation fee; answers 201 with the new card."""
+        state = self.state
+        fields = Fields(await json_body(request))
+        customer_ref = fields.text("customerRef", required=False)
+        name = fields.text("nameOnCard", required=False) or "SANDBOX USER"
+        fields.check()
+        card_id = "card_" + state.ledger.new_id()
+        naira = CREATION_FEE_USD * _esim.EXCHANGE_RATE
+        order = Order(
+            "VIRTUAL CARD",
+            "USD Virtual Card",
+            naira,
+            card_id,
+            "Virtual card creation",
+            extra={"cardId": card_id},
+        )
+        record, events = state.ledger.purchase(
+            order,
+            wallettype="main",
+            channel=caller.channel,
+            customer_ref=customer_ref,
+            status="SUCCESS",
+        )
+        card = Card(card_id, f"{int(card_id[-8:], 16) % 10000:04d}", name, state.clock())
+        card.history.append(CardMovement(record["_id"], Decimal(0), "Card created", state.clock()))
+        state.cards.add(card)
+        await state.outbox.publish(events)
+        body = ok("Card created", {**card.wire(), "transaction": record})
+        body.status_code = 201
+        return await apply(state.faults.pop(), request, body)
+
+    async def fund_card(self, request: Request, caller: Caller) -> Response:
+        """``cards.fund``: move USD onto (``fund``) or off (``withdraw``) a card; 201."""
+        state = self.state
+        fields = Fields(await json_body(request))
+        card_id = fields.text("cardId")
+        amount = fields.number("amount", minimum=Decimal("0.01"))
+        action = fields.choice("action", CARD_ACTIONS, default="fund")
+        customer_ref = fields.text("customerRef", required=False)
+        fields.check()
+        card = state.cards.get(card_id)
+        state.cards.check_move(card, action, amount)
+        naira = (amount * _esim.EXCHANGE_RATE).quantize(Decimal("0.01"))
+        remarks = f"Virtual card {action} ${amount}"
+        order = Order(
+            "VIRTUAL CARD",
+            "USD Virtual Card",
+            naira,
+            card_id,
+            remarks,
+            extra={"cardId": card_id, "usdAmount": amount},
+        )
+        move = state.ledger.purchase if action == "fund" else _credit(state.ledger)
+        record, events = move(
+            order,
+            wallettype="main",
+            channel=caller.channel,
+            customer_ref=customer_ref,
+        )
+        movement = CardMovement(record["_id"], amount, remarks, state.clock())
+        state.cards.move(card, movement, credit=action == "fund")
+        await state.outbox.publish(events)
+        data = {
+            "cardId": card.id,
+            "balance": card.balance,
+            "currency": "USD",
+            "transaction": record,
+        }
+        message = "Card funded successfully" if action == "fund" else "Card withdrawal successful"
+        body = ok(message, data)
+        body.status_code = 201
+        return await apply(state.faults.pop(), request, body)
+
+    async def update_card(self, request: Request, _caller: Caller) -> Response:
+        """``cards.update``: ``{"status": "frozen" | "active"}``."""
+        fields = Fields(await json_body(request))
+        status = fields.text("status").upper()
+        if status and status not in {"FROZEN", "ACTIVE"}:
+            fields.errors.append("status must be one of the following values: frozen, active")
+        fields.check()
+        card = self.state.cards.get(path_value(request))
+        self.state.cards.set_status(card, status)
+        return ok("Card updated", {"cardId": card.id, "status": card.status, **_card_extra(card)})
+
+    async def card_transactions(self, request: Request, _caller: Caller) -> Response:
+        """``cards.transactions``: the card's history, newest first."""
+        page, limit, errors = _paging(request.query_params, _DEFAULT_PAGE_SIZE)
+        if errors:
+            raise validation_error(errors)
+        card = self.state.cards.get(path_value(request))
+        rows = [m.wire() for m in reversed(card.history)]
+        data = {"total": len(rows), "transactions": rows[(page - 1) * limit : page * limit]}
+        return ok("Transactions fetched", data)
+
+
+def _card_extra(card: Card) -> JsonObject:
+    return {"_id": card.id, "balance": card.balance, "currency": "USD"}
+
+
+def _credit(ledger: Ledger) -> Callable[..., tuple[JsonObject, list[tuple[str, JsonObject]]]]:
+    def credit(
+        order: Order, *, wallettype: str, channel: str, customer_ref: str
+    ) -> tuple[JsonObject, list[tuple[str, JsonObject]]]:
+        return ledger.credit(
+            order, wallettype=wallettype, channel=channel, customer_ref=customer_ref
+        )
+
+    return credit
+
+
+def _wallettype(fields: Fields, *, required: bool) -> str:
+    if required:
+        return fields.choice("wallettype", WALLET_TYPES)
+    return fields.choice("wallettype", WALLET_TYPES, default="main")
+
+
+def _static(method: Callable[[Handlers, Request, Caller], Awaitable[Response]]) -> HandlerFactory:
+    def factory(handlers: Handlers, _gen: Generation) -> Handler:
+        async def handler(request: Request, caller: Caller) -> Response:
+            return await method(handlers, request, caller)
+
+        return handler
+
+    return factory
+
+
+def _per_generation(method: Callable[[Handlers, Generation], Handler]) -> HandlerFactory:
+    def factory(handlers: Handlers, gen: Generation) -> Handler:
+        return method(handlers, gen)
+
+    return factory
+
+
+def _buy(buy: Buyer) -> HandlerFactory:
+    def factory(handlers: Handlers, gen: Generation) -> Handler:
+        return handlers.buyer(buy)(handlers, gen)
+
+    return factory
+
+
+#: The behaviour of every operation name ``dancity_sdk._spec`` declares.
+VAS_HANDLERS: Final[Mapping[str, HandlerFactory]] = {
+    "wallet.list": _static(Handlers.wallets),
+    "wallet.get": _static(Handlers.wallet),
+    "services.list": _static(Handlers.services),
+    "services.get": _static(Handlers.service),
+    "products.list": _per_generation(Handlers.products),
+    "products.get": _per_generation(Handlers.product),
+    "plans.data": _per_generation(Handlers.data_plans),
+    "plans.cable": _per_generation(Handlers.cable_plans),
+    "plans.internet": _static(Handlers.internet_plans),
+    "transactions.list": _static(Handlers.transactions),
+    "transactions.get": _static(Handlers.transaction),
+    "cable.validate": _static(Handlers.cable_validate),
+    "electricity.validate": _per_generation(Handlers.electricity_validate),
+    "validate": _static(Handlers.validate),
+    "education.validate_product": _static(Handlers.education_validate),
+    "airtime.buy": _buy(buy_airtime),
+    "data.buy": _buy(buy_data),
+    "cable.buy": _buy(buy_cable),
+    "electricity.buy": _buy(buy_electricity),
+    "internet.buy": _buy(buy_internet),
+    "education.purchase": _buy(buy_education),
+    "betting.fund": _buy(buy_betting),
+    "esim.regions": _static(Handlers.esim_regions),
+    "esim.packages": _static(Handlers.esim_packages),
+    "esim.topup_packages": _per_generation(Handlers.esim_topups),
+    "esim.purchase": _per_generation(Handlers.esim_purchase),
+    "esim.my_esims": _per_generation(Handlers.esim_list),
+    "esim.details": _per_generation(Handlers.esim_details),
+    "cards.list": _static(Handlers.cards),
+    "cards.create": _static(Handlers.create_card),
+    "cards.exchange_rate": _static(Handlers.exchange_rate),
+    "cards.transactions": _static(Handlers.card_transactions),
+    "cards.fund": _static(Handlers.fund_card),
+    "cards.get": _static(Handlers.card),
+    "cards.update": _static(Handlers.update_card),
+}
+
+#: The App API (user JWT), the same in every generation.
+APP_HANDLERS: Final[Mapping[str, HandlerFactory]] = {
+    "wallet.get": _static(Handlers.wallet),
+    "transactions.list": _static(Handlers.transactions),
+    "transactions.get": _static(Handlers.transaction),
+}

@@ -1,0 +1,92 @@
+"""The operation declarations agree with each official description, field by field."""
+
+from __future__ import annotations
+
+import pytest
+
+from dancity_sdk._spec import API_VERSIONS, GENERATIONS, generations_with
+from tests.dancity.official import _official
+
+PURCHASE_LIMITED = {"airtime.buy", "data.buy", "cable.buy", "electricity.buy"}
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+def test_every_described_operation_is_declared_once_and_nothing_else(api_version: str) -> None:
+    generation = GENERATIONS[api_version]
+    declared = {(op.method, generation.prefix + op.path) for op in generation.operations.values()}
+    described = set(_official.operations(api_version))
+    assert declared == described
+    assert len(declared) == len(generation.operations)
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+def test_body_fields_and_required_match_the_description(api_version: str) -> None:
+    generation = GENERATIONS[api_version]
+    described = _official.operations(api_version)
+    for op in generation.operations.values():
+        schema = _official.body_schema(
+            api_version, described[op.method, generation.prefix + op.path]
+        )
+        if schema is None:
+            assert op.body_fields == (), op.name
+            continue
+        if op.open_body:
+            assert schema.get("additionalProperties") is True, op.name
+            assert "properties" not in schema, op.name
+            continue
+        assert [f.name for f in op.body_fields] == list(schema["properties"]), op.name
+        required = {f.name for f in op.body_fields if f.required}
+        assert required == set(schema.get("required", ())), op.name
+        for field in op.body_fields:
+            prop = schema["properties"][field.name]
+            assert tuple(prop.get("enum", ())) == field.enum, (op.name, field.name)
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+def test_query_and_path_parameters_match_the_description(api_version: str) -> None:
+    generation = GENERATIONS[api_version]
+    described = _official.operations(api_version)
+    for op in generation.operations.values():
+        raw = described[op.method, generation.prefix + op.path]
+        query = _official.parameters(api_version, raw, "query")
+        assert [f.name for f in op.query_fields] == list(query), op.name
+        for field in op.query_fields:
+            assert field.required == query[field.name].get("required", False), (op.name, field.name)
+            assert tuple(query[field.name]["schema"].get("enum", ())) == field.enum, field.name
+        path = _official.parameters(api_version, raw, "path")
+        assert [name for name, _ in op.path_params] == list(path), op.name
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+def test_idempotency_and_throttles_follow_the_guides(api_version: str) -> None:
+    for op in GENERATIONS[api_version].operations.values():
+        moves_money = op.name.endswith((".buy", ".purchase", ".fund")) or op.name == "cards.create"
+        assert op.idempotent is not moves_money, op.name
+        expected = ("key", "purchase") if op.name in PURCHASE_LIMITED else ("key",)
+        assert op.throttles == expected, op.name
+
+
+def test_generations_with_names_every_generation_that_has_an_operation() -> None:
+    assert generations_with("validate") == ("2026-05-09",)
+    assert generations_with("cable.validate") == ("2026-04-27", "2026-05-31")
+    assert generations_with("cards.create") == ("2026-04-27", "2026-05-09")
+    assert generations_with("esim.purchase") == API_VERSIONS
+    assert generations_with("no.such") == ()
+
+
+def test_the_readme_generations_table_is_the_declarations() -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[3:6]]
+        for line in readme.splitlines()
+        if line.startswith("| ") and line.count("|") == 6
+    }
+    for version_index, version in enumerate(API_VERSIONS):
+        for name, op in GENERATIONS[version].operations.items():
+            assert rows[name][version_index] == f"`{op.method} {op.path}`", (version, name)
+        absent = {n for n, cells in rows.items() if cells[version_index] == "—"}
+        assert absent.isdisjoint(GENERATIONS[version].operations)
+    counts = [str(len(GENERATIONS[v].operations)) for v in API_VERSIONS]
+    assert rows["**operations**"] == counts

@@ -1,0 +1,45 @@
+"""Every operation of every generation, sent valid requests, answers in the official shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from dancity_sdk._spec import API_VERSIONS, GENERATIONS
+from tests.dancity.official import _official
+from tests.dancity.official_sandbox._exercise import exercise_every_operation
+from tests.dancity.official_sandbox._shapes import derived_schema, official_shapes
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+@pytest.mark.anyio
+async def test_every_operation_answers_valid_requests_in_the_official_shapes(
+    api_version: str,
+) -> None:
+    run = await exercise_every_operation(api_version)
+    assert run.covered == set(GENERATIONS[api_version].operations)
+    assert run.request_violations == []  # the scenario itself is what the description allows
+    assert run.response_violations == []
+
+
+def test_derived_schemas_require_what_the_example_shows() -> None:
+    schema = derived_schema({"transactionId": "T-1", "pins": [{"pin": "1"}], "iso": None})
+    assert schema["required"] == ["iso", "pins", "transactionId"]
+    assert schema["properties"]["iso"] == {}
+    assert schema["properties"]["pins"]["items"]["required"] == ["pin"]
+
+
+@pytest.mark.parametrize("api_version", API_VERSIONS)
+def test_every_example_only_response_gets_a_schema_in_a_copy(api_version: str) -> None:
+    published = _official.description(api_version)
+    shaped = official_shapes(api_version)
+    example_only = 0
+    for path, item in published["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation.get("responses", {}).items():
+                media = response.get("content", {}).get("application/json", {})
+                copy = shaped["paths"][path][method]["responses"][status]
+                if media and "schema" not in media:
+                    example_only += 1
+                    assert "schema" in copy["content"]["application/json"]
+    # 2026-04-27 publishes schemas (free-form envelopes) and no examples.
+    assert (example_only > 0) == (api_version != "2026-04-27")
