@@ -129,6 +129,10 @@ def load(table: Table, scale: float, seed: int) -> None:
     table.add(
         section, "ok / typed errors", {k: f"{r.ok}/{r.typed_errors}" for k, r in results.items()}
     )
+    kinds = {
+        k: ",".join(f"{n}:{c}" for n, c in r.error_kinds.most_common(3)) for k, r in results.items()
+    }
+    table.add(section, "typed errors by class (top 3)", kinds)
     table.add(section, "untyped exceptions", {k: r.untyped for k, r in results.items()}, 0)
     table.add(section, "hung tasks", {k: r.hung for k, r in results.items()}, 0)
     table.add(

@@ -67,6 +67,7 @@ class LoadResult:
     fds_left: int = 0
     rss_growth_mb: float = 0.0
     latencies: list[float] = field(default_factory=list, repr=False)
+    error_kinds: Counter[str] = field(default_factory=Counter)
 
     @property
     def p50(self) -> float:
@@ -111,16 +112,16 @@ async def load(sdk: str, requests: int, concurrency: int, *, seed: int) -> LoadR
             client = AsyncDptcayClient(
                 served["key"],
                 base_url=served["url"],
-                retry=world.POLICY,
-                timeout=world.LOOPBACK_TIMEOUT,
+                retry=world.LOAD_POLICY,
+                timeout=world.LOAD_TIMEOUT,
             )
         else:
             client = AsyncDancityClient(
                 served["key"],
                 base_url=served["url"],
-                retry=world.POLICY,
+                retry=world.LOAD_POLICY,
                 throttle=False,
-                timeout=world.LOOPBACK_TIMEOUT,
+                timeout=world.LOAD_TIMEOUT,
             )
         async with client:
             refs = await _seed_through_faults(sdk, client)
@@ -131,11 +132,12 @@ async def load(sdk: str, requests: int, concurrency: int, *, seed: int) -> LoadR
             async def one(call: Callable[[], Awaitable[Any]]) -> None:
                 async with limiter:
                     started = time.perf_counter()
-                    with anyio.move_on_after(world.GUARD) as guard:
+                    with anyio.move_on_after(world.LOAD_GUARD) as guard:
                         try:
                             await call()
-                        except SDKError:
+                        except SDKError as exc:
                             result.typed_errors += 1
+                            result.error_kinds[type(exc).__name__] += 1
                         except Exception:  # noqa: BLE001 - counted
                             result.untyped += 1
                         else:
