@@ -27,7 +27,7 @@ def _install(session: nox.Session, *groups: str, extras: str = "sandbox") -> Non
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """Run the test suite on asyncio and trio, with branch coverage."""
-    _install(session, "test")
+    _install(session, "test", extras="sandbox,fast,otel")
     session.run("coverage", "erase")
     session.run("coverage", "run", "-m", "pytest", *session.posargs)
     session.run("coverage", "combine", success_codes=[0, 1])
@@ -45,8 +45,15 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the packages, the tests and the public-API typing file."""
-    _install(session, "typecheck")
+    _install(session, "typecheck", extras="sandbox,fast,otel")
     session.run("mypy", *PACKAGES, "tests", "examples", "benchmarks", "noxfile.py")
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs-material + mkdocstrings); warnings are errors."""
+    _install(session, "docs")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site", *session.posargs)
 
 
 @nox.session(python=PYTHON)

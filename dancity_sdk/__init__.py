@@ -37,7 +37,10 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "APIConnectionError",
@@ -95,6 +98,10 @@ __all__ = [
     "UnsupportedOperationError",
     "Validation",
     "Wallet",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
+    "unknown_outcome",
 ]
 
 if _TYPE_CHECKING:
@@ -130,6 +137,7 @@ if _TYPE_CHECKING:
     )
     from dancity_sdk._sync import DancityClient
     from shared_auth import ResultList
+    from shared_auth._sync import unknown_outcome
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models
 #: and ``ResultList`` load with the first client or response anyway, and the blocking twin
@@ -149,6 +157,7 @@ _LAZY: dict[str, str] = {
     "EsimPage": "dancity_sdk._models",
     "EsimRegion": "dancity_sdk._models",
     "EsimRegions": "dancity_sdk._models",
+    "unknown_outcome": "shared_auth._sync",
     "ExamPin": "dancity_sdk._models",
     "ExchangeRate": "dancity_sdk._models",
     "Pagination": "dancity_sdk._models",

@@ -13,7 +13,7 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 
 import httpx
 
@@ -38,6 +38,8 @@ from shared_auth import (
     resolve_policy,
 )
 from shared_auth._config import check_api_host
+from shared_auth._logenv import apply_log_env
+from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
     from shared_auth import CallFunction
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 
 DEFAULT_BASE_URL: Final = "https://api.dancity.app"
-_USER_AGENT: Final = "dancity-sdk-python/0.1.0"
+_USER_AGENT: Final = f"dancity-sdk-python/{VERSION}"
 _LOGGER: Final = logging.getLogger("dancity_sdk")
 
 
@@ -220,27 +222,77 @@ class AsyncDancityClient(BaseAsyncClient):
         self.app = AppNamespace(call)
 
     @classmethod
-    def from_env(cls, **overrides: Any) -> Self:
+    def from_env(
+        cls,
+        *,
+        api_key: str | Secret | NotGiven | None = NOT_GIVEN,
+        jwt: JWTArgument | NotGiven | None = NOT_GIVEN,
+        base_url: str | NotGiven = NOT_GIVEN,
+        api_version: str | NotGiven | None = NOT_GIVEN,
+        vas_prefix: str | NotGiven | None = NOT_GIVEN,
+        channel: DancityChannel = "API",
+        timeout: TimeoutArgument = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        deadline: float | NotGiven | None = NOT_GIVEN,
+        retry: RetryPolicy | None = None,
+        throttle: bool = True,
+        http_client: httpx.AsyncClient | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Self:
         """Build a client from the ``DANCITY_*`` environment variables.
 
         Reads ``DANCITY_API_KEY``, ``DANCITY_JWT``, ``DANCITY_BASE_URL`` and
-        ``DANCITY_API_VERSION`` (``DANCITY_VAS_PREFIX`` still works, deprecated);
-        keyword arguments override them.
+        ``DANCITY_API_VERSION`` (``DANCITY_VAS_PREFIX`` still works, deprecated).
+        Keyword arguments are the constructor's and override the environment
+        (``jwt=None``: no JWT even if ``DANCITY_JWT`` is set). ``DANCITY_LOG=debug`` (or
+        ``info``) turns on the ``dancity_sdk`` logger with a stderr handler; nothing else
+        reads it.
+
+        Args:
+            api_key: Instead of ``DANCITY_API_KEY``.
+            jwt: Instead of ``DANCITY_JWT`` (a token or an async provider).
+            base_url: Instead of ``DANCITY_BASE_URL``.
+            api_version: Instead of ``DANCITY_API_VERSION``.
+            vas_prefix: Instead of ``DANCITY_VAS_PREFIX`` (deprecated).
+            channel: As for the constructor.
+            timeout: As for the constructor.
+            max_retries: As for the constructor.
+            deadline: As for the constructor.
+            retry: As for the constructor.
+            throttle: As for the constructor.
+            http_client: As for the constructor.
+            environ: Where to read the variables (default: ``os.environ``).
+
+        Raises:
+            MissingCredentialError: Neither a key nor a JWT, from either source.
+            ConfigurationError: A value is invalid.
         """
-        env = os.environ
-        settings: dict[str, Any] = {
-            "api_key": env.get("DANCITY_API_KEY") or None,
-            "jwt": env.get("DANCITY_JWT") or None,
-        }
-        if env.get("DANCITY_BASE_URL"):
-            settings["base_url"] = env["DANCITY_BASE_URL"]
-        if env.get("DANCITY_API_VERSION"):
-            settings["api_version"] = env["DANCITY_API_VERSION"]
-        if env.get("DANCITY_VAS_PREFIX"):
-            settings["vas_prefix"] = env["DANCITY_VAS_PREFIX"]
-        settings.update(overrides)
-        api_key = settings.pop("api_key")
-        return cls(api_key, **settings)
+        env = os.environ if environ is None else environ
+        apply_log_env("DANCITY_LOG", "dancity_sdk", env)
+        if isinstance(api_key, NotGiven):
+            api_key = env.get("DANCITY_API_KEY", "").strip() or None
+        if isinstance(jwt, NotGiven):
+            jwt = env.get("DANCITY_JWT", "").strip() or None
+        if isinstance(base_url, NotGiven):
+            base_url = env.get("DANCITY_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        if isinstance(api_version, NotGiven):
+            api_version = env.get("DANCITY_API_VERSION", "").strip() or None
+        if isinstance(vas_prefix, NotGiven):
+            vas_prefix = env.get("DANCITY_VAS_PREFIX", "").strip() or None
+        return cls(
+            api_key,
+            jwt=jwt,
+            base_url=base_url,
+            api_version=api_version,
+            vas_prefix=vas_prefix,
+            channel=channel,
+            timeout=timeout,
+            max_retries=max_retries,
+            deadline=deadline,
+            retry=retry,
+            throttle=throttle,
+            http_client=http_client,
+        )
 
     @property
     def api_version(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any, Self
 
 from dancity_sdk._client import AsyncDancityClient
 from shared_auth import Secret, SyncClient
+from shared_auth._sync import refuse_sync_http_client
 
 __all__ = ["DancityClient"]
 
@@ -23,11 +24,13 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     """
 
     def __init__(self, api_key: str | Secret | None = None, **options: Any) -> None:
+        refuse_sync_http_client("DancityClient", options)
         super().__init__(lambda: AsyncDancityClient(api_key, **options))
 
     @classmethod
     def from_env(cls, **options: Any) -> Self:
         """Build from ``DANCITY_API_KEY`` / ``DANCITY_JWT`` / ``DANCITY_BASE_URL``."""
+        refuse_sync_http_client("DancityClient", options)
         self = cls.__new__(cls)
         SyncClient.__init__(self, lambda: AsyncDancityClient.from_env(**options))
         return self

@@ -31,7 +31,6 @@ from shared_auth import DancityChannel
 from shared_auth import NotGiven
 from shared_auth import SyncClient
 from shared_auth import TimeoutArgument
-from typing import Any
 from typing import Self
 import cattrs
 import httpx
@@ -169,7 +168,7 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
     def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, **overrides: Any) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., jwt: JWTArgument | NotGiven | None = ..., base_url: str | NotGiven = ..., api_version: str | NotGiven | None = ..., vas_prefix: str | NotGiven | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., environ: Mapping[str, str] | None = ...) -> Self: ...
     @property
     def api_version(self) -> str: ...
     @property

@@ -41,7 +41,9 @@ from shared_auth import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
+from shared_auth._tracing import disable_tracing, enable_tracing
 
 __version__ = VERSION
 
@@ -90,7 +92,11 @@ __all__ = [
     "UnprocessableEntityError",
     "WebhookEndpoint",
     "Webhooks",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
     "parse_event",
+    "unknown_outcome",
 ]
 
 if _TYPE_CHECKING:
@@ -111,6 +117,7 @@ if _TYPE_CHECKING:
     from dptcay_sdk._sync import DptcayClient
     from dptcay_sdk._webhooks import parse_event
     from shared_auth import ResultList
+    from shared_auth._sync import unknown_outcome
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models,
 #: resources and ``ResultList`` load with the first client or response anyway, and the
@@ -135,6 +142,7 @@ _LAZY: dict[str, str] = {
     "WebhookEndpoint": "dptcay_sdk._models",
     "Webhooks": "dptcay_sdk._resources",
     "parse_event": "dptcay_sdk._webhooks",
+    "unknown_outcome": "shared_auth._sync",
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Final, Literal, Self, TypeAlias
 
 import httpx
 
@@ -26,6 +26,8 @@ from shared_auth import (
     resolve_policy,
 )
 from shared_auth._config import check_api_host
+from shared_auth._logenv import apply_log_env
+from shared_auth._version import VERSION as _VERSION
 
 if TYPE_CHECKING:
     import anyio
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
-VERSION: Final = "0.1.0"
+VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
 DEFAULT_BASE_URL: Final = "https://api.dptcay.com/v1"
 RatePlanName: TypeAlias = Literal["starter", "growth", "scale"]
 
@@ -165,37 +167,49 @@ class AsyncDptcayClient(BaseAsyncClient):
     def from_env(
         cls,
         *,
-        environ: Mapping[str, str] | None = None,
+        api_key: str | Secret | NotGiven = NOT_GIVEN,
+        base_url: str | NotGiven = NOT_GIVEN,
         timeout: TimeoutArgument = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         deadline: float | NotGiven | None = NOT_GIVEN,
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
-    ) -> AsyncDptcayClient:
+        environ: Mapping[str, str] | None = None,
+    ) -> Self:
         """Build a client from ``DPTCAY_API_KEY`` and, if set, ``DPTCAY_BASE_URL``.
 
+        Keyword arguments are the constructor's and override the environment.
+        ``DPTCAY_LOG=debug`` (or ``info``) turns on the ``dptcay_sdk`` logger with a stderr
+        handler; nothing else reads it.
+
         Args:
-            environ: Where to read the variables (default: ``os.environ``).
+            api_key: Instead of ``DPTCAY_API_KEY``.
+            base_url: Instead of ``DPTCAY_BASE_URL`` (default ``https://api.dptcay.com/v1``).
             timeout: As for the constructor.
             max_retries: As for the constructor.
             deadline: As for the constructor.
             retry: As for the constructor.
             rate_plan: As for the constructor.
             http_client: As for the constructor.
+            environ: Where to read the variables (default: ``os.environ``).
 
         Raises:
-            ConfigurationError: ``DPTCAY_API_KEY`` is missing or empty, or a value is invalid.
+            ConfigurationError: No key (``DPTCAY_API_KEY`` is missing or empty and no
+                ``api_key=``), or a value is invalid.
         """
         env = os.environ if environ is None else environ
-        api_key = env.get("DPTCAY_API_KEY", "").strip()
+        apply_log_env("DPTCAY_LOG", "dptcay_sdk", env)
+        if isinstance(api_key, NotGiven):
+            api_key = env.get("DPTCAY_API_KEY", "").strip()
         if not api_key:
             msg = (
                 "the environment variable DPTCAY_API_KEY is not set (or empty): set it to your "
                 "dptcay key (dp_live_sk_… or dp_test_sk_…), or pass api_key= to AsyncDptcayClient"
             )
             raise ConfigurationError(msg)
-        base_url = env.get("DPTCAY_BASE_URL", "").strip() or DEFAULT_BASE_URL
+        if isinstance(base_url, NotGiven):
+            base_url = env.get("DPTCAY_BASE_URL", "").strip() or DEFAULT_BASE_URL
         return cls(
             api_key,
             base_url=base_url,

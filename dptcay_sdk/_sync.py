@@ -6,6 +6,7 @@ from typing import Any, Self
 
 from dptcay_sdk._client import AsyncDptcayClient
 from shared_auth import Secret, SyncClient
+from shared_auth._sync import refuse_sync_http_client
 
 __all__ = ["DptcayClient"]
 
@@ -22,11 +23,13 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
     """
 
     def __init__(self, api_key: str | Secret, **options: Any) -> None:
+        refuse_sync_http_client("DptcayClient", options)
         super().__init__(lambda: AsyncDptcayClient(api_key, **options))
 
     @classmethod
     def from_env(cls, **options: Any) -> Self:
         """Build from ``DPTCAY_API_KEY`` / ``DPTCAY_BASE_URL`` (see the async client)."""
+        refuse_sync_http_client("DptcayClient", options)
         self = cls.__new__(cls)
         SyncClient.__init__(self, lambda: AsyncDptcayClient.from_env(**options))
         return self

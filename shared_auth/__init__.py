@@ -46,6 +46,7 @@ from shared_auth._errors import (
     UnprocessableEntityError,
     status_error_class,
 )
+from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._pipeline import (
     OUTCOMES,
@@ -64,6 +65,8 @@ from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
+from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "BODY",
@@ -120,6 +123,9 @@ __all__ = [
     "TokenProvider",
     "UnprocessableEntityError",
     "Unreadable",
+    "aiohttp_http_client",
+    "disable_tracing",
+    "enable_tracing",
     "format_path",
     "install_log_redaction",
     "make_converter",
@@ -130,6 +136,7 @@ __all__ = [
     "reveal",
     "status_error_class",
     "to_decimal",
+    "unknown_outcome",
     "validate_base_url",
 ]
 
@@ -141,7 +148,7 @@ if _TYPE_CHECKING:
         make_converter,
         to_decimal,
     )
-    from shared_auth._sync import SyncClient
+    from shared_auth._sync import SyncClient, unknown_outcome
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -151,6 +158,7 @@ _LAZY: dict[str, str] = {
     "OpenEnum": "shared_auth._models",
     "ResultList": "shared_auth._models",
     "SyncClient": "shared_auth._sync",
+    "unknown_outcome": "shared_auth._sync",
     "make_converter": "shared_auth._models",
     "to_decimal": "shared_auth._models",
 }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
 import attrs
 import httpx
 
+from shared_auth import _tracing
 from shared_auth._errors import ConfigurationError
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
@@ -335,7 +336,7 @@ class BaseAsyncClient:
         """Perform ``route``: the one function every resource calls."""
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
-        return await self._pipeline.send(
+        sending = self._pipeline.send(
             route.method,
             prefix + path,
             into=into,
@@ -350,6 +351,9 @@ class BaseAsyncClient:
             scope=route.scope,
             outcome_advice=route.outcome_advice,
         )
+        if _tracing.TRACER is not None:
+            return await _tracing.traced(self._api_name, route.method, prefix + route.path, sending)
+        return await sending
 
     def _get_converter(self) -> cattrs.Converter:
         converter = self._converter

@@ -62,6 +62,7 @@ from shared_auth._errors import (
 )
 from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
+from shared_auth._tracing import attempt_sent
 
 if TYPE_CHECKING:
     import cattrs
@@ -393,6 +394,7 @@ class Pipeline:
                 _timeouts_within(request, deadline)
         if throttles and not await self._pass_throttles(call):
             return await self._recover(call, self._throttle_timeout(call), into)
+        attempt_sent(call)
         try:
             response = await client.send(request, auth=auth)
         except httpx.RequestError as exc:
@@ -677,6 +679,7 @@ class Pipeline:
                 for throttle in call.throttles:
                     await throttle.acquire()
                 sent = True
+                attempt_sent(call)
                 return await self._get_client().send(call.request, auth=call.auth)
         except httpx.RequestError as exc:
             return self._transport_failure(call, exc)

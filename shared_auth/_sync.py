@@ -1,25 +1,50 @@
 """Blocking twins of the async clients, for scripts and notebooks.
 
-A sync client owns a private event loop on a daemon thread (an anyio blocking portal) and
-runs the async client there. That works where a loop is already running in the calling
-thread — Jupyter — and in plain scripts alike, and it means there is one implementation of
-every operation: the async one.
+A sync client owns a private event loop on a **daemon** thread and runs the async client
+there. That works where a loop is already running in the calling thread — Jupyter — and in
+plain scripts alike, and it means there is one implementation of every operation: the
+async one.
+
+What a blocking call promises:
+
+- **Interpreter exit never waits for it.** The loop thread is a daemon; an unclosed client
+  is closed by a finalizer (at garbage collection or at exit) whose every wait is bounded,
+  and it warns with :class:`ResourceWarning`, as an unclosed file does.
+- **An interrupt cancels the call.** If the calling thread is interrupted while it waits
+  (Ctrl-C's ``KeyboardInterrupt``, or any exception a signal handler raises), the call is
+  cancelled on the loop thread and the caller waits until the cancellation has landed, so
+  nothing goes on in the background. The interrupt is then re-raised — it is the user's
+  "stop", and ``except Exception`` must not swallow it — and if a money-moving request may
+  already have been sent, the :class:`OutcomeUnknownError` saying how to reconcile it is
+  attached: :func:`unknown_outcome` returns it, and the traceback shows it as a note.
+- **Any thread may call it**, concurrently: the calls run on the one loop thread, which
+  owns the connection pool. A thread whose own event loop is running (a Jupyter cell) may
+  call it too: that thread blocks until the answer, as any blocking call would; the work
+  runs on the private loop, so it cannot deadlock. Calling it *from the loop thread itself*
+  (inside a JWT provider, say) would deadlock, so it raises instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable
-from contextlib import AbstractContextManager
-from typing import Any, Generic, Protocol, Self, TypeVar
+import sys
+import threading
+import warnings
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, Generic, Protocol, Self, TypeVar
 
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+import anyio
+from anyio.from_thread import BlockingPortal
 
+from shared_auth._errors import ConfigurationError, OutcomeUnknownError
 from shared_auth._models import APIObject
 from shared_auth._secret import Secret
+from shared_auth._tracing import CallRecord, recording
 
-__all__ = ["SyncClient"]
+__all__ = ["SyncClient", "refuse_sync_http_client", "unknown_outcome"]
 
 
 class _AsyncClosable(Protocol):
@@ -27,8 +52,46 @@ class _AsyncClosable(Protocol):
 
 
 _A = TypeVar("_A", bound=_AsyncClosable)
-#: Values handed back as they are: data, not something to drive through the portal.
+_T = TypeVar("_T")
+#: Values handed back as they are: data, not something to drive through the loop thread.
 _PLAIN = (APIObject, Secret, str, bytes, int, float, bool, tuple, list, dict, type(None))
+#: Bounded waits of the finalizer and of close(): interpreter exit must never hang on them.
+_CLOSE_TIMEOUT: Final = 5.0
+_JOIN_TIMEOUT: Final = 2.0
+#: Where the SDK hangs the unknown outcome on a re-raised interrupt.
+_OUTCOME_ATTRIBUTE: Final = "sdk_unknown_outcome"
+
+
+def unknown_outcome(interrupt: BaseException) -> OutcomeUnknownError | None:
+    """The unknown outcome a blocking call attached to the interrupt that stopped it.
+
+    ``None`` unless the interrupted call may already have sent a money-moving request::
+
+        try:
+            payment = dp.payments.create(amount=Decimal(5), currency="USDC", order_id="A-7")
+        except KeyboardInterrupt as exc:
+            if (outcome := unknown_outcome(exc)) is not None:
+                save_for_reconciliation(outcome.reference)
+            raise
+    """
+    outcome = getattr(interrupt, _OUTCOME_ATTRIBUTE, None)
+    return outcome if isinstance(outcome, OutcomeUnknownError) else None
+
+
+def refuse_sync_http_client(twin: str, options: dict[str, Any]) -> None:
+    """A blocking twin drives an ``httpx.AsyncClient``: refuse an ``httpx.Client`` early."""
+    http_client = options.get("http_client")
+    if http_client is None or "httpx" not in sys.modules:
+        return
+    import httpx  # noqa: PLC0415 - already imported, see above
+
+    if isinstance(http_client, httpx.Client):
+        msg = (
+            f"{twin} runs the async client on its own event-loop thread, so http_client= must "
+            "be an httpx.AsyncClient, not an httpx.Client: pass httpx.AsyncClient(...) (it is "
+            "used, and must be closed, on that thread: prefer letting the client create its own)"
+        )
+        raise ConfigurationError(msg)
 
 
 @functools.cache
@@ -65,28 +128,191 @@ def _is_async_surface(value: object, depth: int = 3) -> bool:
     return found
 
 
-def _wrap(value: Any, portal: BlockingPortal) -> Any:
+class _Call:
+    """One blocking call on the loop thread: its cancel scope, its record, its result."""
+
+    __slots__ = ("cancelled", "done", "error", "record", "result", "scope")
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.scope: anyio.CancelScope | None = None
+        self.record: CallRecord | None = None
+        self.cancelled = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    async def run(self, function: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            with anyio.CancelScope() as scope, recording() as record:
+                self.scope, self.record = scope, record
+                if self.cancelled:
+                    scope.cancel()
+                self.result = await function()
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def cancel(self) -> None:
+        """Runs on the loop thread: cancel the call, started or not."""
+        self.cancelled = True
+        if self.scope is not None:
+            self.scope.cancel()
+
+
+class _LoopThread:
+    """A private event loop on a daemon thread, with a portal into it."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.closed = False
+        self._portal: BlockingPortal | None = None
+        self._failure: BaseException | None = None
+        ready = threading.Event()
+        self.thread = threading.Thread(
+            target=self._main, args=(ready,), name=f"{owner}-loop", daemon=True
+        )
+        self.thread.start()
+        ready.wait()
+        if self._failure is not None:
+            raise self._failure
+
+    def _main(self, ready: threading.Event) -> None:
+        try:
+            anyio.run(self._serve, ready, backend="asyncio")
+        except BaseException as exc:  # noqa: BLE001 - reported to the constructing thread
+            self._failure = exc
+        finally:
+            ready.set()
+
+    async def _serve(self, ready: threading.Event) -> None:
+        async with BlockingPortal() as portal:
+            self._portal = portal
+            ready.set()
+            await portal.sleep_until_stopped()
+
+    def run(self, name: str, function: Callable[[], Awaitable[_T]]) -> _T:
+        """Run ``function()`` on the loop; block until it ends, or cancel it if interrupted."""
+        portal = self._usable_portal(name)
+        call = _Call()
+        portal.start_task_soon(call.run, function)
+        try:
+            call.done.wait()
+        except BaseException as interrupt:
+            self._cancel(call)
+            record = call.record
+            outcome = None if record is None else record.outcome_unknown("it was interrupted")
+            if outcome is not None:
+                outcome.__cause__ = interrupt
+                setattr(interrupt, _OUTCOME_ATTRIBUTE, outcome)
+                interrupt.add_note(f"{self.owner}: {outcome}")
+            raise
+        if call.error is not None:
+            raise call.error
+        result: _T = call.result
+        return result
+
+    def _cancel(self, call: _Call) -> None:
+        """Cancel ``call`` on the loop thread and wait until the cancellation has landed."""
+        portal = self._portal
+        if portal is None:
+            return
+        try:
+            portal.call(call.cancel)
+        except RuntimeError:  # the loop already stopped: nothing is running any more
+            return
+        # A second interrupt here escapes: the user insists, and the thread is a daemon.
+        call.done.wait()
+
+    def _usable_portal(self, name: str) -> BlockingPortal:
+        if self.closed or self._portal is None:
+            msg = (
+                f"{self.owner} is closed (close() was called or its 'with' block ended), so "
+                f"{name}() cannot run: create a new {self.owner}"
+            )
+            raise RuntimeError(msg)
+        if threading.current_thread() is self.thread:
+            msg = (
+                f"{name}() of a {self.owner} was called on that client's own event-loop thread "
+                "(from a callback such as a JWT provider), where it would wait for itself "
+                "forever: await the async client's method there instead"
+            )
+            raise RuntimeError(msg)
+        return self._portal
+
+    def stop(self, close: Callable[[], Awaitable[None]] | None) -> None:
+        """Run ``close`` (bounded), stop the loop and join the thread (bounded); idempotent."""
+        if self.closed:
+            return
+        self.closed = True
+        portal = self._portal
+        if portal is None:
+            return
+        on_loop_thread = threading.current_thread() is self.thread
+        if close is not None and not on_loop_thread:
+            # Closing is best effort: the loop stops anyway.
+            with contextlib.suppress(Exception):
+                portal.start_task_soon(_bounded, close).result(timeout=_CLOSE_TIMEOUT + 1)
+        try:
+            if on_loop_thread:
+                portal.start_task_soon(portal.stop, True)  # noqa: FBT003 - cancel_remaining
+            else:
+                portal.start_task_soon(portal.stop, True).result(timeout=_CLOSE_TIMEOUT)  # noqa: FBT003
+        except Exception:  # noqa: BLE001, S110 - already stopped, or stopping took too long
+            pass
+        if not on_loop_thread:
+            self.thread.join(_JOIN_TIMEOUT)
+
+
+async def _bounded(close: Callable[[], Awaitable[None]]) -> None:
+    with anyio.move_on_after(_CLOSE_TIMEOUT):
+        await close()
+
+
+def _finalize(loop: _LoopThread, close: Callable[[], Awaitable[None]], name: str) -> None:
+    """Close a client nobody closed: at garbage collection, or at interpreter exit."""
+    if loop.closed:
+        return
+    loop.stop(close)  # first: a warning turned into an error must not keep the loop alive
+    warnings.warn(
+        f"unclosed {name}: use it with 'with' or call close() (it was closed for you now)",
+        ResourceWarning,
+        stacklevel=1,
+    )
+
+
+def _wrap(value: Any, loop: _LoopThread, name: str) -> Any:
     if inspect.iscoroutinefunction(value):
 
         @functools.wraps(value)
         def blocking(*args: Any, **kwargs: Any) -> Any:
-            return portal.call(functools.partial(value, *args, **kwargs))
+            return loop.run(name, functools.partial(value, *args, **kwargs))
 
         return blocking
-    return _SyncProxy(value, portal) if _is_async_surface(value) else value
+    if inspect.ismethod(value):
+        # A plain method may hand back more async surface (``with_options()``'s copy).
+        method = value
+
+        @functools.wraps(method)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            return _wrap(method(*args, **kwargs), loop, name)
+
+        return wrapped
+    return _SyncProxy(value, loop, name) if _is_async_surface(value) else value
 
 
 class _SyncProxy:
-    """A resource seen through the portal: its coroutine methods become blocking calls."""
+    """A resource seen through the loop thread: its coroutine methods become blocking calls."""
 
-    __slots__ = ("_portal", "_target")
+    __slots__ = ("_loop", "_name", "_target")
 
-    def __init__(self, target: object, portal: BlockingPortal) -> None:
+    def __init__(self, target: object, loop: _LoopThread, name: str) -> None:
         self._target = target
-        self._portal = portal
+        self._loop = loop
+        self._name = name
 
     def __getattr__(self, name: str) -> Any:
-        return _wrap(getattr(self._target, name), self._portal)
+        return _wrap(getattr(self._target, name), self._loop, f"{self._name}.{name}")
 
     def __dir__(self) -> list[str]:
         return dir(self._target)
@@ -98,23 +324,26 @@ class _SyncProxy:
 class SyncClient(Generic[_A]):
     """The blocking form of an async client: same resources, same methods, no ``await``.
 
-    Use it as a context manager (or call :meth:`close`) so its loop thread stops.
+    Use it as a context manager (or call :meth:`close`). One left open is closed when it is
+    garbage collected or when the interpreter exits, with a :class:`ResourceWarning`.
     """
 
-    _portal: BlockingPortal
+    _loop: _LoopThread
 
     def __init__(self, make_async_client: Callable[[], _A]) -> None:
-        self._portal_cm: AbstractContextManager[BlockingPortal] = start_blocking_portal(
-            "asyncio", name="sdk-sync-client-loop"
-        )
-        self._portal = self._portal_cm.__enter__()
-        self._closed = False
+        name = type(self).__name__
+        loop = _LoopThread(name)
         try:
             # Built on the loop thread so anything it binds belongs to that loop.
-            self._async_client: _A = self._portal.call(_construct, make_async_client)
+            async_client: _A = loop.run(
+                f"{name}.__init__", functools.partial(_construct, make_async_client)
+            )
         except BaseException:
-            self._portal_cm.__exit__(None, None, None)
+            loop.stop(None)
             raise
+        self._loop = loop
+        self._async_client = async_client
+        self._finalizer = weakref.finalize(self, _finalize, loop, async_client.aclose, name)
 
     @property
     def async_client(self) -> _A:
@@ -124,20 +353,20 @@ class SyncClient(Generic[_A]):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or "_async_client" not in self.__dict__:
             raise AttributeError(name)
-        return _wrap(getattr(self._async_client, name), self._portal)
+        return _wrap(getattr(self._async_client, name), self._loop, name)
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *dir(self._async_client)})
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called (a closed client refuses every call)."""
+        return self._loop.closed
+
     def close(self) -> None:
-        """Close the async client and stop the loop thread (idempotent)."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            self._portal.call(self._async_client.aclose)
-        finally:
-            self._portal_cm.__exit__(None, None, None)
+        """Close the async client and stop the loop thread (idempotent, bounded)."""
+        self._finalizer.detach()
+        self._loop.stop(self._async_client.aclose)
 
     def __enter__(self) -> Self:
         return self

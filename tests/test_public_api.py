@@ -28,10 +28,15 @@ PUBLIC_MODULES = (
     "dptcay_sdk.testing",
     "dancity_sdk.testing",
     "dancity_sdk.webhooks",
+    "shared_auth.testing",
 )
 PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
 #: Public attributes a package root may have besides ``__all__``: its public submodules.
-PUBLIC_SUBMODULES = {"dptcay_sdk": {"testing"}, "dancity_sdk": {"testing", "webhooks"}}
+PUBLIC_SUBMODULES = {
+    "dptcay_sdk": {"testing"},
+    "dancity_sdk": {"testing", "webhooks"},
+    "shared_auth": {"testing"},
+}
 ERROR_NAMES = sorted(
     name
     for name in shared_auth.__all__

@@ -123,6 +123,82 @@ def test_python_block_runs(block: Block, tmp_path: Path) -> None:
     assert FULL_CREDENTIAL.search(output) is None, f"{block.name} printed a credential"
 
 
+#: Variables ``from_env()`` reads, besides the ``os.environ[...]`` reads of the blocks.
+FROM_ENV_VARIABLES = {
+    "AsyncDptcayClient.from_env(": {"DPTCAY_API_KEY", "DPTCAY_BASE_URL"},
+    "DptcayClient.from_env(": {"DPTCAY_API_KEY", "DPTCAY_BASE_URL"},
+    "AsyncDancityClient.from_env(": {"DANCITY_API_KEY", "DANCITY_JWT", "DANCITY_BASE_URL"},
+    "DancityClient.from_env(": {"DANCITY_API_KEY", "DANCITY_JWT", "DANCITY_BASE_URL"},
+}
+_ENV_READ = re.compile(r"os\.environ\[\"(\w+)\"\]")
+_EXPORT = re.compile(r"^export (\w+)=(\S+)", re.MULTILINE)
+_CLI_STARTUP = 30.0
+
+
+def _variables_the_readme_reads() -> set[str]:
+    names: set[str] = set()
+    for block in PYTHON_BLOCKS:
+        names.update(_ENV_READ.findall(block.code))
+        for call, variables in FROM_ENV_VARIABLES.items():
+            if call in block.code:
+                names.update(variables)
+    return names
+
+
+@contextmanager
+def _cli(module: str) -> Iterator[dict[str, str]]:
+    """Run a sandbox CLI on a free port; yield the variables of the export lines it prints."""
+    process = subprocess.Popen(  # noqa: S603 - our interpreter, a fixed argv
+        [sys.executable, "-m", module, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        banner = ""
+        while "# Press Ctrl+C" not in banner:
+            line = process.stdout.readline()
+            assert line, f"{module} exited early:\n{banner}"
+            banner += line
+        yield dict(_EXPORT.findall(banner))
+    finally:
+        process.terminate()
+        process.wait(timeout=_CLI_STARTUP)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_the_export_lines_set_every_variable_the_readme_reads() -> None:
+    needed = _variables_the_readme_reads()
+    assert {"DANCITY_JWT", "DANCITY_WALLET_ID", "DANCITY_WEBHOOK_SECRET"} <= needed
+    exported = {name for b in BLOCKS if b.lang == "bash" for name in _exports_of(b.code)}
+    assert needed <= exported, needed - exported
+    with _cli("dptcay_sdk.testing") as dptcay, _cli("dancity_sdk.testing") as dancity:
+        assert needed <= set(dptcay) | set(dancity), needed - set(dptcay) - set(dancity)
+
+
+def _exports_of(bash: str) -> set[str]:
+    names: set[str] = set()
+    for line in bash.splitlines():
+        words = line.split("#", 1)[0].split()
+        if words[:1] == ["export"]:
+            names.update(word.split("=", 1)[0] for word in words[1:] if "=" in word)
+    return names
+
+
+def test_the_walk_through_runs_top_to_bottom_against_one_pair_of_sandboxes(
+    tmp_path: Path,
+) -> None:
+    """As a reader does: start both CLIs once, paste their exports, run every block in order."""
+    with _cli("dptcay_sdk.testing") as dptcay, _cli("dancity_sdk.testing") as dancity:
+        shared = {**_clean_environ(), **dptcay, **dancity}
+        for block in PYTHON_BLOCKS:
+            result = _run(block, shared if block.env else _clean_environ(), tmp_path)
+            output = result.stdout + result.stderr
+            assert result.returncode == 0, f"{block.name} failed after the blocks above:\n{output}"
+
+
 def test_the_readme_opens_with_the_two_commands() -> None:
     text = README.read_text(encoding="utf-8")
     lines = text.splitlines()

@@ -40,14 +40,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _banner(sandbox: DancitySandbox, url: str) -> str:
     lines = (
-        f"Dancity sandbox listening on {url} (fake credentials, for local testing only)",
-        f"DANCITY_BASE_URL={url}",
-        f"DANCITY_API_KEY={sandbox.api_key}",
-        f"DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
-        f"DANCITY_WALLET_ID={sandbox.wallet_id}",
-        f"DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
-        *(f"{prefix} speaks api_version {v}" for prefix, v in sandbox.generations.items()),
-        f"transaction PIN: {SANDBOX_PIN} (internet: {SANDBOX_INTERNET_PIN})",
+        f"# Dancity sandbox on {url}: fake credentials, loopback only. Paste these lines:",
+        f"export DANCITY_BASE_URL={url}",
+        f"export DANCITY_API_KEY={sandbox.api_key}",
+        f"export DANCITY_JWT={sandbox.issue_jwt(ttl=_DAY)}",
+        f"export DANCITY_WALLET_ID={sandbox.wallet_id}",
+        f"export DANCITY_WEBHOOK_SECRET={sandbox.webhook_secret}",
+        f"export DANCITY_PIN={SANDBOX_PIN}  # transaction PIN (internet: {SANDBOX_INTERNET_PIN})",
+        *(f"# {prefix} speaks api_version {v}" for prefix, v in sandbox.generations.items()),
+        "# Press Ctrl+C to stop.",
     )
     return "\n".join(lines) + "\n"
 

@@ -48,11 +48,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     sandbox = DptcaySandbox(plan=plan)
     # These are sandbox-only test keys; printing them is the point of this command.
     sys.stdout.write(
-        f"dptcay sandbox ({plan.name} plan: {plan.limit} requests / {plan.window:g} s per key)\n"
-        f"  base URL:  {base_url_of(sock)}\n"
-        f"  write key: {sandbox.write_key}\n"
-        f"  read key:  {sandbox.read_key}\n"
-        "Press Ctrl+C to stop.\n"
+        f"# dptcay sandbox ({plan.name} plan: {plan.limit} requests / {plan.window:g} s per "
+        "key): fake credentials, loopback only. Paste the lines below into your shell.\n"
+        f"export DPTCAY_BASE_URL={base_url_of(sock)}\n"
+        f"export DPTCAY_API_KEY={sandbox.write_key}  # write key\n"
+        f"export DPTCAY_READ_KEY={sandbox.read_key}  # read-only key\n"
+        "# Press Ctrl+C to stop.\n"
     )
     sys.stdout.flush()
     make_server(sandbox.app, quiet=False).run(sockets=[sock])

@@ -89,8 +89,10 @@ def cli() -> Iterator[dict[str, str]]:
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603 - fixed argv
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline() for _ in range(7)]
-        yield dict(line.strip().split("=", 1) for line in lines if "=" in line)
+        lines = [process.stdout.readline() for _ in range(8)]
+        exports = [line.split("#", 1)[0].strip() for line in lines if line.startswith("export ")]
+        assert lines[-1].startswith("# Press Ctrl+C")
+        yield dict(line.removeprefix("export ").split("=", 1) for line in exports)
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -93,10 +93,10 @@ def test_cli_serves_and_prints_keys_and_base_url() -> None:
     )
     try:
         assert process.stdout is not None
-        banner = "".join(process.stdout.readline() for _ in range(4))
+        banner = "".join(process.stdout.readline() for _ in range(5))
         base_url = URL_RE.search(banner)
-        write_key = re.search(r"write key: (dp_test_sk_[A-Za-z0-9]{24})", banner)
-        read_key = re.search(r"read key:  (dp_test_sk_[A-Za-z0-9]{24})", banner)
+        write_key = re.search(r"export DPTCAY_API_KEY=(dp_test_sk_[A-Za-z0-9]{24})", banner)
+        read_key = re.search(r"export DPTCAY_READ_KEY=(dp_test_sk_[A-Za-z0-9]{24})", banner)
         assert base_url is not None, banner
         assert write_key is not None, banner
         assert read_key is not None, banner

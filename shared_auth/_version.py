@@ -1,0 +1,4 @@
+"""The distribution's version: the one place it is written (pyproject reads it from here)."""
+
+__version__ = "0.1.0"
+VERSION = __version__
