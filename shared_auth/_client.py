@@ -351,6 +351,7 @@ class BaseAsyncClient:
             reference=reference,
             scope=route.scope,
             outcome_advice=route.outcome_advice,
+            refusal_advice=route.refusal_advice,
         )
         try:
             if _tracing.TRACER is not None:
