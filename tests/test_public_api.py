@@ -43,6 +43,8 @@ def _is_real_name(attribute: str) -> bool:
     # pytest rewrites the asserts of an installed plugin's whole distribution and leaves
     # "@py_builtins"/"@pytest_ar" in each rewritten module: not names of ours.
     return not attribute.startswith(("_", "@"))
+
+
 ERROR_NAMES = sorted(
     name
     for name in shared_auth.__all__
