@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -132,7 +132,7 @@ class Transaction(APIObject):
     transaction_id: str | None = None
     reference: str | None = None
     customer_ref: str | None = None
-    sent_customer_ref: str | None = attrs.field(default=None, eq=False)
+    sent_customer_ref: str | None = attrs.field(default=None, eq=False, metadata={"local": True})
     service: str | None = None
     product: str | None = None
     tranx_type: str | None = None
@@ -581,7 +581,7 @@ class Card(APIObject):
     currency: str | None = None
     balance: Decimal | None = None
     status: str | None = None
-    sent_customer_ref: str | None = attrs.field(default=None, eq=False)
+    sent_customer_ref: str | None = attrs.field(default=None, eq=False, metadata={"local": True})
 
 
 @attrs.frozen(kw_only=True)
@@ -653,31 +653,16 @@ def _model_or_name_hook(tp: Any, converter: cattrs.Converter) -> Any:
     return structure
 
 
-_LISTINGS: Final = (TransactionPage, EsimRegions, EsimPackages, EsimPage, CardTransactionPage)
+def _rows_as_page(cls: type[APIObject]) -> Callable[[Any], Any] | None:
+    """Some descriptions send a page as a bare array: read it as the rows of the page."""
+    if not issubclass(cls, _Listing):
+        return None
+    rows = cls._ROWS
 
+    def shape(value: Any) -> Any:
+        return {rows: value} if isinstance(value, list) else value
 
-def _listing_hook(cls: type[_Listing], converter: cattrs.Converter) -> Any:
-    """Some descriptions send a page as a bare array: read it as the rows of ``cls``."""
-    base: Any = converter.get_structure_hook(cls)
-
-    def rows(value: Any) -> Any:
-        return {cls._ROWS: value} if isinstance(value, list) else value
-
-    # The shared model hook also builds top-level results with their response attached
-    # (``.top(data, reply)``); the wrapper keeps that shape, so a page carries its reply.
-    return type(base)(lambda value, reply: base.top(rows(value), reply))
-
-
-def _without_sent_ref(cls: type[APIObject], converter: cattrs.Converter) -> Any:
-    """``sent_customer_ref`` is what the SDK sent, not what the server said: not wire data."""
-    base = converter.get_unstructure_hook(cls)
-
-    def unstructure(obj: APIObject) -> dict[str, Any]:
-        data: dict[str, Any] = base(obj)
-        data.pop("sentCustomerRef", None)
-        return data
-
-    return unstructure
+    return shape
 
 
 def make_dancity_converter() -> cattrs.Converter:
@@ -687,17 +672,12 @@ def make_dancity_converter() -> cattrs.Converter:
     ``import dancity_sdk`` therefore does not). Pages that some descriptions send as a
     bare array and others as an object (transactions, eSIMs, packages) read either way.
     """
-    converter = make_converter(rename=_camel)
+    converter = make_converter(rename=_camel, reshape=_rows_as_page)
     # A predicate hook: it outranks make_converter's generic open-enum factory.
     converter.register_structure_hook_func(lambda t: t == TransactionStatus | str, _status_hook)
     converter.register_structure_hook_factory(
         lambda t: _model_or_name(t) is not None, _model_or_name_hook
     )
-    for listing in _LISTINGS:
-        converter.register_structure_hook(listing, _listing_hook(listing, converter))
-    for purchase_result in (Transaction, Card):
-        unstructure = _without_sent_ref(purchase_result, converter)
-        converter.register_unstructure_hook(purchase_result, unstructure)
     return converter
 
 

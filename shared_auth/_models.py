@@ -264,15 +264,25 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
     return structure
 
 
-def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Converter:
+def make_converter(
+    *,
+    rename: Callable[[str], str] | None = None,
+    reshape: Callable[[type[APIObject]], Callable[[Any], Any] | None] | None = None,
+) -> cattrs.Converter:
     """A converter for one SDK's wire format.
 
     cattrs is imported here, not with the package: the SDKs build their converter on the
     first response they read, which keeps ``import`` fast.
 
+    A field with ``metadata={"local": True}`` is the SDK's own (never read from or written
+    to the wire).
+
     Args:
         rename: Maps a Python field name to its wire name when the field has no
             ``metadata={"wire": …}`` (e.g. snake_case to camelCase). Identity by default.
+        reshape: For a model class, a function that turns the value on the wire into the
+            mapping its fields are read from (an API that sends a page as a bare array),
+            or ``None`` to read it as it is.
     """
     import cattrs  # noqa: PLC0415 - deferred to the first converter (import time)
     from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn  # noqa: PLC0415
@@ -293,8 +303,11 @@ def make_converter(*, rename: Callable[[str], str] | None = None) -> cattrs.Conv
     def structure_factory(cl: type[APIObject], converter: cattrs.Converter) -> _ModelHook:
         overrides, known = _overrides(cl, to_wire, structure=True)
         base = make_dict_structure_fn(cl, converter, **overrides)
+        shape = None if reshape is None else reshape(cl)
 
         def top(data: Any, reply: Reply | None) -> APIObject:
+            if shape is not None:
+                data = shape(data)
             if not isinstance(data, Mapping):
                 msg = f"expected a JSON object for {cl.__name__}, got {type(data).__name__}"
                 raise TypeError(msg)
@@ -338,6 +351,9 @@ def _overrides(
             overrides[a.name] = (
                 override(rename=key, struct_hook=_as_is) if structure else override(omit=True)
             )
+            continue
+        if a.metadata.get("local"):
+            overrides[a.name] = override(omit=True)
             continue
         wire = a.metadata.get("wire") or to_wire(a.name)
         overrides[a.name] = override(rename=wire)

@@ -129,6 +129,10 @@ def load(table: Table, scale: float, seed: int) -> None:
     table.add(
         section, "ok / typed errors", {k: f"{r.ok}/{r.typed_errors}" for k, r in results.items()}
     )
+    kinds = {
+        k: ",".join(f"{n}:{c}" for n, c in r.error_kinds.most_common(3)) for k, r in results.items()
+    }
+    table.add(section, "typed errors by class (top 3)", kinds)
     table.add(section, "untyped exceptions", {k: r.untyped for k, r in results.items()}, 0)
     table.add(section, "hung tasks", {k: r.hung for k, r in results.items()}, 0)
     table.add(
@@ -170,6 +174,7 @@ def malformed(table: Table, scale: float, seed: int) -> None:
     section = f"Malformed ({result.methods} methods)"
     table.add(section, "examples", {"both SDKs": result.examples})
     table.add(section, "non-SDK exceptions escaping", {"both SDKs": result.escaped}, 0)
+    table.add(section, "methods that sent nothing", {"both SDKs": len(result.silent)}, 0)
     for name, example in list(result.smallest.items())[:3]:
         print(f"  malformed {name}: {dict(result.escaped_by_type)} e.g. {example}", file=sys.stderr)
 

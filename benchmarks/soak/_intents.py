@@ -26,7 +26,7 @@ from benchmarks.soak import _world as world
 from benchmarks.soak._faults import FaultPlan
 from dancity_sdk import AsyncDancityClient, ReconcileTimeoutError
 from dptcay_sdk import AsyncDptcayClient
-from shared_auth import APIError, OutcomeUnknownError, SDKError
+from shared_auth import OutcomeUnknownError, SDKError
 
 #: How often a reconciliation is tried again when the lookup itself fails (a user would).
 RECONCILE_TRIES = 8
@@ -67,10 +67,11 @@ class _Intent:
 
 
 async def _reconciled(intent: _Intent, reference: str) -> bool | None:
+    """Whether the intent took effect, by the documented lookup (None: could not tell)."""
     for _ in range(RECONCILE_TRIES):
         try:
             return await intent.reconcile(reference)
-        except APIError:
+        except SDKError:  # the lookup failed too (faults hit reads as well): look again
             await anyio.sleep(0.001)
     return None
 
@@ -78,18 +79,20 @@ async def _reconciled(intent: _Intent, reference: str) -> bool | None:
 async def _run(intent: _Intent, tally: Tally) -> None:
     with anyio.move_on_after(world.GUARD):
         try:
-            await intent.send()
-        except OutcomeUnknownError as exc:
-            intent.ending = "unknown"
-            intent.believed_charged = await _reconciled(intent, exc.reference or intent.reference)
+            try:
+                await intent.send()
+            except OutcomeUnknownError as exc:
+                intent.ending = "unknown"
+                reference = exc.reference or intent.reference
+                intent.believed_charged = await _reconciled(intent, reference)
+            else:
+                intent.ending = "ok"
         except SDKError:
             intent.ending = "error"
         except Exception as exc:  # noqa: BLE001 - counting what escapes is the point
             intent.ending = "untyped"
             if len(tally.untyped_examples) < 5:
                 tally.untyped_examples.append(f"{type(exc).__name__}: {exc}"[:160])
-        else:
-            intent.ending = "ok"
 
 
 async def _run_all(intents: list[_Intent], tally: Tally, concurrency: int) -> None:

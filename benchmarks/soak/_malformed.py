@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from typing import Final, NamedTuple
 
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -48,70 +48,102 @@ _EVENT: Final = parse_event(
     ).encode()
 )
 
-Method = Callable[[AsyncDptcayClient, AsyncDancityClient], Awaitable[object]]
+
+class Clients(NamedTuple):
+    """The clients a method is called on: dptcay, and Dancity in each API generation."""
+
+    dp: AsyncDptcayClient
+    dc: AsyncDancityClient  # the default (newest) generation
+    g2: AsyncDancityClient  # 2026-05-09: cards, validation
+    g1: AsyncDancityClient  # 2026-04-27: single service and product lookups
+
+
+Method = Callable[[Clients], Awaitable[object]]
 
 #: Every public method of both async clients, with arguments that pass validation.
 METHODS: Final[dict[str, Method]] = {
-    "dp.payments.create": lambda dp, _: dp.payments.create(
+    "dp.payments.create": lambda c: c.dp.payments.create(
         amount=Decimal("1.5"), currency="USDC", order_id="o-1"
     ),
-    "dp.payments.get": lambda dp, _: dp.payments.get("pay_1"),
-    "dp.refunds.create": lambda dp, _: dp.refunds.create(payment_id="pay_1", amount=Decimal(1)),
-    "dp.currencies.list": lambda dp, _: dp.currencies.list(),
-    "dp.webhooks.register": lambda dp, _: dp.webhooks.register(url="https://example.com/h"),
-    "dp.webhooks.fetch_event_object": lambda dp, _: dp.webhooks.fetch_event_object(_EVENT),
-    "dp.keys.create": lambda dp, _: dp.keys.create(scope="read"),
-    "dp.keys.revoke": lambda dp, _: dp.keys.revoke("dp_test_sk_" + "b" * 24),
-    "dp.rotate_key": lambda dp, _: dp.rotate_key(),
-    "dc.vas.wallet.balances": lambda _, dc: dc.vas.wallet.balances(),
-    "dc.vas.catalog.services": lambda _, dc: dc.vas.catalog.services(),
-    "dc.vas.catalog.products": lambda _, dc: dc.vas.catalog.products(),
-    "dc.vas.catalog.data_plans": lambda _, dc: dc.vas.catalog.data_plans(),
-    "dc.vas.catalog.cable_plans": lambda _, dc: dc.vas.catalog.cable_plans(),
-    "dc.vas.catalog.internet_plans": lambda _, dc: dc.vas.catalog.internet_plans(),
-    "dc.vas.airtime.buy": lambda _, dc: dc.vas.airtime.buy(
-        product="MTN Airtime", phone="08031234567", amount=100, pin="1234"
+    "dp.payments.get": lambda c: c.dp.payments.get("pay_1"),
+    "dp.refunds.create": lambda c: c.dp.refunds.create(payment_id="pay_1", amount=Decimal(1)),
+    "dp.currencies.list": lambda c: c.dp.currencies.list(),
+    "dp.webhooks.register": lambda c: c.dp.webhooks.register(url="https://example.com/h"),
+    "dp.webhooks.fetch_event_object": lambda c: c.dp.webhooks.fetch_event_object(_EVENT),
+    "dp.keys.create": lambda c: c.dp.keys.create(scope="read"),
+    "dp.keys.revoke": lambda c: c.dp.keys.revoke("dp_test_sk_" + "b" * 24),
+    "dp.rotate_key": lambda c: c.dp.rotate_key(),
+    "dc.vas.wallet.balances": lambda c: c.dc.vas.wallet.balances(),
+    "dc.vas.catalog.services": lambda c: c.dc.vas.catalog.services(),
+    "dc.vas.catalog.products": lambda c: c.dc.vas.catalog.products(),
+    "dc.vas.catalog.data_plans": lambda c: c.dc.vas.catalog.data_plans(),
+    "dc.vas.catalog.cable_plans": lambda c: c.dc.vas.catalog.cable_plans(),
+    "dc.vas.catalog.internet_plans": lambda c: c.dc.vas.catalog.internet_plans(),
+    "dc.vas.airtime.buy": lambda c: c.dc.vas.airtime.buy(
+        product="MTN Airtime", phone="08031234567", amount=100
     ),
-    "dc.vas.data.buy": lambda _, dc: dc.vas.data.buy(plan="p1", phone="08031234567", pin="1234"),
-    "dc.vas.cable.validate": lambda _, dc: dc.vas.cable.validate(
-        smartcard_number="7012345678", cablename="GOTV", cableplan="p"
+    "dc.vas.data.buy": lambda c: c.dc.vas.data.buy(plan="p1", phone="08031234567"),
+    "dc.vas.cable.validate": lambda c: c.dc.vas.cable.validate(
+        smartcard_number="7012345678", cablename="GOTV"
     ),
-    "dc.vas.cable.buy": lambda _, dc: dc.vas.cable.buy(
+    "dc.vas.cable.buy": lambda c: c.dc.vas.cable.buy(
         smartcard_number="7012345678",
         cableplan="p",
         customer_name="A",
-        cablename="GOTV",
-        pin="1234",
     ),
-    "dc.vas.electricity.validate": lambda _, dc: dc.vas.electricity.validate(
+    "dc.vas.electricity.validate": lambda c: c.dc.vas.electricity.validate(
         meter_number="45012345678", biller="EKEDC", meter_type="prepaid", amount=1000
     ),
-    "dc.vas.electricity.buy": lambda _, dc: dc.vas.electricity.buy(
+    "dc.vas.electricity.buy": lambda c: c.dc.vas.electricity.buy(
         meter_number="45012345678",
         biller="EKEDC",
         amount=1000,
         meter_type="prepaid",
         customer_name="A",
         address="B",
-        pin="1234",
     ),
-    "dc.vas.internet.buy": lambda _, dc: dc.vas.internet.buy(
-        plan="p", account_id="1", phone="08031234567", pin="12345"
+    "dc.vas.internet.buy": lambda c: c.dc.vas.internet.buy(
+        plan="p", account_id="1", phone="08031234567"
     ),
-    "dc.vas.education.purchase": lambda _, dc: dc.vas.education.purchase(
-        product="WAEC", pin="1234"
+    "dc.vas.education.purchase": lambda c: c.dc.vas.education.purchase(product="WAEC"),
+    "dc.vas.betting.fund": lambda c: c.dc.vas.betting.fund(
+        product="1XBET", account_id="4", amount=100
     ),
-    "dc.vas.betting.fund": lambda _, dc: dc.vas.betting.fund(
-        product="1XBET", account_id="4", amount=100, pin="1234"
-    ),
-    "dc.vas.transactions.list": lambda _, dc: dc.vas.transactions.list(),
-    "dc.vas.transactions.get": lambda _, dc: dc.vas.transactions.get("REF-1"),
-    "dc.vas.transactions.reconcile": lambda _, dc: dc.vas.transactions.reconcile(
+    "dc.vas.transactions.list": lambda c: c.dc.vas.transactions.list(),
+    "dc.vas.transactions.get": lambda c: c.dc.vas.transactions.get("REF-1"),
+    "dc.vas.transactions.reconcile": lambda c: c.dc.vas.transactions.reconcile(
         "REF-1", interval=0.001, timeout=0.002
     ),
-    "dc.app.wallet.get": lambda _, dc: dc.app.wallet.get("w1"),
-    "dc.app.transactions.list": lambda _, dc: dc.app.transactions.list(),
-    "dc.app.transactions.get": lambda _, dc: dc.app.transactions.get("t1"),
+    "dc.vas.wallet.get": lambda c: c.dc.vas.wallet.get("w1"),
+    "dc.vas.catalog.service": lambda c: c.g1.vas.catalog.service("s1"),
+    "dc.vas.catalog.product": lambda c: c.g1.vas.catalog.product("p1"),
+    "dc.vas.validation.cable": lambda c: c.g2.vas.validation.cable(
+        smartcard_number="7012345678", cablename="GOTV"
+    ),
+    "dc.vas.validation.electricity": lambda c: c.g2.vas.validation.electricity(
+        meter_number="45012345678", biller="EKEDC", amount=1000, meter_type="prepaid"
+    ),
+    "dc.vas.education.validate_product": lambda c: c.g2.vas.education.validate_product(
+        product="WAEC"
+    ),
+    "dc.vas.esim.regions": lambda c: c.dc.vas.esim.regions(),
+    "dc.vas.esim.packages": lambda c: c.dc.vas.esim.packages(region_code="NG"),
+    "dc.vas.esim.topup_packages": lambda c: c.dc.vas.esim.topup_packages(
+        iccid="8923400000000000001"
+    ),
+    "dc.vas.esim.purchase": lambda c: c.dc.vas.esim.purchase(package_code="NG-1GB-7D"),
+    "dc.vas.esim.my_esims": lambda c: c.dc.vas.esim.my_esims(),
+    "dc.vas.esim.details": lambda c: c.dc.vas.esim.details("t1"),
+    "dc.vas.cards.list": lambda c: c.g2.vas.cards.list(),
+    "dc.vas.cards.create": lambda c: c.g2.vas.cards.create(),
+    "dc.vas.cards.exchange_rate": lambda c: c.g2.vas.cards.exchange_rate(),
+    "dc.vas.cards.transactions": lambda c: c.g2.vas.cards.transactions("card_1"),
+    "dc.vas.cards.fund": lambda c: c.g2.vas.cards.fund("card_1", amount=Decimal(5)),
+    "dc.vas.cards.get": lambda c: c.g2.vas.cards.get("card_1"),
+    "dc.vas.cards.update": lambda c: c.g2.vas.cards.update("card_1", status="FROZEN"),
+    "dc.app.wallet.get": lambda c: c.dc.app.wallet.get("w1"),
+    "dc.app.transactions.list": lambda c: c.dc.app.transactions.list(),
+    "dc.app.transactions.get": lambda c: c.dc.app.transactions.get("t1"),
 }
 
 # --- Responses -----------------------------------------------------------------------------
@@ -212,6 +244,8 @@ class MalformedResult:
     escaped_by_type: Counter[str] = field(default_factory=Counter)
     methods: int = 0
     smallest: dict[str, str] = field(default_factory=dict)
+    #: Methods that never sent a request (refused their arguments): nothing was fuzzed.
+    silent: list[str] = field(default_factory=list)
 
 
 class _Answer:
@@ -221,26 +255,32 @@ class _Answer:
         self.status = 200
         self.headers: dict[str, str] = {}
         self.body = b""
+        self.requests = 0
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         del request
+        self.requests += 1
         return httpx.Response(self.status, headers=self.headers, content=self.body)
 
 
-async def _clients(
-    answer: _Answer,
-) -> tuple[httpx.AsyncClient, AsyncDptcayClient, AsyncDancityClient]:
-    """One pair of clients per method, answered by ``answer`` (made on the portal's loop)."""
+async def _clients(answer: _Answer) -> tuple[httpx.AsyncClient, Clients]:
+    """One set of clients per method, answered by ``answer`` (made on the portal's loop)."""
     http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     dp = AsyncDptcayClient(DP_KEY, http_client=http, retry=_POLICY)
     dc = AsyncDancityClient(DC_KEY, jwt=JWT, http_client=http, retry=_POLICY, throttle=False)
-    return http, dp, dc
+    g2, g1 = (
+        AsyncDancityClient(
+            DC_KEY, http_client=http, retry=_POLICY, throttle=False, api_version=version
+        )
+        for version in ("2026-05-09", "2026-04-27")
+    )
+    return http, Clients(dp, dc, g2, g1)
 
 
-async def _one(method: Method, dp: AsyncDptcayClient, dc: AsyncDancityClient) -> str | None:
+async def _one(method: Method, clients: Clients) -> str | None:
     """Call ``method`` once: the type of the exception that escaped, or None."""
     try:
-        await method(dp, dc)
+        await method(clients)
     except SDKError:
         return None
     except Exception as exc:  # noqa: BLE001 - what escapes is the measurement
@@ -257,7 +297,7 @@ def _fuzz(
     out: MalformedResult,
 ) -> None:
     answer = _Answer()
-    http, dp, dc = portal.call(_clients, answer)
+    http, clients = portal.call(_clients, answer)
 
     @settings(
         max_examples=examples,
@@ -271,7 +311,7 @@ def _fuzz(
     def run(status: int, headers: dict[str, str], body: bytes) -> None:
         answer.status, answer.headers, answer.body = status, headers, body
         out.examples += 1
-        escaped = portal.call(_one, method, dp, dc)
+        escaped = portal.call(_one, method, clients)
         if escaped is not None:
             out.escaped += 1
             out.escaped_by_type[escaped] += 1
@@ -284,6 +324,8 @@ def _fuzz(
         run()
     finally:
         portal.call(http.aclose)
+    if not answer.requests:
+        out.silent.append(name)
 
 
 def malformed(total_examples: int, *, seed: int, backend: str = "asyncio") -> MalformedResult:

@@ -67,6 +67,7 @@ class LoadResult:
     fds_left: int = 0
     rss_growth_mb: float = 0.0
     latencies: list[float] = field(default_factory=list, repr=False)
+    error_kinds: Counter[str] = field(default_factory=Counter)
 
     @property
     def p50(self) -> float:
@@ -111,16 +112,16 @@ async def load(sdk: str, requests: int, concurrency: int, *, seed: int) -> LoadR
             client = AsyncDptcayClient(
                 served["key"],
                 base_url=served["url"],
-                retry=world.POLICY,
-                timeout=world.LOOPBACK_TIMEOUT,
+                retry=world.LOAD_POLICY,
+                timeout=world.LOAD_TIMEOUT,
             )
         else:
             client = AsyncDancityClient(
                 served["key"],
                 base_url=served["url"],
-                retry=world.POLICY,
+                retry=world.LOAD_POLICY,
                 throttle=False,
-                timeout=world.LOOPBACK_TIMEOUT,
+                timeout=world.LOAD_TIMEOUT,
             )
         async with client:
             refs = await _seed_through_faults(sdk, client)
@@ -131,11 +132,12 @@ async def load(sdk: str, requests: int, concurrency: int, *, seed: int) -> LoadR
             async def one(call: Callable[[], Awaitable[Any]]) -> None:
                 async with limiter:
                     started = time.perf_counter()
-                    with anyio.move_on_after(world.GUARD) as guard:
+                    with anyio.move_on_after(world.LOAD_GUARD) as guard:
                         try:
                             await call()
-                        except SDKError:
+                        except SDKError as exc:
                             result.typed_errors += 1
+                            result.error_kinds[type(exc).__name__] += 1
                         except Exception:  # noqa: BLE001 - counted
                             result.untyped += 1
                         else:
@@ -252,7 +254,11 @@ class AfterSendResult:
 
 
 def _money_moving(
-    dp: AsyncDptcayClient, dc: AsyncDancityClient, paid: list[str]
+    dp: AsyncDptcayClient,
+    dc: AsyncDancityClient,
+    cards: AsyncDancityClient,
+    paid: list[str],
+    card_id: str,
 ) -> dict[str, Callable[[], Awaitable[Any]]]:
     """Every money-moving method, called as a new user would: no reference of their own."""
     return {
@@ -281,6 +287,9 @@ def _money_moving(
             plan="iplan_003", account_id="1234567", phone=world.PHONE
         ),
         "Dancity education.purchase": lambda: dc.vas.education.purchase(product="WAEC", quantity=1),
+        "Dancity esim.purchase": lambda: dc.vas.esim.purchase(package_code="NG-1GB-7D"),
+        "Dancity cards.create": cards.vas.cards.create,
+        "Dancity cards.fund": lambda: cards.vas.cards.fund(card_id, amount=Decimal(5)),
         "Dancity betting.fund": lambda: dc.vas.betting.fund(
             product="1XBET", account_id="42", amount=100
         ),
@@ -298,7 +307,10 @@ async def after_send(per_method: int, *, seed: int) -> AfterSendResult:
         async with world.closing(dhttp, chttp):
             dp, dc = world.dptcay_client(dsb, dhttp), world.dancity_client(csb, chttp)
             paid = await _completed_payments(dsb, per_method)
-            methods = _money_moving(dp, dc, paid)
+            # Virtual cards exist in the earlier API generations only.
+            cards = world.dancity_client(csb, chttp, api_version=CARDS_VERSION)
+            card_id = await _setup_card(csb)
+            methods = _money_moving(dp, dc, cards, paid, card_id)
             rng = random.Random(seed)
             for name, call in methods.items():
                 cancelled = 0
@@ -315,6 +327,19 @@ async def after_send(per_method: int, *, seed: int) -> AfterSendResult:
                 result.cancelled_after_send += cancelled
     _score_after_send(result, dsb, csb, warnings)
     return result
+
+
+CARDS_VERSION: Final = "2026-05-09"
+_SETUP: Final = "setup-"
+
+
+async def _setup_card(sb: Any) -> str:
+    """A card to fund, created without faults (its reference marks it as setup)."""
+    http = world.in_process(sb.app, None)
+    async with world.closing(http):
+        client = world.dancity_client(sb, http, api_version=CARDS_VERSION)
+        card = await client.vas.cards.create(customer_ref=f"{_SETUP}card")
+    return str(card.id)
 
 
 async def _completed_payments(sb: Any, count: int) -> list[str]:
@@ -348,8 +373,10 @@ def _score_after_send(
     # A refund's reference is the payment id its caller passed: always known.
     result.charged += len(store._refunds)  # noqa: SLF001
     for record in csb.transactions:
-        result.charged += 1
         reference = str(record.get("customerRef") or "")
+        if reference.startswith(_SETUP):
+            continue
+        result.charged += 1
         if not reference or not warnings.mentions(reference):
             result.charged_without_reference += 1
             result.without_reference_by_method[f"Dancity {record.get('service')}"] += 1

@@ -26,7 +26,7 @@ def main(api: str, seed: int, rate: float) -> None:
 
     logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # injected faults are noise
     sb: Any = world.dptcay_sandbox(seed) if api == "dptcay" else world.dancity_sandbox(seed)
-    plan = FaultPlan(rate=rate, seed=seed, stall=0.5, slow=0.01)
+    plan = FaultPlan(rate=rate, seed=seed, stall=2.0, slow=0.01)
     sock = _server.bind("127.0.0.1", 0)
     url = _server.base_url_of(sock)
     if api == "dptcay":

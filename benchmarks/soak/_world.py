@@ -22,12 +22,19 @@ from shared_auth import RetryPolicy
 POLICY: Final = RetryPolicy(max_retries=2, initial_backoff=0.001, max_backoff=0.01, deadline=5.0)
 #: The per-intent guard: an intent still running after this long counts as hung.
 GUARD: Final = 30.0
-PIN: Final = "1234"
 PHONE: Final = "08031234567"
 AIRTIME: Final = "MTN Airtime"
 DATA_PLAN: Final = "1GB_MTN_GIFTING_1Day"
 #: Loopback clients time out reads well before a stall ends.
 LOOPBACK_TIMEOUT: Final = httpx.Timeout(5.0, read=0.2)
+#: Under load, a call may queue for a connection (the default pool holds 100) for as long
+#: as its deadline allows; reads still time out before a stall (2 s) ends.
+LOAD_TIMEOUT: Final = httpx.Timeout(30.0, read=1.0, pool=None)
+LOAD_POLICY: Final = RetryPolicy(
+    max_retries=2, initial_backoff=0.001, max_backoff=0.01, deadline=60.0
+)
+#: A call under load still running after this long counts as hung.
+LOAD_GUARD: Final = 180.0
 
 
 def dptcay_sandbox(seed: int) -> DptcaySandbox:

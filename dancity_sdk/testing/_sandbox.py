@@ -68,6 +68,8 @@ class DancitySandbox:
     * Recipients (phone, smartcard, meter, account) ending ``0000`` fail (HTTP 200,
       ``data.status == "FAILED"``, nothing debited); ending ``1111`` stay ``PENDING`` and
       settle to ``SUCCESS`` on their second requery; anything else succeeds.
+    * eSIM purchases and card movements always succeed (they have no recipient number);
+      use :meth:`fail_next` or :meth:`set_transaction_status` to see them go wrong.
     * Smartcard ``0000000000`` and meters ending ``9999`` fail validation.
     * eSIM packages and cards are priced in USD at ``EXCHANGE_RATE`` (1620 NGN/USD);
       creating a card costs ``CARD_CREATION_FEE_USD`` (1 USD).

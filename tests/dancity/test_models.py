@@ -209,3 +209,24 @@ def test_models_are_frozen_and_secret_fields_stay_out_of_repr() -> None:
     assert "1234-5678" not in repr(tx)
     assert "9999-8888" not in repr(tx.pins)
     assert tx.pins[0].pin == "9999-8888"
+
+
+def test_the_reference_the_sdk_sent_is_never_read_from_the_wire() -> None:
+    from dancity_sdk import Transaction  # noqa: PLC0415 - models load lazily
+
+    wire = {"status": "SUCCESS", "customerRef": "", "sentCustomerRef": "forged"}
+    tx = CONVERTER.structure(wire, Transaction)
+    assert tx.sent_customer_ref is None
+    assert tx.extra == {"sentCustomerRef": "forged"}
+    assert "sentCustomerRef" not in CONVERTER.unstructure(
+        attrs.evolve(tx, sent_customer_ref="MINE", extra={})
+    )
+
+
+def test_a_copied_converter_reads_bare_array_pages_with_its_own_hooks() -> None:
+    from dancity_sdk import TransactionPage  # noqa: PLC0415
+
+    copied = CONVERTER.copy()
+    copied.register_structure_hook(Decimal, lambda value, _: Decimal(value) * 2)
+    page = copied.structure([{"status": "SUCCESS", "amount": 100}], TransactionPage)
+    assert [tx.amount for tx in page] == [Decimal(200)]

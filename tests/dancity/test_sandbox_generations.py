@@ -8,7 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
+from dancity_sdk import _spec
 from dancity_sdk.testing import DancitySandbox
+from dancity_sdk.testing._handlers import APP_HANDLERS, VAS_HANDLERS
 
 EXTERNAL = "/api/external/v1"
 CURRENT = "/api/v1"
@@ -45,6 +47,12 @@ def test_api_version_takes_its_own_prefix_only() -> None:
     assert sandbox.prefix_of("2026-05-31") == CURRENT
     with pytest.raises(LookupError, match="api_version='2026-04-27'"):
         sandbox.prefix_of("2026-04-27")
+
+
+def test_every_declared_operation_has_behaviour_and_nothing_else_does() -> None:
+    declared = {name for g in _spec.GENERATIONS.values() for name in g.operations}
+    assert set(VAS_HANDLERS) == declared
+    assert set(APP_HANDLERS) == set(_spec.APP_OPERATIONS)
 
 
 def test_unknown_api_version_is_refused() -> None:

@@ -90,9 +90,11 @@ def cli() -> Iterator[dict[str, str]]:
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline()]
-        while lines[-1] and not lines[-1].startswith("# Press Ctrl+C"):
+        while not lines[-1].startswith("# Press Ctrl+C") and len(lines) < 20:
             lines.append(process.stdout.readline())
         exports = [line.split("#", 1)[0].strip() for line in lines if line.startswith("export ")]
+        assert lines[-1].startswith("# Press Ctrl+C")
+        assert "# /api/external/v1 speaks api_version 2026-04-27\n" in lines
         yield dict(line.removeprefix("export ").split("=", 1) for line in exports)
     finally:
         process.terminate()

@@ -120,3 +120,26 @@ async def _append(into: list[object], call: object) -> None:
 def test_provider_timeout_must_be_positive_and_finite(timeout: float) -> None:
     with pytest.raises(SDKError, match="provider_timeout"):
         DancityJWTAuth(provider=_FailingProvider(), provider_timeout=timeout)
+
+
+async def test_a_hanging_provider_is_bounded_by_the_calls_deadline() -> None:
+    # The provider's own timeout (30 s) is far away: the call's deadline must end the wait
+    # first, with the deadline's error rather than the provider-timeout one.
+    cancelled = False
+
+    async def hanging() -> str:
+        nonlocal cancelled
+        try:
+            await anyio.sleep_forever()
+        except anyio.get_cancelled_exc_class():
+            cancelled = True
+            raise
+        raise AssertionError  # pragma: no cover
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(_never_called)) as http:
+        dc = AsyncDancityClient(jwt=hanging, http_client=http, deadline=0.2)
+        with pytest.raises(SDKError) as info:
+            await dc.app.wallet.get("w1")
+    assert cancelled
+    assert "did not return a token within" not in str(info.value)
+    assert "deadline" in str(info.value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -599,17 +598,27 @@ async def test_a_rate_limit_wait_past_the_deadline_raises_at_once() -> None:
 async def test_a_hanging_retry_is_cut_by_the_deadline(
     method: str, first: Failure, cls: type[Exception]
 ) -> None:
+    # No wall-clock bound: the retry hangs forever, so only the deadline can end the call
+    # (were it not enforced, pytest-timeout would fail the test). The backoffs run on a
+    # fake clock, which also shows the pipeline never planned a wait past the deadline.
     requests = 0
+    hang_cancelled = False
+    fake = FakeTime()
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        nonlocal requests
+        nonlocal requests, hang_cancelled
         requests += 1
         if requests == 1:
             if isinstance(first, int):
                 return httpx.Response(first)
             raise first("refused", request=request)
-        await anyio.sleep(10)
-        return httpx.Response(200)  # pragma: no cover - cut by the deadline
+        fake.now += 10.0  # on the fake clock, the hang outlasts the deadline at once
+        try:
+            await anyio.sleep_forever()
+        except anyio.get_cancelled_exc_class():
+            hang_cancelled = True
+            raise
+        return httpx.Response(200)  # pragma: no cover - unreachable
 
     policy = RetryPolicy(max_retries=5, initial_backoff=0.01, max_backoff=0.01, deadline=0.2)
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
@@ -622,14 +631,15 @@ async def test_a_hanging_retry_is_cut_by_the_deadline(
                 logger=LOGGER,
                 converter=make_converter,
                 rand=lambda: 0.5,
+                clock=fake.clock,
+                sleep=fake.sleep,
             )
         )
-        started = time.monotonic()
         with pytest.raises(cls) as info:
             await pipeline.send(method, "/orders", auth=AUTH)
-        elapsed = time.monotonic() - started
-    assert 0.15 <= elapsed < 1.0
-    assert requests >= 2
+    assert requests == 2  # the hanging retry was the last: nothing was tried after it
+    assert hang_cancelled
+    assert fake.waits == [0.005]  # one jittered backoff, well inside the deadline
     assert isinstance(info.value.__cause__, TimeoutError)
 
 
