@@ -14,6 +14,7 @@ import httpx
 from shared_auth import _tracing
 from shared_auth._brand import rebrand
 from shared_auth._errors import ConfigurationError, SDKError
+from shared_auth._loops import wrong_loop_error
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
@@ -362,6 +363,11 @@ class BaseAsyncClient:
         except SDKError as exc:  # tracebacks name the SDK: dptcay_sdk.NotFoundError
             rebrand(exc, type(self).__module__.partition(".")[0])
             raise
+        except RuntimeError as exc:  # used from a second event loop: say so, in SDK terms
+            wrong_loop = wrong_loop_error(type(self).__name__, exc)
+            if wrong_loop is None:
+                raise
+            raise wrong_loop from exc
 
     def _get_converter(self) -> cattrs.Converter:
         converter = self._converter
