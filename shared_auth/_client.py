@@ -15,6 +15,7 @@ import httpx
 from shared_auth import _tracing
 from shared_auth._brand import rebrand
 from shared_auth._errors import ConfigurationError, SDKError
+from shared_auth._loops import wrong_loop_error
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
@@ -362,6 +363,7 @@ class BaseAsyncClient:
                 reference=reference,
                 scope=route.scope,
                 outcome_advice=route.outcome_advice,
+                refusal_advice=route.refusal_advice,
             )
             sending = journal.call(route, reference, json, into, send, self._get_converter)
         else:
@@ -379,6 +381,7 @@ class BaseAsyncClient:
                 reference=reference,
                 scope=route.scope,
                 outcome_advice=route.outcome_advice,
+                refusal_advice=route.refusal_advice,
             )
         try:
             if _tracing.TRACER is not None:
@@ -389,6 +392,11 @@ class BaseAsyncClient:
         except SDKError as exc:  # tracebacks name the SDK: dptcay_sdk.NotFoundError
             rebrand(exc, type(self).__module__.partition(".")[0])
             raise
+        except RuntimeError as exc:  # used from a second event loop: say so, in SDK terms
+            wrong_loop = wrong_loop_error(type(self).__name__, exc)
+            if wrong_loop is None:
+                raise
+            raise wrong_loop from exc
 
     def _get_converter(self) -> cattrs.Converter:
         converter = self._converter

@@ -93,6 +93,8 @@ _NEVER_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeou
 _PERMANENT: Final = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)
 _REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-dancity-request-id")
 _EXCERPT: Final = 200
+#: Statuses that refuse the request's input (where a route's refusal advice applies).
+_INPUT_REFUSED: Final = frozenset({400, 404, 422})
 #: The request extension carrying the call's deadline (``time.monotonic()`` seconds), read
 #: by auth flows that wait on something of their own (a JWT provider).
 DEADLINE_EXTENSION: Final = "sdk.deadline"
@@ -245,6 +247,7 @@ class _Call(NamedTuple):
     started: float
     deadline_at: float | None
     outcome_advice: str | None
+    refusal_advice: str | None
 
 
 @attrs.define(slots=True)
@@ -340,6 +343,7 @@ class Pipeline:
         reference: str | None = None,
         scope: str | None = None,
         outcome_advice: str | None = None,
+        refusal_advice: str | None = None,
     ) -> _T:
         """Send one call; return what ``into`` builds from the answer, or raise a typed error.
 
@@ -359,6 +363,8 @@ class Pipeline:
             scope: The permission the route needs, named in a 403's message.
             outcome_advice: What the caller should do if the outcome is unknown
                 (``{reference}`` is filled in); a generic look-it-up advice by default.
+            refusal_advice: What to check when the API refuses the input (400, 404, 422),
+                when the error parser gives no hint of its own.
         """
         started = self._clock()
         deadline = self.policy.deadline
@@ -385,6 +391,7 @@ class Pipeline:
             started,
             deadline_at,
             outcome_advice,
+            refusal_advice,
         )
         if deadline is not None:
             # On the real monotonic clock: auth flows compare it with time.monotonic().
@@ -471,6 +478,7 @@ class Pipeline:
             scope=call.scope,
             raw=content,
             reason=reason,
+            refusal_advice=call.refusal_advice,
         )
         if status == 429:  # noqa: PLR2004
             retry_after = error.retry_after if isinstance(error, RateLimitError) else None
@@ -490,9 +498,12 @@ class Pipeline:
         scope: str | None = None,
         raw: bytes = b"",
         reason: str = "",
+        refusal_advice: str | None = None,
     ) -> APIStatusError:
         """Build the typed error for an error status (or an error inside a 2xx body)."""
         details = self._parse_error(status_code, body, scope)
+        if details.hint is None and refusal_advice and status_code in _INPUT_REFUSED:
+            details = attrs.evolve(details, hint=refusal_advice)
         request_id = _request_id(headers)
         label = f"{status_code} {reason}".strip()
         parts = [f"{label}: {details.message or 'the API sent no message'}"]

@@ -39,6 +39,9 @@ class Route:
         throttles: Names of the client-side throttles the operation counts against.
         outcome_advice: What to do when the outcome is unknown, for
             :class:`OutcomeUnknownError`'s message; ``{reference}`` is filled in.
+        refusal_advice: What to check when the API refuses the request's input (400, 404,
+            422) and its error parser has no hint of its own, e.g. the catalog method that
+            lists the valid plans.
     """
 
     method: str
@@ -48,6 +51,7 @@ class Route:
     idempotent: bool | None = None
     throttles: tuple[str, ...] = ()
     outcome_advice: str | None = None
+    refusal_advice: str | None = None
 
 
 def format_path(template: str, params: Mapping[str, object]) -> str:

@@ -333,6 +333,7 @@ class SyncClient(Generic[_A]):
     """
 
     _loop: _LoopThread
+    _finalizer: weakref.finalize[..., Any] | None
 
     def __init__(self, make_async_client: Callable[[], _A]) -> None:
         name = type(self).__name__
@@ -357,7 +358,31 @@ class SyncClient(Generic[_A]):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or "_async_client" not in self.__dict__:
             raise AttributeError(name)
-        return _wrap(getattr(self._async_client, name), self._loop, name)
+        value = getattr(self._async_client, name)
+        if inspect.ismethod(value) and not inspect.iscoroutinefunction(value):
+            return self._returning_views(value, name)
+        return _wrap(value, self._loop, name)
+
+    def _returning_views(self, method: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """``method``, with an async client it returns (``with_options()``) made blocking."""
+
+        @functools.wraps(method)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            if isinstance(result, type(self._async_client)):
+                return self._view(result)
+            return _wrap(result, self._loop, name)
+
+        return wrapped
+
+    def _view(self, async_client: _A) -> Self:
+        """A blocking client over ``async_client`` on this client's loop thread and pool."""
+        view = object.__new__(type(self))
+        # The parent stays referenced: its finalizer must not stop the loop under a view.
+        view.__dict__.update(
+            _loop=self._loop, _async_client=async_client, _finalizer=None, _parent=self
+        )
+        return view
 
     def __dir__(self) -> list[str]:
         return sorted({*super().__dir__(), *dir(self._async_client)})
@@ -368,7 +393,13 @@ class SyncClient(Generic[_A]):
         return self._loop.closed
 
     def close(self) -> None:
-        """Close the async client and stop the loop thread (idempotent, bounded)."""
+        """Close the async client and stop the loop thread (idempotent, bounded).
+
+        On a copy from ``with_options()`` it does nothing: the copy shares the original's
+        loop thread and connections, which close with the original.
+        """
+        if self._finalizer is None:
+            return
         self._finalizer.detach()
         self._loop.stop(self._async_client.aclose)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 import traceback
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +17,7 @@ import shared_auth
 from dancity_sdk import AsyncDancityClient
 from dptcay_sdk import AsyncDptcayClient, DptcayClient
 
+ROOT = Path(__file__).resolve().parents[1]
 DPTCAY_KEY = "dp_test_sk_" + "0" * 24
 DANCITY_KEY = "dcy_live_" + "ab" * 20
 
@@ -92,3 +96,38 @@ async def test_a_connection_error_names_the_host_and_the_timeouts() -> None:
     assert "timeout=" in message
     assert _shown(error.value) == "dptcay_sdk.APIConnectionError"
     await dp.aclose()
+
+
+_SECOND_LOOP = """
+import anyio
+from dptcay_sdk import AsyncDptcayClient
+from dptcay_sdk.testing import DptcaySandbox
+
+sandbox = DptcaySandbox()
+with sandbox.serve_in_thread() as url:
+    dp = AsyncDptcayClient(sandbox.write_key, base_url=url)
+
+    async def currencies():
+        return len(await dp.currencies.list())
+
+    assert anyio.run(currencies, backend="asyncio") > 0  # the loop it belongs to ends
+    try:
+        anyio.run(currencies, backend="asyncio")
+    except RuntimeError as error:
+        print(type(error.__cause__).__name__, error)
+"""
+
+
+def test_a_second_event_loop_gets_an_sdk_message() -> None:
+    # In a child process: the connection pooled on the first loop dies with it, noisily.
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-W", "ignore::ResourceWarning", "-c", _SECOND_LOOP],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    message = result.stdout
+    assert message.startswith("RuntimeError this AsyncDptcayClient was used from a second")
+    assert "Create one AsyncDptcayClient per event loop" in message
+    assert "blocking DptcayClient" in message

@@ -12,8 +12,10 @@ import httpx
 import pytest
 
 from dancity_sdk import (
+    APIStatusError,
     AsyncDancityClient,
     AuthenticationError,
+    BadRequestError,
     NotFoundError,
     OutcomeUnknownError,
     ReconcileTimeoutError,
@@ -222,3 +224,19 @@ async def test_over_a_loopback_socket_no_secret_reaches_logs_reprs_or_errors(
     for text in logs + seen:
         for secret in (jwt, key, sb.api_key, sb.webhook_secret):
             assert secret not in text
+
+
+@pytest.mark.anyio
+async def test_an_unknown_plan_or_product_points_to_the_catalog_method() -> None:
+    sandbox = DancitySandbox()
+    transport = httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 50000))
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        AsyncDancityClient(sandbox.api_key, base_url=sandbox.base_url, http_client=http) as dc,
+    ):
+        with pytest.raises(BadRequestError) as plan_error:
+            await dc.vas.data.buy(plan="no-such-plan", phone="08012345678")
+        with pytest.raises(APIStatusError) as product_error:
+            await dc.vas.airtime.buy(product="No Such Airtime", phone="08012345678", amount=100)
+    assert "client.vas.catalog.data_plans(" in str(plan_error.value)
+    assert "client.vas.catalog.products(" in str(product_error.value)

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from dancity_sdk import DancityClient
-from dptcay_sdk import ConfigurationError, DptcayClient, OutcomeUnknownError
+from dptcay_sdk import APITimeoutError, ConfigurationError, DptcayClient, OutcomeUnknownError
 from dptcay_sdk.testing import DptcaySandbox
 from dptcay_sdk.testing._server import serve_in_thread
 from shared_auth import unknown_outcome
@@ -254,3 +254,18 @@ def test_an_httpx_sync_client_is_refused_at_construction(twin: Any) -> None:
     assert "httpx.AsyncClient" in str(caught.value)
     with httpx.Client() as sync_http, pytest.raises(ConfigurationError):
         twin.from_env(http_client=sync_http)
+
+
+def test_with_options_gives_a_blocking_copy_on_the_same_loop(served: Served) -> None:
+    with DptcayClient(served.sandbox.write_key, base_url=served.url) as dp:
+        quick = dp.with_options(timeout=0.2, max_retries=0)
+        assert isinstance(quick, DptcayClient)
+        assert quick._loop is dp._loop
+        served.faults.delay_next(_WAIT, method="GET", path="/currencies")
+        with pytest.raises(APITimeoutError):
+            quick.currencies.list()
+        with quick:  # closing a copy leaves the original open
+            pass
+        assert not dp.closed
+        assert len(dp.currencies.list()) > 0
+    assert quick.closed
