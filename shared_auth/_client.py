@@ -15,7 +15,7 @@ from shared_auth import _tracing
 from shared_auth._brand import rebrand
 from shared_auth._errors import ConfigurationError, SDKError
 from shared_auth._loops import wrong_loop_error
-from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
+from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
@@ -213,7 +213,7 @@ class BaseAsyncClient:
             json_loads=json_loads,
             on_response=self._remember_headers,
         )
-        self._request_headers, self._request_timeout = self._per_request_options()
+        self._request_options = self._per_request_options()
 
     @property
     def base_url(self) -> str:
@@ -291,25 +291,20 @@ class BaseAsyncClient:
         policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
         self._pipeline = self._pipeline.with_policy(policy)
         self._owns_http_client = False
-        self._request_headers, self._request_timeout = self._per_request_options(
-            forced=self._timeout is not inherited
-        )
+        self._request_options = self._per_request_options(forced=self._timeout is not inherited)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
         """Create the resource namespaces bound to this client's ``_call``."""
         raise NotImplementedError
 
-    def _per_request_options(
-        self, *, forced: bool = False
-    ) -> tuple[dict[str, str] | None, httpx.Timeout | None]:
+    def _per_request_options(self, *, forced: bool = False) -> RequestOptions | None:
         """Headers and timeout each request must carry itself (none on the SDK's own pool)."""
         headers = dict(self._default_headers)
         foreign = not self._owns_http_client and self._http_client is not None
         if foreign:
             headers["User-Agent"] = self._user_agent
-        timeout = self._timeout if foreign or forced else None
-        return (headers or None), timeout
+        return RequestOptions.of(headers, self._timeout if foreign or forced else None)
 
     def _route_target(self, route: Route) -> tuple[_httpx.Auth, str]:
         """The credential and path prefix of ``route``'s family.
@@ -345,8 +340,7 @@ class BaseAsyncClient:
             auth=auth,
             params=params,
             json=json,
-            headers=self._request_headers,
-            attempt_timeout=self._request_timeout,
+            options=self._request_options,
             idempotent=route.idempotent,
             throttles=self._route_throttles(route),
             reference=reference,
