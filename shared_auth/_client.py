@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import functools
 import ipaddress
 import json
 import logging
@@ -16,7 +15,7 @@ from shared_auth import _tracing
 from shared_auth._brand import rebrand
 from shared_auth._errors import ConfigurationError, SDKError
 from shared_auth._loops import wrong_loop_error
-from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RetryPolicy
+from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
@@ -221,7 +220,7 @@ class BaseAsyncClient:
             json_loads=json_loads,
             on_response=self._remember_headers,
         )
-        self._request_headers, self._request_timeout = self._per_request_options()
+        self._request_options = self._per_request_options()
 
     @property
     def base_url(self) -> str:
@@ -299,25 +298,20 @@ class BaseAsyncClient:
         policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
         self._pipeline = self._pipeline.with_policy(policy)
         self._owns_http_client = False
-        self._request_headers, self._request_timeout = self._per_request_options(
-            forced=self._timeout is not inherited
-        )
+        self._request_options = self._per_request_options(forced=self._timeout is not inherited)
         self._bind_resources()
 
     def _bind_resources(self) -> None:
         """Create the resource namespaces bound to this client's ``_call``."""
         raise NotImplementedError
 
-    def _per_request_options(
-        self, *, forced: bool = False
-    ) -> tuple[dict[str, str] | None, httpx.Timeout | None]:
+    def _per_request_options(self, *, forced: bool = False) -> RequestOptions | None:
         """Headers and timeout each request must carry itself (none on the SDK's own pool)."""
         headers = dict(self._default_headers)
         foreign = not self._owns_http_client and self._http_client is not None
         if foreign:
             headers["User-Agent"] = self._user_agent
-        timeout = self._timeout if foreign or forced else None
-        return (headers or None), timeout
+        return RequestOptions.of(headers, self._timeout if foreign or forced else None)
 
     def _route_target(self, route: Route) -> tuple[_httpx.Auth, str]:
         """The credential and path prefix of ``route``'s family.
@@ -347,42 +341,29 @@ class BaseAsyncClient:
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
         journal = self._journal
+        intent = None
         if journal is not None and reference is not None and journal.applies(route, reference):
-            # A money-moving intent: claimed in the journal before it is sent, settled after.
-            send = functools.partial(
-                self._pipeline.send,
-                route.method,
-                prefix + path,
-                auth=auth,
-                params=params,
-                json=json,
-                headers=self._request_headers,
-                attempt_timeout=self._request_timeout,
-                idempotent=route.idempotent,
-                throttles=self._route_throttles(route),
-                reference=reference,
-                scope=route.scope,
-                outcome_advice=route.outcome_advice,
-                refusal_advice=route.refusal_advice,
-            )
-            sending = journal.call(route, reference, json, into, send, self._get_converter)
-        else:
-            sending = self._pipeline.send(
-                route.method,
-                prefix + path,
-                into=into,
-                auth=auth,
-                params=params,
-                json=json,
-                headers=self._request_headers,
-                attempt_timeout=self._request_timeout,
-                idempotent=route.idempotent,
-                throttles=self._route_throttles(route),
-                reference=reference,
-                scope=route.scope,
-                outcome_advice=route.outcome_advice,
-                refusal_advice=route.refusal_advice,
-            )
+            # A money-moving intent: claimed in the journal before it is sent, settled after;
+            # its decoder keeps the body it read, for the journal to record.
+            intent = journal.prepare(route, reference, json, into, self._get_converter)
+            into = intent.decoder
+        sending = self._pipeline.send(
+            route.method,
+            prefix + path,
+            into=into,
+            auth=auth,
+            params=params,
+            json=json,
+            options=self._request_options,
+            idempotent=route.idempotent,
+            throttles=self._route_throttles(route),
+            reference=reference,
+            scope=route.scope,
+            outcome_advice=route.outcome_advice,
+            refusal_advice=route.refusal_advice,
+        )
+        if intent is not None:
+            sending = intent.run(sending)
         try:
             if _tracing.TRACER is not None:
                 return await _tracing.traced(

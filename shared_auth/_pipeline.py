@@ -80,6 +80,7 @@ __all__ = [
     "Failure",
     "Pipeline",
     "Reply",
+    "RequestOptions",
     "RetryPolicy",
     "Unreadable",
 ]
@@ -224,6 +225,32 @@ class Reply:
         return _request_id(self.headers)
 
 
+@attrs.frozen
+class RequestOptions:
+    """What each request of a client carries itself, rather than from its httpx client.
+
+    Build it with :meth:`of`: the timeouts are kept in the form httpx reads them from a
+    request, so applying them costs one dict store per request.
+    """
+
+    headers: tuple[tuple[str, str], ...] = ()
+    timeouts: Mapping[str, float | None] | None = None
+    longest: float = float("inf")
+
+    @classmethod
+    def of(
+        cls, headers: Mapping[str, str] | None, timeout: httpx.Timeout | None
+    ) -> RequestOptions | None:
+        """The options for ``headers`` and ``timeout`` (``None`` when there are none)."""
+        if not headers and timeout is None:
+            return None
+        return cls(
+            headers=tuple((headers or {}).items()),
+            timeouts=None if timeout is None else timeout.as_dict(),
+            longest=float("inf") if timeout is None else _longest(timeout),
+        )
+
+
 class Unreadable(Exception):  # noqa: N818 - a signal inside the pipeline, never raised to users
     """A decoder could not read a success body; the pipeline decides what that means."""
 
@@ -336,8 +363,7 @@ class Pipeline:
         auth: httpx.Auth,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
-        headers: Mapping[str, str] | None = None,
-        attempt_timeout: httpx.Timeout | None = None,
+        options: RequestOptions | None = None,
         idempotent: bool | None = None,
         throttles: tuple[Throttle, ...] = (),
         reference: str | None = None,
@@ -354,8 +380,8 @@ class Pipeline:
             auth: The route family's credential strategy.
             params: Query parameters.
             json: A JSON-serialisable body.
-            headers: Extra request headers.
-            attempt_timeout: Per-attempt timeouts, when not the httpx client's own.
+            options: Headers and timeouts each request carries itself (a caller's httpx
+                client, or a ``with_options`` copy); ``None``: the httpx client's own.
             idempotent: Whether sending twice is harmless; defaults from the method.
             throttles: Client-side rate limiters to pass before each attempt.
             reference: The caller's reference for a money-moving call, carried by
@@ -371,14 +397,8 @@ class Pipeline:
         deadline_at = None if deadline is None else started + deadline
         money_moving = not (method in _IDEMPOTENT_METHODS if idempotent is None else idempotent)
         client = self._get_client()
-        request = client.build_request(
-            method,
-            self.base_url + path,
-            params=params,
-            json=json,
-            headers=headers,
-            timeout=httpx.USE_CLIENT_DEFAULT if attempt_timeout is None else attempt_timeout,
-        )
+        request = client.build_request(method, self.base_url + path, params=params, json=json)
+        longest = self._longest if options is None else self._apply(options, request)
         call = _Call(
             method,
             path,
@@ -396,7 +416,6 @@ class Pipeline:
         if deadline is not None:
             # On the real monotonic clock: auth flows compare it with time.monotonic().
             request.extensions[DEADLINE_EXTENSION] = time.monotonic() + deadline
-            longest = self._longest if attempt_timeout is None else _longest(attempt_timeout)
             if deadline < longest:
                 _timeouts_within(request, deadline)
         if throttles and not await self._pass_throttles(call):
@@ -413,6 +432,16 @@ class Pipeline:
                 self._log_cancelled(call)
             raise
         return await self._finish(call, response, 1, into)
+
+    def _apply(self, options: RequestOptions, request: httpx.Request) -> float:
+        """Put ``options`` on ``request``; return the longest timeout now in force."""
+        # Set on the built request, not merged by httpx: a dict store and a header each.
+        for name, value in options.headers:
+            request.headers[name] = value
+        if options.timeouts is None:
+            return self._longest
+        request.extensions["timeout"] = options.timeouts
+        return options.longest
 
     async def _finish(
         self, call: _Call, response: httpx.Response, attempt: int, into: Decoder[_T]

@@ -7,7 +7,7 @@ touches the journal.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection, Coroutine
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 
 import httpx
@@ -60,6 +60,57 @@ def _replay(into: Decoder[_T], data: Any, route: Route, converter: cattrs.Conver
         ) from exc
 
 
+class JournaledCall(Generic[_T]):
+    """A money-moving call under the journal: sent at most once per intent."""
+
+    def __init__(
+        self,
+        hook: JournalHook,
+        route: Route,
+        reference: str,
+        key: str,
+        digest: str,
+        decoder: _Recording[_T],
+        converter: Callable[[], cattrs.Converter],
+    ) -> None:
+        self._hook = hook
+        self._route = route
+        self._reference = reference
+        self._key = key
+        self._digest = digest
+        self.decoder = decoder
+        self._converter = converter
+
+    async def run(self, sending: Coroutine[Any, Any, _T]) -> _T:
+        """Claim, then await ``sending`` only if the intent must be sent; else replay."""
+        recording = self.decoder
+        started = False
+
+        async def send_once() -> Any:
+            nonlocal started
+            started = True
+            recording.result = await sending
+            return recording.data
+
+        hook = self._hook
+        try:
+            data = await hook.journal.run_once(
+                key=self._key,
+                api=hook.api,
+                reference=self._reference,
+                fingerprint=self._digest,
+                owner=hook.owner,
+                send=send_once,
+                reconcile=hook.reconcile,
+            )
+        finally:
+            if not started:
+                sending.close()  # answered from the journal (or refused): never sent
+        if recording.result is not _NOTHING:
+            return cast("_T", recording.result)
+        return _replay(recording.inner, data, self._route, self._converter())
+
+
 class JournalHook:
     """One client's view of a journal: its API name, worker id and reconciler.
 
@@ -99,41 +150,20 @@ class JournalHook:
             return False
         return route.idempotent is False or route.method not in _IDEMPOTENT_METHODS
 
-    async def call(
+    def prepare(
         self,
         route: Route,
         reference: str,
         body: Any,
         into: Decoder[_T],
-        send: Callable[..., Awaitable[_T]],
         converter: Callable[[], cattrs.Converter],
-    ) -> _T:
-        """Send ``route`` at most once for ``reference``; a recorded answer is replayed.
-
-        ``send(into=decoder)`` performs the request through the pipeline.
-        """
+    ) -> JournaledCall[_T]:
+        """One intent: send it with :attr:`JournaledCall.decoder`, then ``run`` the sending."""
         digest = fingerprint(route.method, route.path, body)
         key = f"{self.api}:{route.method} {route.path}:{reference}"
         if route.path in self._per_parameters:
             key = f"{key}:{digest[:16]}"
-        recording = _Recording(into)
-
-        async def send_once() -> Any:
-            recording.result = await send(into=recording)
-            return recording.data
-
-        data = await self.journal.run_once(
-            key=key,
-            api=self.api,
-            reference=reference,
-            fingerprint=digest,
-            owner=self.owner,
-            send=send_once,
-            reconcile=self.reconcile,
-        )
-        if recording.result is not _NOTHING:
-            return cast("_T", recording.result)
-        return _replay(into, data, route, converter())
+        return JournaledCall(self, route, reference, key, digest, _Recording(into), converter)
 
     async def recover(self, *, grace: float = 0.0) -> RecoveryReport:
         """Recover this API's abandoned intents (other APIs' are left to their clients)."""
