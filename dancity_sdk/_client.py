@@ -157,6 +157,8 @@ class AsyncDancityClient(BaseAsyncClient):
             is sent, so a retried job returns the recorded transaction instead of buying
             again. See "Running many workers" in the README.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
+        default_headers: Headers sent with every request (never ``Authorization`` or
+            ``channel``, which the route family's credential sets).
 
     Raises:
         MissingCredentialError: neither ``api_key`` nor ``jwt`` was given.
@@ -181,6 +183,7 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -208,6 +211,7 @@ class AsyncDancityClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
+            default_headers=default_headers,
             retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
             converter=make_dancity_converter,
@@ -248,6 +252,7 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
@@ -274,6 +279,7 @@ class AsyncDancityClient(BaseAsyncClient):
             retry: As for the constructor.
             throttle: As for the constructor.
             http_client: As for the constructor.
+            default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
             journal: As for the constructor.
@@ -307,6 +313,7 @@ class AsyncDancityClient(BaseAsyncClient):
             retry=retry,
             throttle=throttle,
             http_client=http_client,
+            default_headers=default_headers,
             rate_budget=rate_budget,
             journal=journal,
         )

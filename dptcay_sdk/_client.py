@@ -100,6 +100,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
             ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
             instead of collecting 429s.
+        default_headers: Headers sent with every request (never ``Authorization``).
         http_client: An ``httpx.AsyncClient`` you own and close (its base URL and auth
             are not used). By default the client creates and closes its own.
         rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
@@ -131,6 +132,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -149,6 +151,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
+            default_headers=default_headers,
             retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
             converter=make_dptcay_converter,
@@ -191,6 +194,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
@@ -210,6 +214,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             retry: As for the constructor.
             rate_plan: As for the constructor.
             http_client: As for the constructor.
+            default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
             journal: As for the constructor.
@@ -239,6 +244,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             retry=retry,
             rate_plan=rate_plan,
             http_client=http_client,
+            default_headers=default_headers,
             rate_budget=rate_budget,
             journal=journal,
         )

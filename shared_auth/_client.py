@@ -124,6 +124,19 @@ def resolve_timeout(timeout: TimeoutArgument, *, what: str) -> httpx.Timeout:
     return httpx.Timeout(timeout)
 
 
+def _checked_headers(headers: Mapping[str, str] | None, *, what: str) -> dict[str, str]:
+    """Caller-supplied headers, refusing those the route family's credential sets."""
+    checked: dict[object, object] = dict(headers or {})
+    for name, value in checked.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            msg = f"{what} must map header names to string values; got {name!r}: {value!r}"
+            raise ConfigurationError(msg)
+        if name.lower() in _RESERVED_HEADERS:
+            msg = f"{what} must not set {name!r}: the client's credential does"
+            raise ConfigurationError(msg)
+    return cast("dict[str, str]", checked)
+
+
 def _is_seconds(value: object) -> bool:
     """A positive, finite, sane number of seconds (not a bool, not NaN)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -201,7 +214,7 @@ class BaseAsyncClient:
         self._base_url = validate_base_url(base_url, what=self._api_name)
         self._timeout = resolve_timeout(timeout, what=self._api_name)
         self._user_agent = user_agent
-        self._default_headers = dict(default_headers or {})
+        self._default_headers = _checked_headers(default_headers, what="default_headers")
         self._http_client = http_client
         self._owns_http_client = http_client is None
         self._closed = False
@@ -290,11 +303,8 @@ class BaseAsyncClient:
         if not isinstance(timeout, NotGiven):
             self._timeout = resolve_timeout(timeout, what=self._api_name)
         if extra_headers:
-            for name in extra_headers:
-                if name.lower() in _RESERVED_HEADERS:
-                    msg = f"extra_headers must not set {name!r}: the client's credential does"
-                    raise ConfigurationError(msg)
-            self._default_headers = {**self._default_headers, **extra_headers}
+            extra = _checked_headers(extra_headers, what="extra_headers")
+            self._default_headers = {**self._default_headers, **extra}
         policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
         self._pipeline = self._pipeline.with_policy(policy)
         self._owns_http_client = False

@@ -168,3 +168,19 @@ async def test_a_test_can_inject_its_converter_into_a_client() -> None:
         dp._converter = custom  # built lazily: a test may set its own before the first call
         payment = await dp.payments.get("pay_1")
     assert payment.amount == Decimal(7)
+
+
+async def test_default_headers_go_with_every_request_and_never_a_credential() -> None:
+    recorder = Recorder()
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder.handler)) as http,
+        AsyncDptcayClient(KEY, http_client=http, default_headers={"X-Team": "payments"}) as dp,
+    ):
+        await dp.payments.get("pay_1")
+        await dp.with_options(extra_headers={"X-Trace": "t1"}).payments.get("pay_1")
+    first, second = recorder.requests
+    assert first.headers["X-Team"] == "payments"
+    assert (second.headers["X-Team"], second.headers["X-Trace"]) == ("payments", "t1")
+    for name in ("Authorization", "authorization"):
+        with pytest.raises(ConfigurationError, match="must not set"):
+            AsyncDptcayClient(KEY, default_headers={name: "Bearer x"})
