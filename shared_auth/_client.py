@@ -126,7 +126,7 @@ def resolve_timeout(timeout: TimeoutArgument, *, what: str) -> httpx.Timeout:
 
 def _checked_headers(headers: Mapping[str, str] | None, *, what: str) -> dict[str, str]:
     """Caller-supplied headers, refusing those the route family's credential sets."""
-    checked: dict[object, object] = dict(headers or {})
+    checked: dict[object, object] = dict(cast("Mapping[object, object]", headers or {}))
     for name, value in checked.items():
         if not isinstance(name, str) or not isinstance(value, str):
             msg = f"{what} must map header names to string values; got {name!r}: {value!r}"
