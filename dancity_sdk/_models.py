@@ -7,6 +7,7 @@ decoded with ``parse_float=Decimal``), timestamps aware ``datetime``, statuses o
 
 from __future__ import annotations
 
+import html
 import re
 import types
 import typing
@@ -371,6 +372,24 @@ class _Listing(APIObject):
     """A page whose rows may arrive as a bare JSON array or under :attr:`_ROWS` (see hooks)."""
 
     _ROWS: ClassVar[str]
+
+    def _repr_html_(self) -> str:
+        # In a notebook a page is its rows, as a table, with where it sits in the list.
+        rows: tuple[APIObject, ...] = getattr(self, self._ROWS)
+        table = ResultList(rows, self._reply)._repr_html_()
+        pagination = getattr(self, "pagination", None)
+        if pagination is None:
+            return table
+        return f"{table}<p>{html.escape(_page_caption(pagination))}</p>"
+
+
+def _page_caption(pagination: Pagination) -> str:
+    where = f"page {pagination.page or '?'}"
+    if pagination.total_pages:
+        where += f" of {pagination.total_pages}"
+    if pagination.total is not None:
+        where += f" ({pagination.total} in all)"
+    return where
 
 
 @attrs.frozen(kw_only=True)

@@ -33,7 +33,7 @@ import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Final, Generic, Protocol, Self, TypeVar
 
 import anyio
@@ -302,7 +302,27 @@ def _wrap(value: Any, loop: _LoopThread, name: str) -> Any:
             return _wrap(method(*args, **kwargs), loop, name)
 
         return wrapped
+    if isinstance(value, AsyncIterator):
+        return _blocking_iterator(value, loop, name)
     return _SyncProxy(value, loop, name) if _is_async_surface(value) else value
+
+
+def _blocking_iterator(items: AsyncIterator[Any], loop: _LoopThread, name: str) -> Iterator[Any]:
+    """An async iterator (``transactions.iterate()``) walked from a plain ``for`` loop.
+
+    Each item is fetched on the loop thread when the loop reaches it (a page at a time, as
+    in the async client); leaving the loop early closes the walk there.
+    """
+    try:
+        while True:
+            try:
+                yield loop.run(name, items.__anext__)
+            except StopAsyncIteration:
+                return
+    finally:
+        close = getattr(items, "aclose", None)
+        if close is not None and not loop.closed:
+            loop.run(name, close)
 
 
 class _SyncProxy:

@@ -230,3 +230,17 @@ def test_a_copied_converter_reads_bare_array_pages_with_its_own_hooks() -> None:
     copied.register_structure_hook(Decimal, lambda value, _: Decimal(value) * 2)
     page = copied.structure([{"status": "SUCCESS", "amount": 100}], TransactionPage)
     assert [tx.amount for tx in page] == [Decimal(200)]
+
+
+def test_a_page_renders_its_rows_as_a_table_in_a_notebook() -> None:
+    from dancity_sdk import TransactionPage  # noqa: PLC0415
+
+    wire = {
+        "transactions": [{"status": "SUCCESS", "amount": 100, "customerRef": "<r1>"}],
+        "pagination": {"page": 2, "totalPages": 5, "total": 41},
+    }
+    page = CONVERTER.structure(wire, TransactionPage)
+    html = page._repr_html_()
+    assert html.startswith("<table><thead>")
+    assert "&lt;r1&gt;" in html
+    assert "page 2 of 5 (41 in all)" in html

@@ -188,3 +188,20 @@ async def test_the_unified_validation_and_its_absence_name_the_right_generations
     with pytest.raises(UnsupportedOperationError, match="2026-04-27', '2026-05-09'"):
         await latest.vas.cards.list()
     assert len(seen) == 1
+
+
+def test_a_blocking_client_walks_pages_with_a_plain_for_loop() -> None:
+    from dancity_sdk import DancityClient  # noqa: PLC0415 - the twin loads anyio's portal
+
+    pages = Pages([[record(1), record(2)], [record(3), record(4)], [record(5)]])
+    http = httpx.AsyncClient(transport=httpx.MockTransport(pages))
+    with DancityClient(KEY, jwt=JWT, http_client=http) as dc:
+        walk = dc.vas.transactions.iterate(limit=2)
+        assert pages.requests == []
+        first = next(walk)
+        assert (first.tranx_id, len(pages.requests)) == ("DNTY0001", 1)
+        assert [tx.tranx_id for tx in walk] == ["DNTY0002", "DNTY0003", "DNTY0004", "DNTY0005"]
+        early = dc.app.transactions.iterate(limit=2)
+        assert next(early).tranx_id == "DNTY0001"
+        early.close()  # leaving a walk early closes it on the loop thread
+    assert len(pages.requests) == 4
