@@ -201,10 +201,13 @@ KEY_B = "dp_test_sk_" + "B" * 20
 async def test_in_flight_counts_until_the_response_or_failure() -> None:
     auth = DptcayKeyAuth(KEY_A)
     release = anyio.Event()
+    both_arrived = anyio.Event()
     seen: list[int] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
         seen.append(auth.in_flight(KEY_A))
+        if len(seen) == 2:
+            both_arrived.set()
         await release.wait()
         if request.url.path == "/fail":
             raise httpx.ConnectError("refused", request=request)
@@ -219,7 +222,7 @@ async def test_in_flight_counts_until_the_response_or_failure() -> None:
         async with anyio.create_task_group() as tg:
             tg.start_soon(send, "/ok")
             tg.start_soon(send, "/fail")
-            await anyio.sleep(0.001)
+            await both_arrived.wait()  # an event, not a sleep: a loaded machine cannot break it
             assert auth.in_flight() == 2
             auth.set_key(KEY_B)
             assert auth.in_flight() == 0  # the new key has nothing in flight
