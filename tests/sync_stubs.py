@@ -133,7 +133,9 @@ def _returns(function: Any, imports: _Imports, home: ModuleType) -> str:
     text = str(annotation)
     if text.startswith("AsyncIterator["):
         # The blocking twin walks an async iterator with a plain for loop (a generator).
-        text = "Generator[" + text.removeprefix("AsyncIterator[").removesuffix("]") + ", None, None]"
+        text = (
+            "Generator[" + text.removeprefix("AsyncIterator[").removesuffix("]") + ", None, None]"
+        )
     imports.need(text, home)
     return text
 
