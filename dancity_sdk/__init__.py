@@ -36,6 +36,7 @@ from shared_auth import (
     SDKError,
     Secret,
     UnprocessableEntityError,
+    new_reference,
 )
 from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
@@ -101,6 +102,7 @@ __all__ = [
     "aiohttp_http_client",
     "disable_tracing",
     "enable_tracing",
+    "new_reference",
     "unknown_outcome",
 ]
 

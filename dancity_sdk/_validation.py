@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Final
 from dancity_sdk._wire import amount_to_wire
 from shared_auth import InvalidInputError as _InvalidInputError
 from shared_auth import InvalidInputTypeError as _InvalidInputTypeError
-from shared_auth import Secret
+from shared_auth import Secret, new_reference
 from shared_auth._brand import branded
 
 # The shared classes (``except dancity_sdk.InvalidInputError`` catches them), shown in
@@ -218,7 +217,7 @@ def seconds(value: object, *, field: str, positive: bool = True) -> float:
 def customer_ref(value: object) -> str:
     """The caller's ``customer_ref``, or a fresh ``sdk-<32 hex>`` one to reconcile by."""
     if value is None:
-        return "sdk-" + uuid.uuid4().hex
+        return new_reference()
     return text(value, field="customer_ref")
 
 

@@ -40,6 +40,7 @@ from shared_auth import (
     SDKError,
     Secret,
     UnprocessableEntityError,
+    new_reference,
 )
 from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
@@ -95,6 +96,7 @@ __all__ = [
     "aiohttp_http_client",
     "disable_tracing",
     "enable_tracing",
+    "new_reference",
     "parse_event",
     "unknown_outcome",
 ]

@@ -42,6 +42,7 @@ from shared_auth import (
     One,
     ResultList,
     Secret,
+    new_reference,
 )
 
 __all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
@@ -87,7 +88,10 @@ class Payments(_Resource):
             currency: The asset code, such as ``"USDC"`` or ``"BTC"``.
             network: The chain, such as ``"ethereum"`` or ``"polygon"``.
             description: Shown to the customer.
-            order_id: Your reference; also carried by an ``OutcomeUnknownError``.
+            order_id: Your reference (make it with ``new_reference()`` before the call and
+                store it); one is generated when omitted. It is on the payment, on an
+                ``OutcomeUnknownError`` and in the WARNING logged if the call is cancelled
+                after it was sent.
             metadata: Your string key-value pairs.
             expires_in: Seconds until a pending payment expires.
 
@@ -105,12 +109,17 @@ class Payments(_Resource):
         body["currency"] = code
         optional_text(body, "network", network)
         optional_text(body, "description", description)
-        optional_text(body, "order_id", order_id)
+        # Always a reference, so an unknown outcome or a cancellation can be matched on the
+        # payment.* webhooks (which carry it): the caller's, or a fresh one.
+        optional_text(body, "order_id", new_reference() if order_id is None else order_id)
         if metadata is not None:
             body["metadata"] = check_metadata(metadata)
         if expires_in is not None:
             body["expires_in"] = check_expires_in(expires_in)
-        return await self._call(routes.CREATE_PAYMENT, into=_PAYMENT, json=body, reference=order_id)
+        reference = body["order_id"]
+        return await self._call(
+            routes.CREATE_PAYMENT, into=_PAYMENT, json=body, reference=reference
+        )
 
     async def get(self, payment_id: str, /) -> Payment:
         """Read a payment's current state (``GET /payments/{id}``, scope ``payments:read``).

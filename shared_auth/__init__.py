@@ -62,6 +62,7 @@ from shared_auth._pipeline import (
 )
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
+from shared_auth._reference import new_reference
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle
@@ -131,6 +132,7 @@ __all__ = [
     "format_path",
     "install_log_redaction",
     "make_converter",
+    "new_reference",
     "parse_retry_after",
     "redact",
     "resolve_policy",

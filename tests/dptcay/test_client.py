@@ -391,6 +391,11 @@ async def test_optional_fields_are_sent_only_when_given() -> None:
         await dp.payments.create(
             amount=Decimal("1E+2"), currency="BTC", network="bitcoin", expires_in=60
         )
+    # Every payment carries a reference (generated when the caller gives none), and
+    # nothing else that was not given.
+    references = [body.pop("order_id") for body in bodies]
+    assert all(isinstance(r, str) and r.startswith("sdk-") and len(r) == 36 for r in references)
+    assert references[0] != references[1]
     assert bodies == [
         {"amount": "1.10", "currency": "BTC"},
         {"amount": "100", "currency": "BTC", "network": "bitcoin", "expires_in": 60},

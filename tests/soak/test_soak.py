@@ -81,11 +81,6 @@ async def test_a_purchase_cancelled_after_send_leaves_a_reference() -> None:
     assert dancity == {}, result
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="payments.create without order_id sends no reference at all, so a payment "
-    "cancelled after send cannot be reconciled (issue 11: make the reference known)",
-)
 @pytest.mark.anyio
 async def test_a_payment_cancelled_after_send_leaves_a_reference() -> None:
     result = await _sections.after_send(2, seed=SEED)
