@@ -155,6 +155,12 @@ def resolve_policy(
     deadline: float | NotGiven | None = NOT_GIVEN,
 ) -> RetryPolicy:
     """A :class:`RetryPolicy` from a client's ``retry=``/``max_retries=``/``deadline=``."""
+    if retry is not None and not isinstance(cast("object", retry), RetryPolicy):
+        msg = (
+            f"retry must be a RetryPolicy (or None), not {type(retry).__name__}: pass "
+            "RetryPolicy(max_retries=..., deadline=...), or max_retries=/deadline= alone"
+        )
+        raise ConfigurationError(msg)
     policy = retry if retry is not None else RetryPolicy()
     changes: dict[str, Any] = {}
     if not isinstance(max_retries, NotGiven):

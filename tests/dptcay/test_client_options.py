@@ -96,6 +96,7 @@ async def test_a_callers_http_client_gets_the_sdk_user_agent_and_timeouts() -> N
         ({"deadline": 0}, "deadline must be a positive number"),
         ({"deadline": math.inf}, "deadline must be a positive number"),
         ({"http_client": httpx.Client()}, "must be an httpx.AsyncClient"),
+        ({"retry": {"max_retries": 1}}, "retry must be a RetryPolicy"),
     ],
 )
 def test_bad_options_are_configuration_errors(kwargs: dict[str, Any], message: str) -> None:
