@@ -120,6 +120,20 @@ ROWS = [
 ]
 
 
+def _echo(client: httpx.AsyncClient, policy: RetryPolicy) -> EchoPipeline:
+    """A pipeline over ``client`` whose calls hand back what was read."""
+    return EchoPipeline(
+        Pipeline(
+            base_url="https://api.example.test",
+            get_client=lambda: client,
+            parse_error=parse_error,
+            policy=policy,
+            logger=LOGGER,
+            converter=make_converter,
+        )
+    )
+
+
 def test_every_failure_kind_has_a_row_and_a_scenario() -> None:
     assert set(OUTCOMES) == set(Failure) == set(SCENARIOS)
     # The rules that protect money, stated once more as a sanity check of the table.
@@ -193,16 +207,7 @@ async def test_an_unreadable_receipt_for_a_purchase_says_what_was_read() -> None
         return httpx.Response(200, content=b'{"status": "SUCC', headers={"x-request-id": "r-9"})
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = EchoPipeline(
-            Pipeline(
-                base_url="https://api.example.test",
-                get_client=lambda: client,
-                parse_error=parse_error,
-                policy=RetryPolicy(),
-                logger=LOGGER,
-                converter=make_converter,
-            )
-        )
+        pipeline = _echo(client, RetryPolicy())
         with pytest.raises(OutcomeUnknownError) as info:
             await pipeline.send("POST", "/buy", auth=AUTH, reference="ORDER-5")
     error = info.value
@@ -216,16 +221,7 @@ async def test_an_error_status_with_a_deeply_nested_body_is_still_typed() -> Non
     async with httpx.AsyncClient(
         transport=httpx.MockTransport(lambda _r: httpx.Response(404, content=body))
     ) as client:
-        pipeline = EchoPipeline(
-            Pipeline(
-                base_url="https://api.example.test",
-                get_client=lambda: client,
-                parse_error=parse_error,
-                policy=RetryPolicy(),
-                logger=LOGGER,
-                converter=make_converter,
-            )
-        )
+        pipeline = _echo(client, RetryPolicy())
         with pytest.raises(APIStatusError) as info:
             await pipeline.send("GET", "/thing", auth=AUTH)
     assert info.value.status_code == 404
@@ -247,16 +243,7 @@ async def test_the_deadline_bounds_the_jwt_provider() -> None:
         return httpx.Response(200, json={})  # pragma: no cover
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = EchoPipeline(
-            Pipeline(
-                base_url="https://api.example.test",
-                get_client=lambda: client,
-                parse_error=parse_error,
-                policy=RetryPolicy(deadline=0.2),
-                logger=LOGGER,
-                converter=make_converter,
-            )
-        )
+        pipeline = _echo(client, RetryPolicy(deadline=0.2))
         with pytest.raises(APITimeoutError, match="JWT provider"):
             await pipeline.send("GET", "/wallet", auth=auth)
     assert finished == []  # the provider was cancelled, not waited for
@@ -275,16 +262,7 @@ async def test_a_purchase_cancelled_after_sending_logs_its_reference(
         return httpx.Response(200, json={})  # pragma: no cover - cancelled first
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = EchoPipeline(
-            Pipeline(
-                base_url="https://api.example.test",
-                get_client=lambda: client,
-                parse_error=parse_error,
-                policy=RetryPolicy(),
-                logger=LOGGER,
-                converter=make_converter,
-            )
-        )
+        pipeline = _echo(client, RetryPolicy())
         caplog.set_level(logging.WARNING, logger="shared_auth")
         async with anyio.create_task_group() as tg:
 
@@ -312,16 +290,7 @@ async def test_a_read_cancelled_after_sending_logs_nothing(
         return httpx.Response(200, json={})  # pragma: no cover - cancelled first
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = EchoPipeline(
-            Pipeline(
-                base_url="https://api.example.test",
-                get_client=lambda: client,
-                parse_error=parse_error,
-                policy=RetryPolicy(),
-                logger=LOGGER,
-                converter=make_converter,
-            )
-        )
+        pipeline = _echo(client, RetryPolicy())
         caplog.set_level(logging.WARNING, logger="shared_auth")
         with anyio.move_on_after(5) as scope:
             async with anyio.create_task_group() as tg:
