@@ -114,6 +114,7 @@ class Supervisor:
         self.workers: list[Worker] = []
         self.spawned = 0
         self.kills = 0
+        self._abandon_credit = 0.5
         self.stall_kills = 0
         self.faults: Counter[str] = Counter()
         self.errors: list[str] = []
@@ -156,7 +157,10 @@ class Supervisor:
         job = worker.job
         if job is not None:
             job.kills += 1
-            if self.rng.random() < abandon_share:
+            # A steady share, not a coin toss: a short run still abandons some jobs.
+            self._abandon_credit += abandon_share
+            if self._abandon_credit >= 1.0:
+                self._abandon_credit -= 1.0
                 job.abandoned = True  # the queue gave up on it: recover() must find it
             else:
                 job.not_before = time.monotonic()
