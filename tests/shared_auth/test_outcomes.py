@@ -250,9 +250,8 @@ async def test_the_deadline_bounds_the_jwt_provider() -> None:
     assert requests == []
 
 
-async def test_a_purchase_cancelled_after_sending_logs_its_reference(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+async def _cancel_once_sent(method: str, path: str, **kwargs: Any) -> None:
+    """Send a call to a server that holds it, and cancel it once the server has it."""
     sent = anyio.Event()
 
     async def handler(request: httpx.Request) -> httpx.Response:
@@ -263,15 +262,23 @@ async def test_a_purchase_cancelled_after_sending_logs_its_reference(
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
         pipeline = _echo(client, RetryPolicy())
-        caplog.set_level(logging.WARNING, logger="shared_auth")
-        async with anyio.create_task_group() as tg:
+        with anyio.move_on_after(5) as scope:
+            async with anyio.create_task_group() as tg:
 
-            async def buy() -> None:
-                await pipeline.send("POST", "/airtime/buy", auth=AUTH, reference="ORDER-77")
+                async def call() -> None:
+                    await pipeline.send(method, path, auth=AUTH, **kwargs)
 
-            tg.start_soon(buy)
-            await sent.wait()
-            tg.cancel_scope.cancel()
+                tg.start_soon(call)
+                await sent.wait()
+                tg.cancel_scope.cancel()
+        assert not scope.cancelled_caught  # the server got it; the cancel came after
+
+
+async def test_a_purchase_cancelled_after_sending_logs_its_reference(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="shared_auth")
+    await _cancel_once_sent("POST", "/airtime/buy", reference="ORDER-77")
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
     assert "/airtime/buy" in warnings[0].getMessage()
@@ -281,25 +288,6 @@ async def test_a_purchase_cancelled_after_sending_logs_its_reference(
 async def test_a_read_cancelled_after_sending_logs_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    sent = anyio.Event()
-
-    async def handler(request: httpx.Request) -> httpx.Response:
-        del request
-        sent.set()
-        await anyio.sleep(30)
-        return httpx.Response(200, json={})  # pragma: no cover - cancelled first
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        pipeline = _echo(client, RetryPolicy())
-        caplog.set_level(logging.WARNING, logger="shared_auth")
-        with anyio.move_on_after(5) as scope:
-            async with anyio.create_task_group() as tg:
-
-                async def read() -> None:
-                    await pipeline.send("GET", "/wallet", auth=AUTH)
-
-                tg.start_soon(read)
-                await sent.wait()
-                tg.cancel_scope.cancel()
-        assert not scope.cancelled_caught
+    caplog.set_level(logging.WARNING, logger="shared_auth")
+    await _cancel_once_sent("GET", "/wallet")
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
