@@ -10,6 +10,18 @@ Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
 from shared_auth.fleet._budget import SharedWindow, observe, shared_windows, windows_for
+from shared_auth.fleet._inbox import DEFAULT_INBOX_RETENTION, Handler, Inbox, open_inbox
+from shared_auth.fleet._inbox_asgi import webhook_endpoint
+from shared_auth.fleet._inbox_model import (
+    Accepted,
+    InboxError,
+    InboxEvent,
+    InboxLostError,
+    InboxMissingError,
+    InboxUnavailableError,
+    Receipt,
+    WebhookSource,
+)
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
@@ -29,21 +41,34 @@ from shared_auth.fleet._journal import (
 )
 
 __all__ = [
+    "DEFAULT_INBOX_RETENTION",
     "DEFAULT_LEASE",
     "DEFAULT_SETTLED_TTL",
+    "Accepted",
+    "Handler",
+    "Inbox",
+    "InboxError",
+    "InboxEvent",
+    "InboxLostError",
+    "InboxMissingError",
+    "InboxUnavailableError",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
     "IntentNeedsReviewError",
     "IntentState",
     "Journal",
+    "Receipt",
     "Reconciler",
     "RecoveryReport",
     "SharedWindow",
+    "WebhookSource",
     "fingerprint",
     "new_owner",
     "observe",
+    "open_inbox",
     "open_journal",
     "shared_windows",
+    "webhook_endpoint",
     "windows_for",
 ]
