@@ -88,8 +88,13 @@ class WebhookSource(Protocol):
     ``signature_errors`` answers 401, any other 400.
     """
 
-    api: str
-    signature_errors: tuple[type[Exception], ...]
+    @property
+    def api(self) -> str:
+        """The API's name, stored with each event (``"dancity"``, ``"dptcay"``)."""
+
+    @property
+    def signature_errors(self) -> tuple[type[Exception], ...]:
+        """The errors ``accept`` raises for a bad signature (answered 401)."""
 
     def accept(self, raw_body: bytes, headers: Mapping[str, str]) -> Accepted: ...
 

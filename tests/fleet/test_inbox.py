@@ -1,0 +1,373 @@
+"""The webhook inbox on SQLite and real Redis, on asyncio and trio."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from dancity_sdk import webhooks
+from dancity_sdk.webhooks import DancityWebhookSource
+from dptcay_sdk import DptcayWebhookSource, InvalidInputError
+from shared_auth import ConfigurationError
+from shared_auth.fleet import (
+    Inbox,
+    InboxEvent,
+    InboxLostError,
+    InboxMissingError,
+    InboxUnavailableError,
+    open_inbox,
+    webhook_endpoint,
+)
+
+pytestmark = pytest.mark.anyio
+
+SECRET = "whsec-test"
+SOURCE = DancityWebhookSource([SECRET, "old-secret"])
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def delivery(event: str, tx: str | None, *, ref: str | None = None) -> tuple[bytes, dict[str, str]]:
+    data: dict[str, Any] = {"status": event.rpartition(".")[2], "amount": 100}
+    if tx is not None:
+        data["transactionId"] = tx
+    if ref is not None:
+        data["reference"] = ref
+    body = json.dumps({"event": event, "timestamp": "2026-01-01T00:00:00Z", "data": data}).encode()
+    return body, {"X-Dancity-Signature": webhooks.sign(body, SECRET), "Authorization": "Bearer x"}
+
+
+@pytest.fixture
+def inbox_target(journal_target: str) -> str:
+    return journal_target
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def inbox(inbox_target: str, clock: FakeClock) -> Iterator[Inbox]:
+    box = open_inbox(
+        inbox_target, SOURCE, create=True, clock=clock, lease=10.0, max_attempts=3, backoff=2.0
+    )
+    yield box
+    box.store.close()
+
+
+async def test_a_delivery_is_stored_once_with_its_raw_body_and_headers(inbox: Inbox) -> None:
+    body, headers = delivery("transaction.success", "T1")
+    first = await inbox.receive(body, headers)
+    assert (first.key, first.event, first.duplicate) == (
+        "dancity:transaction.success:T1",
+        "transaction.success",
+        False,
+    )
+    again = await inbox.receive(body, headers)
+    assert again.duplicate
+    # A redelivery with a new timestamp is the same event (same name and transactionId).
+    other_body = body.replace(b"2026-01-01", b"2026-01-02")
+    assert (await inbox.receive(other_body, delivery_headers(other_body))).duplicate
+    stored = await inbox.get(first.key)
+    assert stored is not None
+    assert stored.body == body  # the raw bytes, as first received
+    assert stored.headers["x-dancity-signature"] == headers["X-Dancity-Signature"]
+    assert "authorization" not in stored.headers  # credentials of our own edge are dropped
+    assert stored.state == "pending"
+    assert await inbox.counts() == {"pending": 1}
+
+
+def delivery_headers(body: bytes) -> dict[str, str]:
+    return {"x-dancity-signature": webhooks.sign(body, "old-secret")}
+
+
+async def test_keys_fall_back_to_reference_then_to_the_body(inbox: Inbox) -> None:
+    by_ref = await inbox.receive(*delivery("transaction.failed", None, ref="order-9"))
+    assert by_ref.key == "dancity:transaction.failed:order-9"
+    body = b'{"event":"wallet.funded","data":{"amount":1.10}}'
+    bare = await inbox.receive(body, {"X-Dancity-Signature": webhooks.sign(body, SECRET)})
+    assert bare.key.startswith("dancity:wallet.funded:body:")
+    assert not bare.duplicate
+
+
+async def test_a_bad_signature_or_body_stores_nothing(inbox: Inbox) -> None:
+    body, headers = delivery("transaction.success", "T1")
+    with pytest.raises(webhooks.WebhookSignatureError) as caught:
+        await inbox.receive(body + b" ", headers)
+    assert caught.value.reason == "mismatch"
+    with pytest.raises(webhooks.WebhookSignatureError):
+        await inbox.receive(body, {})
+    junk = b"[1]"
+    with pytest.raises(webhooks.WebhookPayloadError):
+        await inbox.receive(junk, {"X-Dancity-Signature": webhooks.sign(junk, SECRET)})
+    with pytest.raises(TypeError, match="raw bytes"):
+        await inbox.receive(json.loads(body), headers)
+    assert await inbox.counts() == {}
+
+
+async def test_each_event_is_handled_once_and_marked_done(inbox: Inbox) -> None:
+    for tx in ("T1", "T2", "T3"):
+        await inbox.receive(*delivery("transaction.success", tx))
+        await inbox.receive(*delivery("transaction.success", tx))
+    seen: list[str] = []
+
+    async def handler(event: InboxEvent) -> None:
+        seen.append(event.json()["data"]["transactionId"])
+
+    assert await inbox.drain(handler) == 3
+    assert seen == ["T1", "T2", "T3"]
+    assert await inbox.drain(handler) == 0
+    assert await inbox.counts() == {"done": 3}
+
+
+async def test_a_failing_handler_is_retried_with_backoff_then_parked(
+    inbox: Inbox, clock: FakeClock
+) -> None:
+    receipt = await inbox.receive(*delivery("transaction.success", "T1"))
+    calls: list[float] = []
+
+    async def failing(event: InboxEvent) -> None:
+        calls.append(clock.now)
+        raise RuntimeError(f"warehouse down for {event.key}")
+
+    assert await inbox.drain(failing) == 1
+    assert await inbox.drain(failing) == 0  # not due yet: backoff 2 s
+    clock.now += 2.0
+    assert await inbox.drain(failing) == 1
+    clock.now += 3.9
+    assert await inbox.drain(failing) == 0  # second backoff is 4 s
+    clock.now += 0.1
+    assert await inbox.drain(failing) == 1  # third attempt: max_attempts reached
+    clock.now += 1000
+    assert await inbox.drain(failing) == 0
+    assert len(calls) == 3
+    (parked,) = await inbox.parked()
+    assert parked.key == receipt.key
+    assert parked.state == "parked"
+    assert parked.attempts == 3
+    assert parked.last_error == f"RuntimeError: warehouse down for {receipt.key}"
+
+    assert await inbox.requeue(receipt.key)
+    assert not await inbox.requeue(receipt.key)  # no longer parked
+
+    async def ok(event: InboxEvent) -> None:
+        del event
+
+    assert await inbox.drain(ok) == 1
+    assert await inbox.parked() == []
+    assert (await inbox.counts()).get("done") == 1
+
+
+async def test_a_dead_consumers_event_goes_to_another_after_its_lease(
+    inbox: Inbox, clock: FakeClock
+) -> None:
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    held = await inbox.claim("dead-worker")
+    assert held is not None
+    assert await inbox.claim("other") is None  # leased: nobody else gets it
+    clock.now += 10.0
+    taken = await inbox.claim("other")
+    assert taken is not None
+    assert taken.key == held.key
+    assert taken.attempts == 2
+
+    async def handler(event: InboxEvent) -> None:
+        del event
+
+    # The first holder comes back: it is fenced off, the new holder's outcome stands.
+    assert await inbox.handle(held, "dead-worker", handler) == "lost"
+    assert await inbox.handle(taken, "other", handler) == "done"
+
+
+async def test_an_event_whose_consumers_keep_dying_is_parked(
+    inbox: Inbox, clock: FakeClock
+) -> None:
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    for _ in range(3):
+        assert await inbox.claim("doomed") is not None
+        clock.now += 10.0
+    ran: list[str] = []
+
+    async def handler(event: InboxEvent) -> None:
+        ran.append(event.key)
+
+    assert await inbox.drain(handler) == 1
+    assert ran == []
+    (parked,) = await inbox.parked()
+    assert "lease ran out" in (parked.last_error or "")
+
+
+async def test_one_transactions_events_are_handed_over_in_receive_order(
+    inbox: Inbox, clock: FakeClock
+) -> None:
+    await inbox.receive(*delivery("transaction.pending", "T1"))
+    await inbox.receive(*delivery("transaction.success", "T2"))
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    first = await inbox.claim("a")
+    assert first is not None
+    assert first.event == "transaction.pending"
+    # T1's success waits for T1's pending; T2 is free.
+    second = await inbox.claim("b")
+    assert second is not None
+    assert second.group == "dancity:tx:T2"
+    assert await inbox.claim("c") is None
+
+    async def failing(event: InboxEvent) -> None:
+        raise ValueError(event.key)
+
+    assert await inbox.handle(first, "a", failing) == "retry"
+    assert await inbox.claim("c") is None  # still waiting behind the retried pending
+    clock.now += 2.0
+    again = await inbox.claim("c")
+    assert again is not None
+    assert again.event == "transaction.pending"
+
+    async def ok(event: InboxEvent) -> None:
+        del event
+
+    assert await inbox.handle(again, "c", ok) == "done"
+    last = await inbox.claim("c")
+    assert last is not None
+    assert (last.group, last.event) == ("dancity:tx:T1", "transaction.success")
+
+
+async def test_a_missing_inbox_is_an_error_unless_created(inbox_target: str) -> None:
+    with pytest.raises(InboxMissingError, match="create"):
+        open_inbox(inbox_target, SOURCE)
+    created = open_inbox(inbox_target, SOURCE, create=True)
+    reopened = open_inbox(inbox_target, SOURCE)
+    await created.receive(*delivery("transaction.success", "T1"))
+    assert (await reopened.receive(*delivery("transaction.success", "T1"))).duplicate
+    await created.aclose()
+    await reopened.aclose()
+
+
+async def test_a_lost_sqlite_inbox_refuses_deliveries(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.db"
+    box = open_inbox(path, SOURCE, create=True)
+    await box.receive(*delivery("transaction.success", "T1"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240 - a test's setup
+    with pytest.raises(InboxLostError) as caught:
+        await box.receive(*delivery("transaction.success", "T1"))
+    assert caught.value.backend == "sqlite"
+    with pytest.raises(InboxMissingError):
+        open_inbox(path, SOURCE)
+
+
+async def test_a_flushed_redis_inbox_refuses_deliveries(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    box = open_inbox(redis_url, SOURCE, create=True, prefix="lost")
+    await box.receive(*delivery("transaction.success", "T1"))
+    client.flushdb()
+    with pytest.raises(InboxLostError) as caught:
+        await box.receive(*delivery("transaction.success", "T1"))
+    assert caught.value.backend == "redis"
+    assert caught.value.key == "dancity:transaction.success:T1"
+    with pytest.raises(InboxLostError):
+        await box.claim("worker")
+    client.close()
+
+
+async def test_an_unreachable_redis_is_a_typed_error() -> None:
+    with pytest.raises(InboxUnavailableError) as caught:
+        open_inbox("redis://127.0.0.1:9/0", SOURCE, create=True)
+    assert caught.value.backend == "redis"
+
+
+def test_bad_configuration_is_refused_before_io(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError, match="retry window"):
+        open_inbox(tmp_path / "a.db", SOURCE, create=True, retention=3600)
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        open_inbox(tmp_path / "missing" / "a.db", SOURCE, create=True)
+    with pytest.raises(ConfigurationError, match="redis://"):
+        open_inbox("postgres://x", SOURCE)
+    with pytest.raises(ConfigurationError, match="secret"):
+        DancityWebhookSource([])
+    assert SECRET not in repr(SOURCE)
+
+
+async def test_dptcay_events_are_keyed_by_their_id(tmp_path: Path) -> None:
+    box = open_inbox(tmp_path / "dp.db", DptcayWebhookSource(), create=True)
+    event = {
+        "id": "evt_1",
+        "type": "payment.completed",
+        "created_at": "2026-01-01T00:00:00Z",
+        "data": {
+            "id": "pay_1",
+            "object": "payment",
+            "status": "completed",
+            "amount": "125.50",
+            "currency": "USDC",
+        },
+    }
+    body = json.dumps(event).encode()
+    receipt = await box.receive(body, {})
+    assert (receipt.key, receipt.event, receipt.duplicate) == (
+        "dptcay:evt_1",
+        "payment.completed",
+        False,
+    )
+    assert (await box.receive(body, {})).duplicate
+    stored = await box.get("dptcay:evt_1")
+    assert stored is not None
+    assert stored.group == "dptcay:pay_1"
+    with pytest.raises(InvalidInputError):
+        await box.receive(b'{"type": "payment.completed"}', {})
+    await box.aclose()
+
+
+def test_the_sync_twin_receives_too(tmp_path: Path) -> None:
+    box = open_inbox(tmp_path / "sync.db", SOURCE, create=True)
+    body, headers = delivery("transaction.success", "T1")
+    assert not box.receive_sync(body, headers).duplicate
+    assert box.receive_sync(body, headers).duplicate
+
+
+async def test_the_starlette_endpoint_answers_200_401_400_503(tmp_path: Path) -> None:
+    box = open_inbox(tmp_path / "http.db", SOURCE, create=True)
+    stored: list[str] = []
+
+    async def note(receipt: Any) -> None:
+        stored.append(receipt.key)
+
+    app = Starlette(
+        routes=[Route("/hook", webhook_endpoint(box, on_stored=note), methods=["POST"])]
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+        body, headers = delivery("transaction.success", "T1")
+        ok = await http.post("/hook", content=body, headers=headers)
+        assert (ok.status_code, ok.json()) == (
+            200,
+            {"received": "transaction.success", "duplicate": False},
+        )
+        dup = await http.post("/hook", content=body, headers=headers)
+        assert dup.json()["duplicate"] is True
+        bad = await http.post("/hook", content=body, headers={"X-Dancity-Signature": "0" * 64})
+        assert (bad.status_code, bad.json()["reason"]) == (401, "mismatch")
+        junk = b"{}"
+        refused = await http.post(
+            "/hook", content=junk, headers={"X-Dancity-Signature": webhooks.sign(junk, SECRET)}
+        )
+        assert refused.status_code == 400
+        (tmp_path / "http.db").unlink()
+        lost = await http.post("/hook", content=body, headers=headers)
+        assert lost.status_code == 503
+    assert stored == ["dancity:transaction.success:T1"] * 2
