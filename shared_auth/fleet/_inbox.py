@@ -365,7 +365,7 @@ def open_inbox(
         source: The API's verifier and key (``DancityWebhookSource(secrets)``,
             ``DptcayWebhookSource()``).
         create: Create the inbox if it does not exist. Production code creates it once (the
-            CLI ``python -m shared_auth.fleet init-inbox TARGET``) and opens it without
+            CLI ``python -m shared_auth.fleet.inbox init TARGET``) and opens it without
             this, so a lost inbox is an error rather than a fresh empty one.
         prefix: The Redis key prefix.
         **options: For [`Inbox`][shared_auth.fleet.Inbox] (``lease``, ``retention``, …).

@@ -227,7 +227,7 @@ class RedisInboxStore:
         if raw is None:
             msg = (
                 f"no webhook inbox under the Redis prefix {self._prefix!r}: create it once with "
-                "create=True or `python -m shared_auth.fleet init-inbox URL`. If it existed, "
+                "create=True or `python -m shared_auth.fleet.inbox init URL`. If it existed, "
                 "this Redis lost its data (flushed, or restarted without persistence)"
             )
             raise InboxMissingError(msg, backend=self.backend)

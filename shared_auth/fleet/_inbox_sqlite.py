@@ -153,7 +153,7 @@ class SQLiteInboxStore:
             if self._stat() is None and not create:
                 msg = (
                     f"no webhook inbox at {str(self.path)!r}: create it once with "
-                    "create=True or `python -m shared_auth.fleet init-inbox PATH`; a missing "
+                    "create=True or `python -m shared_auth.fleet.inbox init PATH`; a missing "
                     "inbox is never recreated silently (it would accept old events again)"
                 )
                 raise InboxMissingError(msg, backend=self.backend)
