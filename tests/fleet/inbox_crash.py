@@ -159,14 +159,15 @@ class Fleet:
         command = [sys.executable, "-m", "uvicorn", "--factory", "--port", str(port)]
         command += ["--host", "127.0.0.1", "--log-level", "warning", "--no-access-log"]
         command += ["tests.fleet.inbox_processes:receiver_factory"]
-        log = self._log(f"receiver-{port}")
-        self.receivers[port] = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
+        self.receivers[port] = self._popen(command, f"receiver-{port}")
 
     def start_consumer(self, backend: str) -> None:
         command = [sys.executable, "-m", "tests.fleet.inbox_processes", "consume", self.target]
         command += [SECRET, str(self.ledger_path), backend]
-        log = self._log(f"consumer-{backend}")
-        self.consumers[backend] = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
+        with self._log(f"consumer-{backend}") as log:
+            self.consumers[backend] = subprocess.Popen(
+                command, env=self.env, stdout=log, stderr=log
+            )
 
     def start(self) -> None:
         for port in self.ports:
@@ -250,8 +251,9 @@ async def run_inbox_crash(
     try:
         await fleet.wait_ready()
         faults = WebhookFaults(duplicate_rate=0.1, reorder_rate=0.1, time_scale=0.001, seed=seed)
-        sender = WebhookSender(httpx.AsyncHTTPTransport(), fleet.url, faults, timeout=5.0)
-        async with anyio.create_task_group() as tg:
+        transport = httpx.AsyncHTTPTransport()
+        sender = WebhookSender(transport, fleet.url, faults, timeout=5.0)
+        async with transport, anyio.create_task_group() as tg:
             tg.start_soon(fleet.killer, (0.4, 1.0))
             await sender.send_all(webhooks, concurrency=16, spacing=send_seconds / events)
             tg.cancel_scope.cancel()
