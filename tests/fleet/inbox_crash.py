@@ -164,10 +164,11 @@ class Fleet:
     def start_consumer(self, backend: str) -> None:
         command = [sys.executable, "-m", "tests.fleet.inbox_processes", "consume", self.target]
         command += [SECRET, str(self.ledger_path), backend]
-        with self._log(f"consumer-{backend}") as log:
-            self.consumers[backend] = subprocess.Popen(
-                command, env=self.env, stdout=log, stderr=log
-            )
+        self.consumers[backend] = self._popen(command, f"consumer-{backend}")
+
+    def _popen(self, command: list[str], name: str) -> subprocess.Popen[bytes]:
+        with self._log(name) as log:  # the child keeps its own copy of the file
+            return subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
 
     def start(self) -> None:
         for port in self.ports:
