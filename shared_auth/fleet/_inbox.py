@@ -55,6 +55,10 @@ MIN_RETENTION: Final = 12 * 3600.0
 Handler = Callable[[InboxEvent], Awaitable[None]]
 
 
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def _backend_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [sqlite3.Error, OSError, TimeoutError]
     try:
@@ -234,11 +238,7 @@ class Inbox:
             over meanwhile (the new holder decides; nothing is recorded).
         """
         if event.attempts > self.max_attempts:
-            reason = event.last_error or "its consumer stopped (lease ran out) on every attempt"
-            parked = await self._shielded(
-                self.store.park, event, owner, reason, self._clock(), key=event.key
-            )
-            return "parked" if parked else "lost"
+            return await self._shielded(self._settle, event, owner, None, key=event.key)
         error: str | None = None
         try:
             async with anyio.create_task_group() as tg:
@@ -246,32 +246,59 @@ class Inbox:
                 try:
                     await handler(event)
                 except Exception as exc:  # noqa: BLE001 - the handler's failure is recorded
-                    error = f"{type(exc).__name__}: {exc}"[:2000]
+                    error = _describe(exc)
                 tg.cancel_scope.cancel()
         except BaseException:
             # Cancelled mid-handler: hand the event back now rather than at lease end.
             await self._shielded(self.store.retry, event, owner, self._clock(), None, key=event.key)
             raise
+        return await self._shielded(self._settle, event, owner, error, key=event.key)
+
+    def _settle(self, event: InboxEvent, owner: str, error: str | None) -> str:
+        """Record a handler's outcome (blocking): done, retry later, or park."""
         now = self._clock()
+        if event.attempts > self.max_attempts:
+            reason = event.last_error or "its consumer stopped (lease ran out) on every attempt"
+            return "parked" if self.store.park(event, owner, reason, now) else "lost"
         if error is None:
-            done = await self._shielded(
-                self.store.complete,
-                event,
-                owner,
-                now,
-                event.received_at + self.retention,
-                key=event.key,
-            )
-            if not done:
-                _log.warning("inbox: the lease on %s ran out before it was marked done", event.key)
-            return "done" if done else "lost"
+            if self.store.complete(event, owner, now, event.received_at + self.retention):
+                return "done"
+            _log.warning("inbox: the lease on %s ran out before it was marked done", event.key)
+            return "lost"
         if event.attempts >= self.max_attempts:
             _log.warning("inbox: %s parked after %d attempts: %s", event.key, event.attempts, error)
-            parked = await self._shielded(self.store.park, event, owner, error, now, key=event.key)
-            return "parked" if parked else "lost"
+            return "parked" if self.store.park(event, owner, error, now) else "lost"
         next_at = now + self._delay(event.attempts)
-        back = await self._shielded(self.store.retry, event, owner, next_at, error, key=event.key)
-        return "retry" if back else "lost"
+        return "retry" if self.store.retry(event, owner, next_at, error) else "lost"
+
+    def drain_sync(
+        self,
+        handler: Callable[[InboxEvent], object],
+        *,
+        owner: str | None = None,
+        limit: int | None = None,
+    ) -> int:
+        """[`drain`][shared_auth.fleet.Inbox.drain] for blocking code (scripts, notebooks).
+
+        ``handler`` is a plain function. The lease is not renewed while it runs: keep each
+        run shorter than ``lease``, or it may be handed to another consumer meanwhile.
+        """
+        owner = owner or new_owner()
+        count = 0
+        while limit is None or count < limit:
+            now = self._clock()
+            event = self._sync(self.store.claim, owner, now, now + self.lease)
+            if event is None:
+                break
+            error: str | None = None
+            if event.attempts <= self.max_attempts:
+                try:
+                    handler(event)
+                except Exception as exc:  # noqa: BLE001 - the handler's failure is recorded
+                    error = _describe(exc)
+            self._sync(self._settle, event, owner, error, key=event.key)
+            count += 1
+        return count
 
     async def _keep_lease(self, event: InboxEvent, owner: str) -> None:
         while True:

@@ -16,6 +16,7 @@ from starlette.routing import Route
 from dancity_sdk import webhooks
 from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import DptcayWebhookSource, InvalidInputError
+from examples import arq_worker
 from shared_auth import ConfigurationError
 from shared_auth.fleet import (
     Inbox,
@@ -333,11 +334,29 @@ async def test_dptcay_events_are_keyed_by_their_id(tmp_path: Path) -> None:
     await box.aclose()
 
 
-def test_the_sync_twin_receives_too(tmp_path: Path) -> None:
-    box = open_inbox(tmp_path / "sync.db", SOURCE, create=True)
-    body, headers = delivery("transaction.success", "T1")
-    assert not box.receive_sync(body, headers).duplicate
-    assert box.receive_sync(body, headers).duplicate
+def test_the_sync_twin_receives_and_drains(inbox_target: str) -> None:
+    clock = FakeClock()
+    box = open_inbox(inbox_target, SOURCE, create=True, clock=clock, max_attempts=2)
+    for tx in ("T1", "T2"):
+        body, headers = delivery("transaction.success", tx)
+        assert not box.receive_sync(body, headers).duplicate
+        assert box.receive_sync(body, headers).duplicate
+    seen: list[str] = []
+
+    def handler(event: InboxEvent) -> None:
+        seen.append(event.key)
+        if event.key.endswith("T2"):
+            msg = "no stock"
+            raise LookupError(msg)
+
+    assert box.drain_sync(handler) == 2
+    clock.now += 60
+    assert box.drain_sync(handler) == 1  # T2 again, then parked
+    assert box.drain_sync(handler) == 0
+    assert seen == ["dancity:transaction.success:T1", *["dancity:transaction.success:T2"] * 2]
+    (parked,) = box.store.parked()
+    assert parked.last_error == "LookupError: no stock"
+    box.store.close()
 
 
 async def test_the_starlette_endpoint_answers_200_401_400_503(tmp_path: Path) -> None:
@@ -371,3 +390,12 @@ async def test_the_starlette_endpoint_answers_200_401_400_503(tmp_path: Path) ->
         lost = await http.post("/hook", content=body, headers=headers)
         assert lost.status_code == 503
     assert stored == ["dancity:transaction.success:T1"] * 2
+
+
+async def test_the_arq_recipes_job_drains_the_inbox(inbox: Inbox) -> None:
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    assert await arq_worker.handle_webhooks({"inbox": inbox}) == 1
+    assert await arq_worker.handle_webhooks({"inbox": inbox}) == 0
+    assert await arq_worker.handle_webhooks({"inbox": None}) == 0
+    assert await inbox.counts() == {"done": 1}
