@@ -17,7 +17,7 @@ fixture                    what it is
 ``dancity_client``         an :class:`~dancity_sdk.AsyncDancityClient` (key and JWT), in-process
 ``dancity_sync_client``    a :class:`~dancity_sdk.DancityClient` over loopback
 ``webhook_faults``         the test's ``webhook_faults`` marker as a ``WebhookFaults`` (or
-                           ``None``); ``dancity_sandbox`` delivers webhooks with it
+                           ``None``); both sandbox fixtures deliver webhooks with it
 =========================  ================================================================
 
 Webhook deliveries like the real service's (duplicates, retries on non-2xx on the documented
@@ -28,7 +28,7 @@ a signature with the rotated secret) are options of the ``webhook_faults`` marke
     async def test_my_receiver(dancity_sandbox, webhook_faults): ...
 
 With a marker, build the sandbox that POSTs to your app with ``webhook_faults=webhook_faults``
-(``dancity_sandbox`` gets it too) and call ``await sandbox.deliver_webhooks()``.
+(both sandbox fixtures get it too) and call ``await sandbox.deliver_webhooks()``.
 
 The async clients open nothing until their first call, so they work under any async test
 runner (anyio's plugin, pytest-asyncio, trio). Faults: ``dptcay_faults.delay_next(...)``,
@@ -93,11 +93,11 @@ if SANDBOX_INSTALLED:
     ]
 
     @pytest.fixture
-    def dptcay_sandbox() -> DptcaySandbox:
+    def dptcay_sandbox(webhook_faults: WebhookFaults | None) -> DptcaySandbox:
         """A fresh dptcay sandbox on the Scale plan (2,000 requests a minute)."""
         from dptcay_sdk.testing import DptcaySandbox  # noqa: PLC0415 - only when used
 
-        return DptcaySandbox(plan="scale")
+        return DptcaySandbox(plan="scale", webhook_faults=webhook_faults)
 
     @pytest.fixture
     def dptcay_faults(dptcay_sandbox: DptcaySandbox) -> FaultInjector:

@@ -18,6 +18,8 @@ from starlette.routing import Route
 from dancity_sdk import AsyncDancityClient
 from dancity_sdk.testing import DancitySandbox
 from dancity_sdk.webhooks import DancityWebhookSource, sign
+from dptcay_sdk import AsyncDptcayClient, DptcayWebhookSource
+from dptcay_sdk.testing import DptcaySandbox, RatePlan
 from shared_auth.fleet import Inbox, InboxEvent, open_inbox, webhook_endpoint
 from shared_auth.testing import OutgoingWebhook, WebhookFaults, WebhookSender
 
@@ -162,3 +164,30 @@ def test_bad_fault_options_are_refused() -> None:
         WebhookFaults(duplicate_rate=2.0)
     with pytest.raises(ValueError, match="negative"):
         WebhookFaults(time_scale=-1.0)
+
+
+async def test_the_dptcay_sandbox_delivers_with_faults_into_a_dptcay_inbox(tmp_path: Path) -> None:
+    inbox = open_inbox(tmp_path / "dp.db", DptcayWebhookSource(), create=True)
+    app, statuses = receiver(webhook_endpoint(inbox), fail_first=1)
+    faults = WebhookFaults(duplicate_rate=1.0, retry_schedule=(30.0,), time_scale=0.0001, seed=2)
+    sandbox = DptcaySandbox(
+        plan=RatePlan(10_000, name="tests"),
+        webhook_transport=httpx.ASGITransport(app=app),
+        webhook_faults=faults,
+        seed=4,
+    )
+    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app))
+    async with AsyncDptcayClient(
+        sandbox.write_key, base_url=sandbox.base_url, http_client=http
+    ) as client:
+        await client.webhooks.register(url="https://app/hook", events=["payment.pending"])
+        await client.payments.create(amount=Decimal("5.00"), currency="USDC", order_id="o-1")
+    assert statuses == []  # queued: nothing is sent until deliver_webhooks()
+    sent = await sandbox.deliver_webhooks()
+    assert len(sent) == 1
+    assert statuses == [500, 200, 200]  # refused once (retried), and a duplicate
+    assert sandbox.deliveries[0].status == 200
+    event_id = json.loads(sent[0].body)["id"]
+    stored = await inbox.get(f"dptcay:{event_id}")
+    assert stored is not None
+    assert await inbox.counts() == {"pending": 1}
