@@ -29,7 +29,7 @@ from typing import Any, Final, TypeVar
 import anyio
 import anyio.to_thread
 
-from shared_auth._errors import ConfigurationError
+from shared_auth._errors import ConfigurationError, InvalidInputTypeError
 from shared_auth.fleet._inbox_model import (
     InboxError,
     InboxEvent,
@@ -171,7 +171,7 @@ class Inbox:
                 f"raw_body must be the request's raw bytes (await request.body()), not "
                 f"{type(raw_body).__name__}: a decoded or re-serialised body does not verify"
             )
-            raise TypeError(msg)
+            raise InvalidInputTypeError(msg, field="raw_body")
         accepted = self.source.accept(body, headers)
         return accepted, body, json.dumps(keep_headers(headers), separators=(",", ":"))
 
@@ -240,6 +240,7 @@ class Inbox:
         if event.attempts > self.max_attempts:
             return await self._shielded(self._settle, event, owner, None, key=event.key)
         error: str | None = None
+        finished = False
         try:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._keep_lease, event, owner)
@@ -247,10 +248,14 @@ class Inbox:
                     await handler(event)
                 except Exception as exc:  # noqa: BLE001 - the handler's failure is recorded
                     error = _describe(exc)
+                finished = True
                 tg.cancel_scope.cancel()
         except BaseException:
-            # Cancelled mid-handler: hand the event back now rather than at lease end.
-            await self._shielded(self.store.retry, event, owner, self._clock(), None, key=event.key)
+            if finished:  # cancelled after the handler ran: record its outcome all the same
+                await self._shielded(self._settle, event, owner, error, key=event.key)
+            else:  # cancelled mid-handler: hand the event back now, not at lease end
+                now = self._clock()
+                await self._shielded(self.store.retry, event, owner, now, None, key=event.key)
             raise
         return await self._shielded(self._settle, event, owner, error, key=event.key)
 
@@ -332,16 +337,26 @@ class Inbox:
         return count
 
     async def run(
-        self, handler: Handler, *, owner: str | None = None, poll_interval: float = 0.5
+        self,
+        handler: Handler,
+        *,
+        owner: str | None = None,
+        poll_interval: float = 0.5,
+        purge_every: float = 3600.0,
     ) -> None:
         """Consume forever (until cancelled), polling every ``poll_interval`` when idle.
 
         A backend failure is logged and retried after ``poll_interval``: a worker outlives a
-        Redis restart.
+        Redis restart. Every ``purge_every`` seconds it also forgets handled events past
+        their retention (SQLite; Redis expires them by itself).
         """
         owner = owner or new_owner()
+        purged_at = 0.0
         while True:
             try:
+                if self._clock() - purged_at >= purge_every:
+                    await self.purge()
+                    purged_at = self._clock()
                 handled = await self.drain(handler, owner=owner)
             except InboxError as exc:
                 _log.warning("inbox consumer: %s", exc)

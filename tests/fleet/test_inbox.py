@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import redis
@@ -116,7 +118,7 @@ async def test_a_bad_signature_or_body_stores_nothing(inbox: Inbox) -> None:
     junk = b"[1]"
     with pytest.raises(webhooks.WebhookPayloadError):
         await inbox.receive(junk, {"X-Dancity-Signature": webhooks.sign(junk, SECRET)})
-    with pytest.raises(TypeError, match="raw bytes"):
+    with pytest.raises(InvalidInputError, match="raw bytes"):
         await inbox.receive(json.loads(body), headers)
     assert await inbox.counts() == {}
 
@@ -399,3 +401,40 @@ async def test_the_arq_recipes_job_drains_the_inbox(inbox: Inbox) -> None:
     assert await arq_worker.handle_webhooks({"inbox": inbox}) == 0
     assert await arq_worker.handle_webhooks({"inbox": None}) == 0
     assert await inbox.counts() == {"done": 1}
+
+
+async def test_run_consumes_until_cancelled(inbox: Inbox) -> None:
+    for tx in ("T1", "T2"):
+        await inbox.receive(*delivery("transaction.success", tx))
+    both = anyio.Event()
+    seen: list[str] = []
+
+    async def handler(event: InboxEvent) -> None:
+        seen.append(event.key)
+        if len(seen) == 2:
+            both.set()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(functools.partial(inbox.run, handler, poll_interval=0.01))
+        await both.wait()
+        tg.cancel_scope.cancel()
+    assert sorted(seen) == ["dancity:transaction.success:T1", "dancity:transaction.success:T2"]
+    assert await inbox.counts() == {"done": 2}  # the last one too, though cancelled right after
+
+
+async def test_a_handler_cancelled_midway_hands_its_event_back(inbox: Inbox) -> None:
+    await inbox.receive(*delivery("transaction.success", "T1"))
+    started = anyio.Event()
+
+    async def stuck(event: InboxEvent) -> None:
+        del event
+        started.set()
+        await anyio.sleep_forever()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(inbox.drain, stuck)
+        await started.wait()
+        tg.cancel_scope.cancel()
+    event = await inbox.claim("next")  # available at once, not after the lease
+    assert event is not None
+    assert event.attempts == 2
