@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import anyio
 import httpx
+from httpx_aiohttp import AiohttpTransport
 
 from dptcay_sdk import AsyncDptcayClient, PaymentStatus, aiohttp_http_client
 from dptcay_sdk.testing import DptcaySandbox
@@ -25,7 +26,7 @@ def test_the_aiohttp_transport_talks_to_the_sandbox_over_loopback() -> None:
             AsyncDptcayClient(sandbox.write_key, base_url=url, http_client=http) as dp,
         ):
             assert isinstance(http, httpx.AsyncClient)
-            assert type(http._transport).__module__.startswith("httpx_aiohttp")
+            assert isinstance(http._transport, AiohttpTransport)
             payment = await dp.payments.create(
                 amount=Decimal("1.5"), currency="USDC", order_id="fast-1"
             )
