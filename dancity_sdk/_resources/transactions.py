@@ -129,6 +129,11 @@ class _Pages(Resource):
         seen: set[str] = set()
         while True:
             page = await self._page({**filters, "page": number})
+            info = page.pagination
+            if info is not None and info.page is not None:
+                if reported is not None and info.page <= reported:
+                    return  # the server answered an earlier page again: it ignores ``page``
+                reported = info.page
             fresh = False
             for tx in page.transactions:
                 identity = _identity(tx)
@@ -140,11 +145,6 @@ class _Pages(Resource):
                 yield tx
             if _is_last(page, number, limit) or not fresh:
                 return
-            info = page.pagination
-            if info is not None and info.page is not None:
-                if reported is not None and info.page <= reported:
-                    return  # the server answered an earlier page again: it ignores ``page``
-                reported = info.page
             if max_pages is not None and number >= max_pages:
                 raise self._looping(number, max_pages)
             number += 1
