@@ -6,7 +6,9 @@ nothing is sent. The second-event-loop message is unchanged (tests/test_error_na
 
 from __future__ import annotations
 
+import functools
 import traceback
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -27,7 +29,7 @@ class Counting:
     def __init__(self) -> None:
         self.requests = 0
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, _: httpx.Request) -> httpx.Response:
         self.requests += 1
         return httpx.Response(200, json={"success": True, "data": {"status": "SUCCESS"}})
 
@@ -84,18 +86,17 @@ async def test_a_closed_client_is_refused_before_a_purchase_is_prepared() -> Non
 
 @pytest.mark.parametrize("twin", ["DancityClient", "DptcayClient"])
 def test_a_closed_blocking_twin_raises_an_sdk_error_naming_it(twin: str) -> None:
+    call: Callable[[], object]
     if twin == "DancityClient":
-        client: DancityClient | DptcayClient = DancityClient(DANCITY_KEY)
-        package = "dancity_sdk"
+        dancity = DancityClient(DANCITY_KEY)
+        dancity.close()
+        call, package = functools.partial(dancity.vas.transactions.get, "tx_1"), "dancity_sdk"
     else:
-        client = DptcayClient(DPTCAY_KEY)
-        package = "dptcay_sdk"
-    client.close()
+        dptcay = DptcayClient(DPTCAY_KEY)
+        dptcay.close()
+        call, package = dptcay.currencies.list, "dptcay_sdk"
     with pytest.raises(shared_auth.SDKError) as info:
-        if isinstance(client, DancityClient):
-            client.vas.transactions.get("tx_1")
-        else:
-            client.currencies.list()
+        call()
     assert isinstance(info.value, shared_auth.ClientClosedError)
     assert f"this {twin} is closed" in str(info.value)
     assert f"create a new {twin}" in str(info.value)

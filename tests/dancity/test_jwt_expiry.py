@@ -94,6 +94,9 @@ async def test_a_401_on_an_app_route_names_an_expired_jwt_as_a_cause() -> None:
 
 def test_the_blocking_twin_refuses_an_expired_static_jwt_too() -> None:
     sandbox = DancitySandbox(seed=5)
-    with DancityClient(jwt=sandbox.issue_jwt(ttl=-5), base_url="https://api.example.test") as dc:
-        with pytest.raises(MissingCredentialError, match="expired at"):
-            dc.app.transactions.list()
+    token = sandbox.issue_jwt(ttl=-5)
+    with (
+        DancityClient(jwt=token, base_url="https://api.example.test") as dc,
+        pytest.raises(MissingCredentialError, match="expired at"),
+    ):
+        dc.app.transactions.list()

@@ -22,13 +22,11 @@ from dancity_sdk import (
     AsyncDancityClient,
     AuthenticationError,
     InternalServerError,
-    RateLimitError,
     ReconcileTimeoutError,
     ResponseValidationError,
     RetryPolicy,
     TransactionStatus,
 )
-
 from tests.shared_auth._support import FakeTime
 
 KEY = "dcy_live_" + "cd" * 20
@@ -94,7 +92,7 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     return time
 
 
-async def reconcile(script: Script, *, timeout: float = 10.0) -> Any:
+async def reconcile(script: Script, *, timeout: float = 10.0) -> Any:  # noqa: ASYNC109
     dc = client(script)
     return await dc.vas.transactions.reconcile(REF, interval=1.0, timeout=timeout)
 
