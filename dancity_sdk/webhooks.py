@@ -49,8 +49,8 @@ from shared_auth import APIObject, ConfigurationError, SDKError, Secret
 from shared_auth.fleet._inbox_model import Accepted
 
 __all__ = [
-    "SIGNATURE_HEADER",
     "DancityWebhookSource",
+    "SIGNATURE_HEADER",
     "TransactionEvent",
     "TransactionFailed",
     "TransactionPending",
