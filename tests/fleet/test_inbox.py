@@ -29,6 +29,7 @@ from shared_auth.fleet import (
     open_inbox,
     webhook_endpoint,
 )
+from shared_auth.fleet import inbox as cli
 
 pytestmark = pytest.mark.anyio
 
@@ -301,6 +302,10 @@ def test_bad_configuration_is_refused_before_io(tmp_path: Path) -> None:
         open_inbox(tmp_path / "missing" / "a.db", SOURCE, create=True)
     with pytest.raises(ConfigurationError, match="redis://"):
         open_inbox("postgres://x", SOURCE)
+    with pytest.raises(ConfigurationError, match="lease > 0"):
+        open_inbox(tmp_path / "a.db", SOURCE, create=True, lease=0)
+    with pytest.raises(ConfigurationError, match="max_attempts"):
+        open_inbox(tmp_path / "a.db", SOURCE, create=True, max_attempts=0)
     with pytest.raises(ConfigurationError, match="secret"):
         DancityWebhookSource([])
     assert SECRET not in repr(SOURCE)
@@ -438,3 +443,46 @@ async def test_a_handler_cancelled_midway_hands_its_event_back(inbox: Inbox) -> 
     event = await inbox.claim("next")  # available at once, not after the lease
     assert event is not None
     assert event.attempts == 2
+
+
+def test_the_cli_creates_lists_counts_and_requeues(
+    inbox_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["parked", inbox_target]) == 2  # not created yet
+    assert "create it once" in capsys.readouterr().err
+    assert cli.main(["init", inbox_target]) == 0
+    assert cli.main(["counts", inbox_target]) == 0
+    assert capsys.readouterr().out.endswith("empty\n")
+    clock = FakeClock()
+    box = open_inbox(inbox_target, SOURCE, clock=clock, max_attempts=1)
+    box.receive_sync(*delivery("transaction.success", "T9"))
+
+    def fail(event: InboxEvent) -> None:
+        raise KeyError(event.key)
+
+    assert box.drain_sync(fail) == 1
+    assert cli.main(["parked", inbox_target]) == 1  # a cron job alerts
+    out = capsys.readouterr().out
+    assert "dancity:transaction.success:T9 transaction.success attempts=1 error=KeyError" in out
+    assert cli.main(["requeue", inbox_target, "dancity:transaction.success:T9"]) == 0
+    assert cli.main(["requeue", inbox_target, "dancity:transaction.success:T9"]) == 1
+    assert cli.main(["counts", inbox_target]) == 0
+    assert "pending=1" in capsys.readouterr().out
+    box.store.close()
+
+
+async def test_a_slow_handler_keeps_its_lease(inbox_target: str) -> None:
+    box = open_inbox(inbox_target, SOURCE, create=True, lease=1.5)
+    await box.receive(*delivery("transaction.success", "T1"))
+    others: list[InboxEvent | None] = []
+
+    async def slow(event: InboxEvent) -> None:
+        del event
+        for _ in range(5):  # 2.5 s in all, longer than the lease: it is renewed meanwhile
+            await anyio.sleep(0.5)
+            others.append(await box.claim("other"))
+
+    assert await box.drain(slow, owner="slow") == 1
+    assert others == [None] * 5
+    assert await box.counts() == {"done": 1}
+    await box.aclose()
