@@ -6,10 +6,23 @@
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
   across every process (:class:`SharedWindow`).
 
+A journal is created once, explicitly (``python -m shared_auth.fleet init <target>``, or
+``create=True`` in development and tests), and has an identity that every claim checks: a
+deleted, replaced or flushed journal refuses purchases (`JournalLostError`) until an
+operator reconciles and acknowledges the loss (``python -m shared_auth.fleet
+acknowledge-loss <target>``). Every journal failure is a `JournalError`.
+
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
 from shared_auth.fleet._budget import SharedWindow, observe, shared_windows, windows_for
+from shared_auth.fleet._errors import (
+    JournalError,
+    JournalLostError,
+    JournalMissingError,
+    JournalUnavailableError,
+    JournalVolatileError,
+)
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
@@ -22,6 +35,7 @@ from shared_auth.fleet._intent import (
 from shared_auth.fleet._journal import (
     DEFAULT_LEASE,
     DEFAULT_SETTLED_TTL,
+    DEFAULT_TIMEOUT,
     Journal,
     Reconciler,
     RecoveryReport,
@@ -31,12 +45,18 @@ from shared_auth.fleet._journal import (
 __all__ = [
     "DEFAULT_LEASE",
     "DEFAULT_SETTLED_TTL",
+    "DEFAULT_TIMEOUT",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
     "IntentNeedsReviewError",
     "IntentState",
     "Journal",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "Reconciler",
     "RecoveryReport",
     "SharedWindow",

@@ -307,7 +307,7 @@ def _count(
     problems += [f"{ref}: charged but never a job" for ref in charged if ref not in known]
     for job in jobs:
         records = charged.get(job.ref, [])
-        intent = journal.store.get(f"dancity:POST /airtime/buy:{job.ref}")
+        intent = journal.store.get(f"dancity:{job.ref}")
         if records:
             recorded = (
                 None

@@ -68,8 +68,12 @@ def _ping(port: int) -> bool:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server(*, persistent: bool = True) -> Iterator[str]:
     """Run redis-server on 127.0.0.1 on a free port; yield its ``redis://`` URL; stop it.
+
+    ``persistent`` turns the append-only file on (in a temporary folder), as a journal's
+    server needs; ``persistent=False`` is a server a restart empties (refused by journals
+    unless ``allow_volatile=True``).
 
     Raises:
         RedisUnavailableError: the binary is missing or the server did not answer PING.
@@ -79,7 +83,8 @@ def redis_server() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
         log = Path(workdir) / "redis.log"
         args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        args += ["--appendonly", "no", "--dir", workdir, "--logfile", str(log)]
+        args += ["--appendonly", "yes" if persistent else "no"]
+        args += ["--dir", workdir, "--logfile", str(log)]
         try:
             process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
         except OSError as exc:

@@ -14,7 +14,7 @@ from shared_auth.fleet.__main__ import main
 
 async def _leave_an_unknown_payment(target: str) -> None:
     # A worker with a very short lease, so its claim counts as abandoned at once.
-    journal = open_journal(target, lease=0.001)
+    journal = open_journal(target, lease=0.001, create=True)
 
     async def send() -> object:
         await anyio.lowlevel.checkpoint()
