@@ -18,8 +18,6 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final, Literal, Protocol, TypeVar
 
-import attrs
-
 from shared_auth._errors import (
     APIConnectionError,
     APIError,
@@ -34,9 +32,8 @@ from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
     IntentInProgressError,
-    IntentNeedsReviewError,
-    new_owner,
 )
+from shared_auth.fleet._recovery import RecoveryReport, needs_review, recover_intents
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -98,39 +95,6 @@ class Store(Protocol):
     def open_intents(self) -> list[Intent]: ...
     def purge(self, now: float) -> int: ...
     def close(self) -> None: ...
-
-
-@attrs.frozen(kw_only=True)
-class RecoveryReport:
-    """What :meth:`Journal.recover` found and did.
-
-    Attributes:
-        settled: Intents the API had a record of: settled with it, never sent again.
-        released: Intents the API has no record of (never sent, or never arrived): their
-            claims were dropped, so the job can run again.
-        needs_review: Intents that may have taken effect on an API that cannot be asked
-            (dptcay payments by ``order_id``): a person must check them.
-        in_progress: Intents whose holder's lease has not run out (a live worker).
-    """
-
-    settled: tuple[Intent, ...] = ()
-    released: tuple[Intent, ...] = ()
-    needs_review: tuple[Intent, ...] = ()
-    in_progress: tuple[Intent, ...] = ()
-
-    def __str__(self) -> str:
-        summary = (
-            f"settled {len(self.settled)}, released {len(self.released)}, "
-            f"needs review {len(self.needs_review)}, in progress {len(self.in_progress)}"
-        )
-        lines = [summary]
-        lines.extend(
-            f"  needs review: {i.api} {i.reference!r} ({i.state}"
-            + (f": {i.note}" if i.note else "")
-            + ")"
-            for i in self.needs_review
-        )
-        return "\n".join(lines)
 
 
 class Journal:
@@ -534,7 +498,7 @@ class Journal:
                 until=until,
                 reference=ref,
             )
-            raise _needs_review(intent)
+            raise needs_review(intent)
         found = await reconcile(intent.reference)
         if found is not None:
             await self._record(
@@ -578,48 +542,7 @@ class Journal:
             grace: Extra seconds past a lease before an intent counts as abandoned.
             only_api: Recover this API's intents only (others are left as they are).
         """
-        reconcilers = reconcilers or {}
-        owner = new_owner()
-        now = self._clock()
-        await self._run(self.store.purge, now)
-        report: dict[str, list[Intent]] = {
-            "settled": [],
-            "released": [],
-            "needs_review": [],
-            "in_progress": [],
-        }
-        for intent in await self.open_intents():
-            if only_api is not None and intent.api != only_api:
-                continue
-            if now < intent.lease_until + grace:
-                report["in_progress"].append(intent)
-                continue
-            outcome = await self._recover_one(intent, owner, reconcilers.get(intent.api), now)
-            report[outcome].append(intent)
-        return RecoveryReport(**{name: tuple(items) for name, items in report.items()})
-
-    async def _recover_one(
-        self, intent: Intent, owner: str, reconcile: Reconciler | None, now: float
-    ) -> str:
-        if not await self._run(
-            self.store.take_over, intent.key, intent.owner, owner, now + self.lease, now
-        ):
-            return "in_progress"  # someone else is on it
-        if intent.state == "claimed":
-            await self._run(self.store.release, intent.key, owner)
-            return "released"
-        if reconcile is None:
-            note = "may have taken effect; the API cannot be searched by this reference"
-            await self._run(
-                self.store.update, intent.key, owner, state="unknown", now=now, note=note
-            )
-            return "needs_review"
-        found = await reconcile(intent.reference)
-        if found is None:
-            await self._run(self.store.release, intent.key, owner)
-            return "released"
-        await self._run(self.settle_sync, intent.key, owner, found)
-        return "settled"
+        return await recover_intents(self, reconcilers or {}, grace=grace, only_api=only_api)
 
 
 _SEND: Final[Any] = object()
@@ -637,15 +560,6 @@ def _never_charged(error: APIError) -> bool:
     if isinstance(error, APIStatusError):
         return error.status_code < 500  # noqa: PLR2004
     return isinstance(error, APIConnectionError)
-
-
-def _needs_review(intent: Intent) -> IntentNeedsReviewError:
-    msg = (
-        f"{intent.reference!r} was sent by a worker that did not record the answer, and this "
-        "API cannot be searched by that reference: check the dashboard and webhook "
-        "deliveries before sending it again; nothing was sent"
-    )
-    return IntentNeedsReviewError(msg, reference=intent.reference)
 
 
 def open_journal(

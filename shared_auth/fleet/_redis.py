@@ -214,8 +214,9 @@ class RedisStore:
         import redis  # noqa: PLC0415
 
         try:
-            save = self._redis.config_get("save").get("save")
-            appendonly = self._redis.config_get("appendonly").get("appendonly")
+            save_config: dict[str, Any] = self._redis.config_get("save")  # type: ignore[assignment]
+            aof_config: dict[str, Any] = self._redis.config_get("appendonly")  # type: ignore[assignment]
+            save, appendonly = save_config.get("save"), aof_config.get("appendonly")
         except redis.ResponseError:
             return  # CONFIG is disabled (a managed Redis): identity checks still apply
         if not save and appendonly in {"no", b"no"}:
@@ -229,8 +230,8 @@ class RedisStore:
     def _has_records(self) -> bool:
         if self._redis.exists(self._open_key):
             return True
-        _, keys = self._redis.scan(0, match=f"{self._prefix}:intent:*", count=100)
-        return bool(keys)
+        keys = self._redis.scan_iter(match=f"{self._prefix}:intent:*", count=1000)
+        return next(iter(keys), None) is not None
 
     def _missing(self) -> JournalMissingError:
         return JournalMissingError(
@@ -239,21 +240,21 @@ class RedisStore:
 
     def _migrate(self) -> None:
         """Rewrite the per-route keys an earlier version wrote (a journal it adopts)."""
-        for name in self._redis.scan_iter(match=f"{self._prefix}:intent:*", count=500):
+        head = len(self._key(""))
+        for name in list(self._redis.scan_iter(match=f"{self._prefix}:intent:*", count=500)):
             raw: bytes | None = self._redis.get(name)  # type: ignore[assignment]
             if raw is None:
                 continue
+            old = name.decode()[head:]
             intent = Intent.from_json(raw)
-            new = migrated_key(intent.key, intent.api, intent.reference)
-            if new == intent.key:
+            new = migrated_key(old, intent.api, intent.reference)
+            if new == old:
                 continue
-            moved = attrs.evolve(intent, key=new)
+            moved = attrs.evolve(intent, key=new).to_json()
             ttl: int = self._redis.ttl(name)  # type: ignore[assignment]
-            if self._redis.set(
-                self._key(new), moved.to_json(), nx=True, ex=max(ttl, 1) if ttl > 0 else None
-            ):
+            if self._redis.set(self._key(new), moved, nx=True, ex=ttl if ttl > 0 else None):
                 self._redis.delete(name)
-                self._redis.srem(self._open_key, intent.key)
+                self._redis.srem(self._open_key, old)
                 if intent.open:
                     self._redis.sadd(self._open_key, new)
 
