@@ -82,8 +82,15 @@ class Identity:
         return self.supersedes == known.id or self.created_at > known.created_at
 
 
-def missing_message(where: str) -> str:
+def missing_message(where: str, *, legacy: bool = False) -> str:
     """Why a store without a journal is refused, and what to do."""
+    if legacy:
+        return (
+            f"the purchase journal at {where} was written by an earlier version of the SDK "
+            "(it has records but no identity): adopt it with "
+            f"`python -m shared_auth.fleet init {where}` (its keys are migrated to the current "
+            "scheme); nothing was sent"
+        )
     return (
         f"no purchase journal exists at {where}: create it with "
         f"`python -m shared_auth.fleet init {where}` (or create=True in development and "

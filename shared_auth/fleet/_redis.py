@@ -233,9 +233,9 @@ class RedisStore:
         keys = self._redis.scan_iter(match=f"{self._prefix}:intent:*", count=1000)
         return next(iter(keys), None) is not None
 
-    def _missing(self) -> JournalMissingError:
+    def _missing(self, *, legacy: bool = False) -> JournalMissingError:
         return JournalMissingError(
-            missing_message(self.where), backend=self.backend, journal=self.where
+            missing_message(self.where, legacy=legacy), backend=self.backend, journal=self.where
         )
 
     def _migrate(self) -> None:
@@ -289,7 +289,7 @@ class RedisStore:
                     raw: bytes | None = self._redis.get(self._identity_key)  # type: ignore[assignment]
                     if raw is None:
                         if not self._create:
-                            raise self._missing()
+                            raise self._missing(legacy=self._has_records())
                         self._initialise(Identity.new())
                     else:
                         self._adopt(raw.decode())

@@ -173,7 +173,7 @@ class SQLiteStore:
         conn.execute(f"PRAGMA synchronous={self._synchronous}")
         return conn
 
-    def _missing(self) -> JournalMissingError | JournalLostError:
+    def _missing(self, *, legacy: bool = False) -> JournalMissingError | JournalLostError:
         if self.identity is not None:
             found = "its file was deleted"
             return JournalLostError(
@@ -182,7 +182,7 @@ class SQLiteStore:
                 journal=self.where,
             )
         return JournalMissingError(
-            missing_message(self.where), backend=self.backend, journal=self.where
+            missing_message(self.where, legacy=legacy), backend=self.backend, journal=self.where
         )
 
     @staticmethod
@@ -218,6 +218,13 @@ class SQLiteStore:
         return current
 
     @staticmethod
+    def _has_records(conn: sqlite3.Connection) -> bool:
+        try:
+            return conn.execute("SELECT 1 FROM intents LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
+    @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
         """Rewrite the per-route keys an earlier version wrote (a journal it adopts)."""
         for key, api, reference in conn.execute("SELECT key, api, reference FROM intents"):
@@ -250,7 +257,7 @@ class SQLiteStore:
         raw = self._read_identity(conn)
         if raw is None:
             if not self._create or self.identity is not None:
-                raise self._missing()
+                raise self._missing(legacy=self._has_records(conn))
             raw = self._initialise(conn, Identity.new(), replace=False)
         if replaced and raw == self._raw and self.identity is not None:
             found = "its file was replaced by a copy of itself (a restored backup?)"

@@ -392,7 +392,7 @@ async def test_a_journal_from_an_earlier_version_is_adopted_by_init_with_its_key
         client.set(store._key(refund), record.to_json().replace("dancity:old-ref", refund))
     await journal.aclose()
 
-    with pytest.raises(JournalMissingError):
+    with pytest.raises(JournalMissingError, match="earlier version"):
         await open_journal(journal_target).check()
     adopted = await Journal.create(journal_target)
     migrated = await adopted.get("dancity:old-ref")
