@@ -4,13 +4,13 @@ Every failure of a journal backend (a SQLite file, a Redis server) reaches the c
 of these, with the backend's own exception as ``__cause__``; a backend exception never
 escapes raw. Each message names ``journal=`` (credentials masked) and the backend.
 
-* [`JournalUnavailableError`][shared_auth.fleet.JournalUnavailableError]: the backend could
+* `JournalUnavailableError`: the backend could
   not be reached, timed out, or failed an I/O.
-* [`JournalMissingError`][shared_auth.fleet.JournalMissingError]: the journal was never
+* `JournalMissingError`: the journal was never
   created (journals are created explicitly), or vanished before this process opened it.
-* [`JournalLostError`][shared_auth.fleet.JournalLostError]: a journal this process knew was
+* `JournalLostError`: a journal this process knew was
   deleted, replaced or flushed: purchases are refused until an operator acknowledges it.
-* [`JournalVolatileError`][shared_auth.fleet.JournalVolatileError]: a Redis without
+* `JournalVolatileError`: a Redis without
   persistence, refused unless ``allow_volatile=True``.
 """
 

@@ -64,7 +64,7 @@ class Identity:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Identity:
-        """Read what [`to_json`][shared_auth.fleet._identity.Identity.to_json] wrote."""
+        """Read what `to_json` wrote."""
         fields = json.loads(raw)
         return cls(
             id=str(fields["id"]),

@@ -1,6 +1,6 @@
 """The embedded journal store: one SQLite file in WAL mode, shared by a host's processes.
 
-The file is created explicitly ([`create`][shared_auth.fleet._sqlite.SQLiteStore.create],
+The file is created explicitly (`SQLiteStore.create`,
 ``python -m shared_auth.fleet init``): opening a missing one is an error, so a worker started
 after the file was deleted never takes an empty file for a new journal. The file's identity
 (a ``meta`` row) and its inode are checked on every claim: a deleted or replaced file is
