@@ -55,6 +55,16 @@ class JournalError(SDKError):
         self.backend = backend
         self.journal = where
         self.reference = reference
+        self._message = message
+
+    def _before_send(self, reference: str | None) -> None:
+        """Say the failure came before the request was sent (and name its reference)."""
+        if self.reference is None:
+            self.reference = reference
+        if reference is not None and not self._message.endswith("nothing was sent"):
+            self._message = f"{self._message}; nothing was sent"
+            text = f"{self._message} [journal={self.journal}, backend={self.backend}]"
+            self.args = (SDKError(text).args[0],)  # redacted as every SDK message
 
 
 class JournalUnavailableError(JournalError):

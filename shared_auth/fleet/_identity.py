@@ -89,14 +89,14 @@ def missing_message(where: str, *, legacy: bool = False) -> str:
             f"the purchase journal at {where} was written by an earlier version of the SDK "
             "(it has records but no identity): adopt it with "
             f"`python -m shared_auth.fleet init {where}` (its keys are migrated to the current "
-            "scheme); nothing was sent"
+            "scheme)"
         )
     return (
         f"no purchase journal exists at {where}: create it with "
         f"`python -m shared_auth.fleet init {where}` (or create=True in development and "
         "tests). If a journal existed there before, it was LOST: reconcile recent "
         "purchases from the API's transaction list, then run "
-        f"`python -m shared_auth.fleet acknowledge-loss {where}`; nothing was sent"
+        f"`python -m shared_auth.fleet acknowledge-loss {where}`"
     )
 
 
@@ -106,7 +106,7 @@ def lost_message(where: str, known: Identity, found: str) -> str:
         f"the purchase journal this process opened (identity {known.id}) is LOST: {found}. "
         "Purchases are refused until an operator reconciles recent purchases from the API's "
         "transaction list and acknowledges the loss (`python -m shared_auth.fleet "
-        f"acknowledge-loss {where}` or `await journal.acknowledge_loss()`); nothing was sent"
+        f"acknowledge-loss {where}` or `await journal.acknowledge_loss()`)"
     )
 
 

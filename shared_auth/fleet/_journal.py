@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Literal, Protocol, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from shared_auth._errors import (
     APIConnectionError,
@@ -27,13 +27,13 @@ from shared_auth._errors import (
     SDKError,
 )
 from shared_auth.fleet._errors import JournalError, JournalUnavailableError
-from shared_auth.fleet._identity import Identity
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
     IntentInProgressError,
 )
 from shared_auth.fleet._recovery import RecoveryReport, needs_review, recover_intents
+from shared_auth.fleet._store import Store
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -59,42 +59,6 @@ _LOGGER = logging.getLogger("shared_auth.fleet")
 
 #: ``async (reference) -> the API's record of it (decoded JSON), or None if it has none``.
 Reconciler = Callable[[str], Awaitable[Any]]
-
-
-class Store(Protocol):
-    """What a journal backend does; every method blocks briefly and is thread-safe.
-
-    ``open`` checks the journal exists and is the one this process knew (its identity);
-    ``claim`` does the same check (cheaply) before it claims anything. A store raises
-    `JournalMissingError` or `JournalLostError` itself; any other exception it raises
-    reaches the caller as `JournalUnavailableError`.
-    """
-
-    where: str
-
-    def open(self) -> Identity: ...
-    def create(self) -> tuple[Identity, bool]: ...
-    def acknowledge(self) -> Identity: ...
-    def claim(self, intent: Intent) -> Intent | None: ...
-    def update(
-        self,
-        key: str,
-        owner: str,
-        *,
-        state: str,
-        now: float,
-        result: Any = None,
-        note: str | None = None,
-        expires_at: float | None = None,
-    ) -> bool: ...
-    def release(self, key: str, owner: str) -> bool: ...
-    def take_over(
-        self, key: str, old_owner: str, new_owner: str, lease_until: float, now: float
-    ) -> bool: ...
-    def get(self, key: str) -> Intent | None: ...
-    def open_intents(self) -> list[Intent]: ...
-    def purge(self, now: float) -> int: ...
-    def close(self) -> None: ...
 
 
 class Journal:
@@ -222,9 +186,12 @@ class Journal:
         *args: Any,
         until: float | None = None,
         reference: str | None = None,
+        sent: bool = False,
         **kwargs: Any,
     ) -> _T:
         """Run a store call in a thread, bounded by ``timeout`` and ``until`` (anyio time).
+
+        ``reference``: the purchase it is for; unless ``sent``, an error says nothing was.
 
         Raises:
             JournalError: typed; the backend's exception (if any) is ``__cause__``.
@@ -240,22 +207,24 @@ class Journal:
             with anyio.move_on_after(limit) as scope:
                 return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
         except JournalError as exc:
-            if exc.reference is None:
-                exc.reference = reference
+            exc._before_send(None if sent else reference)  # noqa: SLF001 - its own family
+            exc.reference = exc.reference or reference
             raise
         except SDKError:
             raise
         except Exception as exc:
             msg = f"the journal failed: {type(exc).__name__}: {exc}"
-            raise JournalUnavailableError(
-                msg, backend=self.backend, journal=self.where, reference=reference
-            ) from exc
+            error = JournalUnavailableError(msg, backend=self.backend, journal=self.where)
+            error._before_send(None if sent else reference)  # noqa: SLF001
+            error.reference = reference
+            raise error from exc
         del scope
         bound = "the call's deadline" if limit < self.timeout else "the journal's timeout"
         msg = f"the journal did not answer within {limit:.3g} s ({bound})"
-        raise JournalUnavailableError(
-            msg, backend=self.backend, journal=self.where, reference=reference
-        )
+        error = JournalUnavailableError(msg, backend=self.backend, journal=self.where)
+        error._before_send(None if sent else reference)  # noqa: SLF001
+        error.reference = reference
+        raise error
 
     # --- the journal itself ---------------------------------------------------------------
 
@@ -422,7 +391,7 @@ class Journal:
         if until is not None:
             until = max(until, anyio.current_time() + _RECORD_GRACE)
         try:
-            await self._shielded(fn, *args, until=until, reference=reference, **kwargs)
+            await self._shielded(fn, *args, until=until, reference=reference, sent=True, **kwargs)
         except JournalError as exc:
             _LOGGER.warning(
                 "journal=%s (%s) could not record %s for %r after it was sent (%s); the intent "

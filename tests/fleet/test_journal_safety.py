@@ -140,6 +140,7 @@ async def test_an_unreachable_redis_is_a_typed_error_with_its_credentials_masked
         await _buy(journal, sender)
     assert sender.calls == 0
     assert "hunter2" not in str(caught.value)
+    assert "nothing was sent" in str(caught.value)
     assert "journal=redis://***@127.0.0.1" in str(caught.value)
     assert caught.value.backend == "redis"
     assert type(caught.value.__cause__).__module__.startswith("redis")
@@ -158,7 +159,7 @@ async def test_a_deleted_sqlite_file_refuses_purchases_until_the_loss_is_acknowl
     _remove_sqlite(path)
 
     sender = Sender()
-    with pytest.raises(JournalLostError, match="deleted") as caught:
+    with pytest.raises(JournalLostError, match="deleted.*nothing was sent") as caught:
         await _buy(running, sender, "ref-2")
     assert sender.calls == 0
     assert caught.value.reference == "ref-2"
@@ -299,6 +300,7 @@ async def test_a_sqlite_file_deleted_during_the_send_still_returns_the_answer(
     (warning,) = caplog.records
     assert "'paid-3'" in warning.getMessage()
     assert "LOST" in warning.getMessage()
+    assert "nothing was sent" not in warning.getMessage()
     await journal.aclose()
 
 
