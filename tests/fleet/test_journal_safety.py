@@ -159,7 +159,7 @@ async def test_a_deleted_sqlite_file_refuses_purchases_until_the_loss_is_acknowl
     _remove_sqlite(path)
 
     sender = Sender()
-    with pytest.raises(JournalLostError, match="deleted.*nothing was sent") as caught:
+    with pytest.raises(JournalLostError, match=r"deleted.*nothing was sent") as caught:
         await _buy(running, sender, "ref-2")
     assert sender.calls == 0
     assert caught.value.reference == "ref-2"
