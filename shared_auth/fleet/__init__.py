@@ -52,6 +52,7 @@ from shared_auth.fleet._inbox_model import (
     InboxLostError,
     InboxMissingError,
     InboxUnavailableError,
+    InboxVolatileError,
     Receipt,
     WebhookSource,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "InboxLostError",
     "InboxMissingError",
     "InboxUnavailableError",
+    "InboxVolatileError",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",

@@ -139,7 +139,9 @@ class Inbox:
             f"the webhook inbox ({self.store.backend}) {what}: {type(exc).__name__}; "
             "nothing was lost (a delivery answered with 5xx is sent again)"
         )
-        return InboxUnavailableError(msg, backend=self.store.backend, key=key)
+        return InboxUnavailableError(
+            msg, backend=self.store.backend, journal=self.store.where, key=key
+        )
 
     def _sync(self, fn: Callable[..., _T], *args: Any, key: str | None = None) -> _T:
         try:
@@ -396,6 +398,7 @@ def open_inbox(
     source: WebhookSource,
     *,
     create: bool = False,
+    allow_volatile: bool = False,
     prefix: str = "sdk-inbox",
     **options: Any,
 ) -> Inbox:
@@ -409,12 +412,15 @@ def open_inbox(
         create: Create the inbox if it does not exist. Production code creates it once (the
             CLI ``python -m shared_auth.fleet.inbox init TARGET``) and opens it without
             this, so a lost inbox is an error rather than a fresh empty one.
+        allow_volatile: Accept a Redis without persistence (refused by default, as for the
+            journal: a restart would empty the inbox and old events would be accepted again).
         prefix: The Redis key prefix.
         **options: For [`Inbox`][shared_auth.fleet.Inbox] (``lease``, ``retention``, …).
 
     Raises:
         ConfigurationError: an unknown scheme, or a SQLite folder that does not exist.
         InboxMissingError: the inbox does not exist and ``create`` is false.
+        InboxVolatileError: a Redis without persistence (and ``allow_volatile`` is false).
         InboxUnavailableError: the backend could not be reached.
     """
     store: InboxStore
@@ -423,7 +429,7 @@ def open_inbox(
         if text.startswith(("redis://", "rediss://", "unix://")):
             from shared_auth.fleet._inbox_redis import RedisInboxStore  # noqa: PLC0415
 
-            store = RedisInboxStore(text, prefix=prefix)
+            store = RedisInboxStore(text, prefix=prefix, allow_volatile=allow_volatile)
         elif "://" in text and not text.startswith("sqlite://"):
             msg = f"an inbox is a sqlite:/// path, a file path or a redis:// URL, not {text!r}"
             raise ConfigurationError(msg)
@@ -439,13 +445,13 @@ def open_inbox(
     elif hasattr(target, "claim") and hasattr(target, "insert"):
         store = target
     else:
-        store = _redis_object(target, prefix)
+        store = _redis_object(target, prefix, allow_volatile=allow_volatile)
     inbox = Inbox(store, source, **options)
     inbox._sync(functools.partial(store.ensure, create=create))  # noqa: SLF001 - same module
     return inbox
 
 
-def _redis_object(target: Any, prefix: str) -> InboxStore:
+def _redis_object(target: Any, prefix: str, *, allow_volatile: bool) -> InboxStore:
     from shared_auth.fleet._inbox_redis import RedisInboxStore  # noqa: PLC0415
 
-    return RedisInboxStore(target, prefix=prefix)
+    return RedisInboxStore(target, prefix=prefix, allow_volatile=allow_volatile)

@@ -12,7 +12,13 @@ from typing import Any, Final, Literal, Protocol
 
 import attrs
 
-from shared_auth._errors import SDKError
+from shared_auth.fleet._errors import (
+    JournalError,
+    JournalLostError,
+    JournalMissingError,
+    JournalUnavailableError,
+    JournalVolatileError,
+)
 
 __all__ = [
     "Accepted",
@@ -22,6 +28,7 @@ __all__ = [
     "InboxMissingError",
     "InboxStore",
     "InboxUnavailableError",
+    "InboxVolatileError",
     "Receipt",
     "WebhookSource",
     "keep_headers",
@@ -32,35 +39,49 @@ EventState = Literal["pending", "leased", "done", "parked"]
 _DROPPED_HEADERS: Final = frozenset({"authorization", "cookie", "proxy-authorization"})
 
 
-class InboxError(SDKError):
+class InboxError(JournalError):
     """The inbox's backend failed; nothing was lost, but this call did not complete.
 
-    A receiver answers such a delivery with a 5xx, so the provider delivers it again.
+    A receiver answers such a delivery with a 5xx, so the provider delivers it again. The
+    inbox lives on the journal's backends and follows its rules, so each error is also the
+    matching journal error (`except JournalError` catches both).
 
     Attributes:
         backend: ``"sqlite"`` or ``"redis"``.
-        key: The deduplication key of the delivery or event involved, when there is one.
+        journal: Where the inbox is (a path or URL, credentials masked).
+        key: The deduplication key of the delivery or event involved, when there is one
+            (also ``reference``).
     """
 
-    def __init__(self, message: str, *, backend: str, key: str | None = None) -> None:
-        super().__init__(message)
-        self.backend = backend
+    def __init__(
+        self, message: str, *, backend: str, journal: str = "", key: str | None = None
+    ) -> None:
+        super().__init__(message, backend=backend, journal=journal or "?", reference=key)
         self.key = key
 
 
-class InboxUnavailableError(InboxError):
+class InboxUnavailableError(InboxError, JournalUnavailableError):
     """The backend could not be reached or did not answer within the call's deadline."""
 
 
-class InboxMissingError(InboxError):
+class InboxMissingError(InboxError, JournalMissingError):
     """The inbox does not exist yet: create it once (``create=True`` or the CLI ``init``)."""
 
 
-class InboxLostError(InboxError):
+class InboxLostError(InboxError, JournalLostError):
     """The inbox's store was replaced or emptied under a running process.
 
     A deleted file, a flushed Redis or one restarted without persistence: its
-    deduplication memory is gone, so nothing is accepted until a person decides.
+    deduplication memory is gone, so nothing is accepted until a person decides. Create a
+    new inbox (``python -m shared_auth.fleet.inbox init``), re-check recent events by hand,
+    and restart the receivers and consumers.
+    """
+
+
+class InboxVolatileError(InboxError, JournalVolatileError):
+    """A Redis without persistence: a restart would empty the inbox silently.
+
+    Turn persistence on (``appendonly yes``) or pass ``allow_volatile=True``.
     """
 
 
@@ -170,6 +191,8 @@ class InboxStore(Protocol):
 
     @property
     def backend(self) -> str: ...
+    @property
+    def where(self) -> str: ...
     def ensure(self, *, create: bool) -> None: ...
     def insert(
         self, accepted: Accepted, api: str, body: bytes, headers: str, now: float

@@ -25,11 +25,13 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any, Final
 
+from shared_auth.fleet._errors import describe_target
 from shared_auth.fleet._inbox_model import (
     Accepted,
     InboxEvent,
     InboxLostError,
     InboxMissingError,
+    InboxVolatileError,
 )
 from shared_auth.fleet._redis import redis_client
 
@@ -175,23 +177,30 @@ class RedisInboxStore:
         source: A ``redis://`` URL (opened with the socket timeouts below) or a blocking
             ``redis.Redis`` (its own timeouts apply).
         prefix: Key prefix; one inbox per prefix.
-        timeout: Socket connect and read timeout in seconds.
+        timeout: Socket connect and read timeout in seconds (a URL's client only).
+        allow_volatile: Accept a server without persistence (a restart empties it).
     """
 
     backend: Final = "redis"
 
-    def __init__(self, source: Any, *, prefix: str = "sdk-inbox", timeout: float = 5.0) -> None:
-        if isinstance(source, str):
-            client = redis_client(source)  # checks the scheme and the extra
-            client.close()
-            import redis as redis_lib  # noqa: PLC0415 - optional extra, present by now
-
-            client = redis_lib.Redis.from_url(
-                source, socket_timeout=timeout, socket_connect_timeout=timeout
-            )
-            self._redis: redis.Redis = client
-        else:
-            self._redis = redis_client(source)
+    def __init__(
+        self,
+        source: Any,
+        *,
+        prefix: str = "sdk-inbox",
+        timeout: float = 5.0,
+        allow_volatile: bool = False,
+    ) -> None:
+        self._redis: redis.Redis = redis_client(
+            source, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        kwargs = self._redis.connection_pool.connection_kwargs
+        self.where = (
+            describe_target(source)
+            if isinstance(source, str)
+            else f"redis://{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
+        )
+        self._allow_volatile = allow_volatile
         self._prefix = prefix
         self._meta = f"{prefix}:meta"
         self._heads = f"{prefix}:heads"
@@ -221,6 +230,7 @@ class RedisInboxStore:
         Raises:
             InboxMissingError: no inbox under this prefix and ``create`` is false.
         """
+        self._check_persistence()
         if create:
             self._redis.set(self._meta, uuid.uuid4().hex, nx=True)
         raw: bytes | None = self._redis.get(self._meta)  # type: ignore[assignment]
@@ -230,8 +240,27 @@ class RedisInboxStore:
                 "create=True or `python -m shared_auth.fleet.inbox init URL`. If it existed, "
                 "this Redis lost its data (flushed, or restarted without persistence)"
             )
-            raise InboxMissingError(msg, backend=self.backend)
+            raise InboxMissingError(msg, backend=self.backend, journal=self.where)
         self._identity = raw.decode()
+
+    def _check_persistence(self) -> None:
+        # The journal's rule: a server that keeps nothing across a restart is refused.
+        if self._allow_volatile:
+            return
+        import redis as redis_lib  # noqa: PLC0415 - optional extra, present by now
+
+        try:
+            save: Any = self._redis.config_get("save")
+            appendonly: Any = self._redis.config_get("appendonly")
+        except redis_lib.ResponseError:
+            return  # CONFIG is disabled (a managed Redis): the identity checks still apply
+        if not save.get("save") and appendonly.get("appendonly") in {"no", b"no"}:
+            msg = (
+                "this Redis keeps no data across a restart (no RDB save, appendonly no): a "
+                "restart would empty the inbox and every old event would be accepted again. "
+                "Turn on persistence (appendonly yes) or pass allow_volatile=True"
+            )
+            raise InboxVolatileError(msg, backend=self.backend, journal=self.where)
 
     def _call(self, script: Any, keys: list[str], args: list[Any], key: str | None) -> Any:
         result = script(keys=[self._meta, *keys], args=[self._identity, *args])
@@ -242,7 +271,7 @@ class RedisInboxStore:
                 "delivery is accepted. Restore it, or create a new inbox and re-check recent "
                 "events by hand"
             )
-            raise InboxLostError(msg, backend=self.backend, key=key)
+            raise InboxLostError(msg, backend=self.backend, journal=self.where, key=key)
         return result
 
     def insert(self, accepted: Accepted, api: str, body: bytes, headers: str, now: float) -> bool:

@@ -126,6 +126,7 @@ class SQLiteInboxStore:
         timeout: float = 5.0,
     ) -> None:
         self.path = Path(path)
+        self.where = str(self.path)
         self._synchronous = synchronous
         self._timeout = timeout
         self._lock = threading.Lock()
@@ -156,7 +157,7 @@ class SQLiteInboxStore:
                     "create=True or `python -m shared_auth.fleet.inbox init PATH`; a missing "
                     "inbox is never recreated silently (it would accept old events again)"
                 )
-                raise InboxMissingError(msg, backend=self.backend)
+                raise InboxMissingError(msg, backend=self.backend, journal=self.where)
             self._connection(check=False)
             self._identity = self._stat()
 
@@ -177,14 +178,14 @@ class SQLiteInboxStore:
     def _check_identity(self) -> None:
         if self._identity is None:
             msg = "the inbox was not opened (call ensure() first)"
-            raise InboxMissingError(msg, backend=self.backend)
+            raise InboxMissingError(msg, backend=self.backend, journal=self.where)
         if self._stat() != self._identity:
             msg = (
                 f"the webhook inbox file {str(self.path)!r} was deleted or replaced while in "
                 "use: its deduplication memory is gone, so no delivery is accepted. Restore "
                 "the file, or create a new inbox and re-check recent events by hand"
             )
-            raise InboxLostError(msg, backend=self.backend)
+            raise InboxLostError(msg, backend=self.backend, journal=self.where)
 
     def _run(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         with self._lock:

@@ -26,10 +26,15 @@ from shared_auth.fleet import (
     InboxLostError,
     InboxMissingError,
     InboxUnavailableError,
+    InboxVolatileError,
+    JournalError,
+    JournalVolatileError,
     open_inbox,
     webhook_endpoint,
 )
 from shared_auth.fleet import inbox as cli
+from tests.fleet.conftest import flush
+from tests.fleet.redis_server import redis_process
 
 pytestmark = pytest.mark.anyio
 
@@ -56,8 +61,13 @@ def delivery(event: str, tx: str | None, *, ref: str | None = None) -> tuple[byt
 
 
 @pytest.fixture
-def inbox_target(journal_target: str) -> str:
-    return journal_target
+def inbox_target(journal_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where a fresh inbox may be created: a SQLite path, or a flushed (persistent) Redis."""
+    if journal_backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'inbox.db'}"
+    url: str = request.getfixturevalue("redis_url")
+    flush(url)
+    return url
 
 
 @pytest.fixture
@@ -289,10 +299,21 @@ async def test_a_flushed_redis_inbox_refuses_deliveries(redis_url: str) -> None:
     client.close()
 
 
+def test_a_redis_without_persistence_is_refused_unless_allowed() -> None:
+    with redis_process(persistent=False) as server:
+        with pytest.raises(InboxVolatileError, match="allow_volatile") as caught:
+            open_inbox(server.url, SOURCE, create=True)
+        assert isinstance(caught.value, JournalVolatileError)  # the journal's rule, and type
+        box = open_inbox(server.url, SOURCE, create=True, allow_volatile=True)
+        assert not box.receive_sync(*delivery("transaction.success", "T1")).duplicate
+        box.store.close()
+
+
 async def test_an_unreachable_redis_is_a_typed_error() -> None:
     with pytest.raises(InboxUnavailableError) as caught:
         open_inbox("redis://127.0.0.1:9/0", SOURCE, create=True)
     assert caught.value.backend == "redis"
+    assert isinstance(caught.value, JournalError)  # one family for the fleet's stores
 
 
 def test_bad_configuration_is_refused_before_io(tmp_path: Path) -> None:
