@@ -48,7 +48,7 @@ from dancity_sdk._models import TransactionStatus, make_dancity_converter
 from shared_auth import APIObject, ConfigurationError, SDKError, Secret
 from shared_auth.fleet._inbox_model import Accepted
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plainly sorted, as tests/dancity/test_families.py checks
     "DancityWebhookSource",
     "SIGNATURE_HEADER",
     "TransactionEvent",
