@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [p1 … p8]``.
+"""Run every benchmark: ``python -m benchmarks [p1 … p9]``.
 
 Figures are ratios against peers measured in the same run; nothing here fails on speed.
 """
@@ -17,7 +17,7 @@ _ALL = {
     "p5": memory.main,
     "p6": fleet.p6,
     "p7": fleet.p7,
-    "p8": inbox.main,
+    "p9": inbox.main,
 }
 
 

@@ -1,6 +1,6 @@
-"""P8: the webhook inbox on loopback: receive latency and the cost of each event, per backend.
+"""P9: the webhook inbox on loopback: receive latency and the cost of each event, per backend.
 
-    python -m benchmarks p8            # or: python -m benchmarks.inbox
+    python -m benchmarks p9            # or: python -m benchmarks.inbox
 
 * ``receive()``: p50/p99 of one call (verify the signature, store body and headers) for new
   deliveries and for duplicates, from an asyncio task.
@@ -164,7 +164,7 @@ async def _run() -> None:
 
 
 def main() -> None:
-    """Print P8."""
+    """Print P9."""
     anyio.run(_run)
 
 
