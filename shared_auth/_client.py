@@ -289,8 +289,9 @@ class BaseAsyncClient:
     ) -> Self:
         """A copy of this client with other call options, sharing its connections.
 
-        The copy shares the connection pool, the credentials (a key switched on one is
-        switched on both), the throttles and the converter; closing it closes nothing.
+        The copy shares the connection pool and its admission gate (``max_concurrency``
+        counts the requests of both), the credentials (a key switched on one is switched
+        on both), the throttles and the converter; closing it closes nothing.
         Use it for one call or keep it::
 
             slow = client.with_options(timeout=120, max_retries=0)

@@ -165,6 +165,13 @@ def test_the_pool_size_is_read_from_the_transport() -> None:
     assert DEFAULT_MAX_CONCURRENCY == 100
 
 
+def test_the_pool_size_of_the_aiohttp_transport_is_its_limit() -> None:
+    transport_module = pytest.importorskip("httpx_aiohttp")
+    limits = httpx.Limits(max_connections=12)
+    http = httpx.AsyncClient(transport=transport_module.AiohttpTransport(limits=limits))
+    assert pool_size(http) == 12
+
+
 @pytest.mark.parametrize("value", [0, -1, 1.5, True, "10"])
 def test_max_concurrency_is_checked_before_any_io(value: object) -> None:
     with pytest.raises(ConfigurationError, match="max_concurrency must be an int >= 1"):
