@@ -165,3 +165,51 @@ async def test_a_purchase_waiting_for_its_jwt_at_the_deadline_was_not_sent() -> 
             )
     assert not isinstance(info.value, OutcomeUnknownError)
     assert slow.seen == []
+
+
+class _HoldingTransport(httpx.AsyncBaseTransport):
+    """A user's own transport that ignores the request's timeouts."""
+
+    def __init__(self) -> None:
+        self.cut = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        del request
+        try:
+            await anyio.sleep(30)
+        except BaseException:
+            self.cut += 1
+            raise
+        return httpx.Response(200, json=WIRE_PAYMENT)  # pragma: no cover - cut first
+
+
+async def test_a_user_s_own_transport_is_bounded_too() -> None:
+    transport = _HoldingTransport()
+    async with httpx.AsyncClient(transport=transport) as http:
+        dp = AsyncDptcayClient(KEY, http_client=http, deadline=0.3)
+        with pytest.raises(OutcomeUnknownError) as info:
+            await dp.refunds.create(payment_id="pay_1", amount=Decimal(1), reason="test")
+    assert transport.cut == 1
+    assert info.value.path.endswith("/refunds")
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
+async def test_the_aiohttp_transport_cuts_a_held_purchase(
+    dptcay_sandbox: Any, dptcay_faults: FaultInjector
+) -> None:
+    pytest.importorskip("httpx_aiohttp")
+    from dptcay_sdk.testing._server import serve_in_thread  # noqa: PLC0415 - uvicorn
+    from shared_auth import aiohttp_http_client  # noqa: PLC0415 - the fast extra
+
+    dptcay_faults.delay_next(30, method="POST", path="/payments")
+    with serve_in_thread(dptcay_faults, host="127.0.0.1", port=0) as url:
+        async with (
+            aiohttp_http_client() as http,
+            AsyncDptcayClient(dptcay_sandbox.write_key, base_url=url, http_client=http) as dp,
+        ):
+            with pytest.raises(OutcomeUnknownError) as info:
+                await dp.with_options(deadline=0.5).payments.create(
+                    amount=Decimal(5), currency="USDC", order_id="F-1"
+                )
+    assert info.value.reference == "F-1"
+    assert dptcay_faults.delayed.is_set()
