@@ -190,7 +190,7 @@ async def test_a_user_s_own_transport_is_bounded_too() -> None:
         with pytest.raises(OutcomeUnknownError) as info:
             await dp.refunds.create(payment_id="pay_1", amount=Decimal(1), reason="test")
     assert transport.cut == 1
-    assert info.value.path.endswith("/refunds")
+    assert info.value.path == "/refunds"
 
 
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
