@@ -155,7 +155,8 @@ class AsyncDancityClient(BaseAsyncClient):
         journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
             a ``redis://`` URL): each purchase is claimed by its ``customer_ref`` before it
             is sent, so a retried job returns the recorded transaction instead of buying
-            again. See "Running many workers" in the README.
+            again. The journal must exist (``python -m shared_auth.fleet init``); check it
+            at startup with ``check_journal()``. See "Running many workers" in the README.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
         max_concurrency: How many requests the client sends at once (its ``with_options``
             copies and blocking twin included: they share one pool); further calls wait
@@ -359,6 +360,7 @@ class AsyncDancityClient(BaseAsyncClient):
         if route.family == APP:
             if self._jwt_auth is None:
                 raise MissingCredentialError(_NO_JWT)
+            self._jwt_auth.check_expiry()  # an expired static JWT: refused before any I/O
             return self._jwt_auth, APP_PREFIX
         msg = f"unknown route family {route.family!r}"  # a bug in the route table
         raise ConfigurationError(msg)

@@ -31,6 +31,7 @@ from shared_auth._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     ConflictError,
     InternalServerError,
@@ -39,6 +40,7 @@ from shared_auth._errors import (
     MissingCredentialError,
     NotFoundError,
     OutcomeUnknownError,
+    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
@@ -84,6 +86,7 @@ __all__ = [
     "BadRequestError",
     "BaseAsyncClient",
     "CallFunction",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "DancityChannel",
@@ -99,6 +102,11 @@ __all__ = [
     "InvalidInputError",
     "InvalidInputTypeError",
     "Journal",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "Many",
     "MissingCredentialError",
     "NotFoundError",
@@ -106,6 +114,7 @@ __all__ = [
     "One",
     "OpenEnum",
     "OutcomeUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "Pipeline",
     "RateLimit",
@@ -153,7 +162,15 @@ if _TYPE_CHECKING:
         to_decimal,
     )
     from shared_auth._sync import SyncClient, unknown_outcome
-    from shared_auth.fleet import Journal, RecoveryReport
+    from shared_auth.fleet import (
+        Journal,
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+        RecoveryReport,
+    )
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -161,6 +178,11 @@ if _TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "APIObject": "shared_auth._models",
     "Journal": "shared_auth.fleet",
+    "JournalError": "shared_auth.fleet",
+    "JournalLostError": "shared_auth.fleet",
+    "JournalMissingError": "shared_auth.fleet",
+    "JournalUnavailableError": "shared_auth.fleet",
+    "JournalVolatileError": "shared_auth.fleet",
     "OpenEnum": "shared_auth._models",
     "RecoveryReport": "shared_auth.fleet",
     "ResultList": "shared_auth._models",

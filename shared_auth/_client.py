@@ -13,7 +13,7 @@ import httpx
 
 from shared_auth import _tracing
 from shared_auth._brand import rebrand
-from shared_auth._errors import ConfigurationError, SDKError
+from shared_auth._errors import ClientClosedError, ConfigurationError, SDKError
 from shared_auth._loops import wrong_loop_error
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
@@ -368,6 +368,8 @@ class BaseAsyncClient:
         reference: str | None = None,
     ) -> _T:
         """Perform ``route``: the one function every resource calls."""
+        if self._closed:  # before the journal claims anything
+            raise self._closed_error()
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
         journal = self._journal
@@ -375,7 +377,14 @@ class BaseAsyncClient:
         if journal is not None and reference is not None and journal.applies(route, reference):
             # A money-moving intent: claimed in the journal before it is sent, settled after;
             # its decoder keeps the body it read, for the journal to record.
-            intent = journal.prepare(route, reference, json, into, self._get_converter)
+            intent = journal.prepare(
+                route,
+                reference,
+                json,
+                into,
+                self._get_converter,
+                deadline=self._pipeline.policy.deadline,
+            )
             into = intent.decoder
         sending = self._pipeline.send(
             route.method,
@@ -428,6 +437,25 @@ class BaseAsyncClient:
             raise ConfigurationError(msg)
         return await self._journal.recover(grace=grace)
 
+    async def check_journal(self) -> str:
+        """Check the client's purchase journal now, rather than at the first purchase.
+
+        Opens the journal and verifies that it exists and is the journal this process knew
+        (its identity); on Redis, also that the server keeps its data across a restart.
+        Returns the journal's identity (an id).
+
+        Raises:
+            ConfigurationError: the client has no journal.
+            JournalMissingError: it was never created (``python -m shared_auth.fleet init``).
+            JournalLostError: it was deleted, replaced or flushed (acknowledge the loss).
+            JournalUnavailableError: the backend cannot be reached.
+            JournalVolatileError: a Redis without persistence (and no ``allow_volatile``).
+        """
+        if self._journal is None:
+            msg = f"this {type(self).__name__} has no journal: pass journal= to check one"
+            raise ConfigurationError(msg)
+        return await self._journal.check()
+
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers
         if self._observe_rate is not None:
@@ -438,11 +466,7 @@ class BaseAsyncClient:
         if client is not None:
             return client
         if self._closed:
-            msg = (
-                f"this {type(self).__name__} is closed (aclose() was called or its 'async with' "
-                "block ended); create a new client"
-            )
-            raise RuntimeError(msg)
+            raise self._closed_error()
         client = httpx.AsyncClient(
             timeout=self._timeout,
             headers={"User-Agent": self._user_agent, "Accept": "application/json"},
@@ -450,6 +474,17 @@ class BaseAsyncClient:
         )
         self._http_client = client
         return client
+
+    def _closed_error(self) -> ClientClosedError:
+        name = type(self).__name__
+        msg = (
+            f"this {name} is closed (aclose() was called or its 'async with' block ended), so "
+            f"it sends nothing more: create a new {name} (one per application, kept open "
+            "while it is used)"
+        )
+        error = ClientClosedError(msg)
+        rebrand(error, type(self).__module__.partition(".")[0])
+        return error
 
     async def aclose(self) -> None:
         """Close the connections this client opened (idempotent)."""
