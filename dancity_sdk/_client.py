@@ -161,7 +161,8 @@ class AsyncDancityClient(BaseAsyncClient):
         max_concurrency: How many requests the client sends at once (its ``with_options``
             copies and blocking twin included: they share one pool); further calls wait
             their turn, first come first served, within their deadline. Default: the
-            connection pool's ``max_connections`` (100 when it is unknown or unbounded).
+            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
+            shared with every client using the same ``http_client``.
         default_headers: Headers sent with every request (never ``Authorization`` or
             ``channel``, which the route family's credential sets).
 

@@ -106,7 +106,8 @@ class AsyncDptcayClient(BaseAsyncClient):
         max_concurrency: How many requests the client sends at once (its ``with_options``
             copies and blocking twin included: they share one pool); further calls wait
             their turn, first come first served, within their deadline. Default: the
-            connection pool's ``max_connections`` (100 when it is unknown or unbounded).
+            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
+            shared with every client using the same ``http_client``.
         rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
             default), or a ``redis://`` URL (or a blocking ``redis.Redis``) to share it with
             every process and host using the same key (needs the ``redis`` extra).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import weakref
 from typing import TYPE_CHECKING, Final
 
 import httpx
@@ -68,6 +69,13 @@ def _bounds_itself(transport: object) -> bool:
     return False
 
 
+#: The gate of each httpx client whose size comes from its pool: SDK clients that share one
+#: ``http_client`` (a dptcay and a Dancity client, say) share its pool, so they share its gate.
+_POOL_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, tuple[int, anyio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class Gate:
     """The admission gate of one connection pool, opened by the first call (in its loop).
 
@@ -86,12 +94,24 @@ class Gate:
         self.bounded = False
 
     def open(self, client: httpx.AsyncClient) -> anyio.Semaphore:
-        """Size the gate from ``client``'s pool (unless fixed) and create its semaphore."""
+        """Size the gate from ``client``'s pool (unless fixed) and create its semaphore.
+
+        Unless ``max_concurrency`` fixed its size, the gate is the pool's own: every SDK
+        client sending through ``client`` waits at the same one.
+        """
         import anyio  # noqa: PLC0415 - loaded with the first call, not the package
 
-        self.size = self._fixed or pool_size(client) or DEFAULT_MAX_CONCURRENCY
         self.bounded = not bounds_itself(client)
-        semaphore = self.semaphore = anyio.Semaphore(self.size)
+        if self._fixed is not None:
+            self.size = self._fixed
+            semaphore = anyio.Semaphore(self._fixed)
+        else:
+            shared = _POOL_GATES.get(client)
+            if shared is None:
+                size = pool_size(client) or DEFAULT_MAX_CONCURRENCY
+                shared = _POOL_GATES[client] = (size, anyio.Semaphore(size))
+            self.size, semaphore = shared
+        self.semaphore = semaphore
         return semaphore
 
 

@@ -155,6 +155,26 @@ async def test_the_gate_is_sized_from_the_http_client_s_pool() -> None:
     assert held.most == 3
 
 
+async def test_clients_sharing_one_http_client_share_its_gate() -> None:
+    held = Held()
+    limits = httpx.Limits(max_connections=1)
+    http = httpx.AsyncClient(limits=limits, mounts={"all://": httpx.MockTransport(held.handler)})
+    first, second = (
+        AsyncDptcayClient(KEY, http_client=http),
+        AsyncDptcayClient(KEY, http_client=http),
+    )
+    async with http, first, second, anyio.create_task_group() as tg:
+        tg.start_soon(first.payments.get, "pay_0")
+        await anyio.wait_all_tasks_blocked()
+        tg.start_soon(second.payments.get, "pay_1")
+        await anyio.wait_all_tasks_blocked()
+        assert held.arrived == ["GET pay_0"]  # one pool of one connection: one at a time
+        held.release("GET pay_0")
+        held.release("GET pay_1")
+    assert held.arrived == ["GET pay_0", "GET pay_1"]
+    assert held.most == 1
+
+
 def test_the_pool_size_is_read_from_the_transport() -> None:
     assert pool_size(httpx.AsyncClient(limits=httpx.Limits(max_connections=7))) == 7
     assert pool_size(httpx.AsyncClient(limits=httpx.Limits(max_connections=None))) is None
