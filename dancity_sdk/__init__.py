@@ -11,6 +11,7 @@ Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from dancity_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
 from dancity_sdk._client import AsyncDancityClient
 from dancity_sdk._errors import ReconcileTimeoutError, UnsupportedOperationError
 from shared_auth import (

@@ -8,39 +8,22 @@ is settled from that record instead of being bought again.
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from shared_auth import NotFoundError, Raw, Throttle
 
 if TYPE_CHECKING:
+    import os
+
     import httpx
 
     from dancity_sdk._spec import Generation
     from shared_auth import CallFunction
-    from shared_auth.fleet import Journal, Reconciler, RecoveryReport
+    from shared_auth.fleet import Journal, Reconciler
     from shared_auth.fleet._hook import JournalHook
 
-__all__ = ["journal_hook", "rate_windows", "recover_from_env", "requery_reconciler"]
-
-
-async def recover_from_env(journal: Journal, grace: float) -> RecoveryReport | None:
-    """``python -m shared_auth.fleet recover`` for Dancity: settle from Dancity's own record.
-
-    Each abandoned intent is settled from Dancity's latest transaction with its
-    ``customerRef``. It needs ``DANCITY_API_KEY`` (and ``DANCITY_BASE_URL`` /
-    ``DANCITY_VAS_PREFIX`` if your workers set them); without a key Dancity's intents are
-    left as they are and this returns ``None`` (entry point ``shared_auth.fleet.recovery``).
-    """
-    if not os.environ.get("DANCITY_API_KEY"):
-        sys.stderr.write("DANCITY_API_KEY is not set: Dancity intents are left as they are\n")
-        return None
-    from dancity_sdk._client import AsyncDancityClient  # noqa: PLC0415 - the CLI only
-
-    async with AsyncDancityClient.from_env(journal=journal, throttle=True) as client:
-        return await client.recover_journal(grace=grace)
+__all__ = ["journal_hook", "rate_windows", "requery_reconciler"]
 
 
 def requery_reconciler(call: CallFunction, generation: Generation) -> Reconciler:

@@ -15,6 +15,7 @@ A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from dptcay_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
 from dptcay_sdk._client import DEFAULT_BASE_URL, VERSION, AsyncDptcayClient, RatePlanName
 from dptcay_sdk._errors import KeyRotationError
 from shared_auth import (

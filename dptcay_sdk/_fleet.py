@@ -18,19 +18,10 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from shared_auth.fleet import Journal, RecoveryReport
+    from shared_auth.fleet import Journal
     from shared_auth.fleet._hook import JournalHook
 
-__all__ = ["journal_hook", "recover_for_review", "shared_throttles"]
-
-
-async def recover_for_review(journal: Journal, grace: float) -> RecoveryReport:
-    """``python -m shared_auth.fleet recover`` for dptcay: report what a person must check.
-
-    dptcay cannot be searched by ``order_id``, so an abandoned intent that may have taken
-    effect is reported for review, never guessed (entry point ``shared_auth.fleet.recovery``).
-    """
-    return await journal.recover({}, grace=grace, only_api="dptcay")
+__all__ = ["journal_hook", "shared_throttles"]
 
 
 def journal_hook(journal: Journal | str | os.PathLike[str] | None) -> JournalHook | None:

@@ -34,8 +34,8 @@ PUBLIC_MODULES = (
 PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
 #: Public attributes a package root may have besides ``__all__``: its public submodules.
 PUBLIC_SUBMODULES = {
-    "dptcay_sdk": {"testing"},
-    "dancity_sdk": {"testing", "webhooks"},
+    "dptcay_sdk": {"testing", "pytest_plugin"},
+    "dancity_sdk": {"testing", "webhooks", "pytest_plugin"},
     "shared_auth": {"fleet", "testing", "pytest_plugin"},
 }
 

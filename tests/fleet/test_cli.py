@@ -41,7 +41,10 @@ def declared_recoverers(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_each_sdk_declares_its_recoverer_and_the_cli_finds_them() -> None:
     found = cli.recoverers()
     assert list(found) == ["dptcay", "dancity"]
-    assert [f.__module__ for f in found.values()] == ["dptcay_sdk._fleet", "dancity_sdk._fleet"]
+    assert [f.__module__ for f in found.values()] == [
+        "dptcay_sdk._recovery",
+        "dancity_sdk._recovery",
+    ]
 
 
 async def _leave_an_unknown_payment(target: str) -> None:
