@@ -10,13 +10,11 @@ from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
+from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from shared_auth import (
     NOT_GIVEN,
-    APIError,
     BaseAsyncClient,
-    ConfigurationError,
     DptcayKeyAuth,
-    InvalidInputError,
     NotGiven,
     RetryPolicy,
     Route,
@@ -127,6 +125,7 @@ class AsyncDptcayClient(BaseAsyncClient):
     """
 
     _api_name = "dptcay"
+    _errors = ERRORS
 
     def __init__(
         self,

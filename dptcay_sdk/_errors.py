@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from shared_auth import APIError, ErrorDetails
+from dptcay_sdk._exceptions import APIError
+from shared_auth import ErrorDetails
 
 if TYPE_CHECKING:
     from dptcay_sdk._models import ApiKey
@@ -94,6 +95,8 @@ class KeyRotationError(APIError):
     Attributes:
         new_key: The key the client now uses.
     """
+
+    __module__ = "dptcay_sdk"
 
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
         super().__init__(message, method="DELETE", path="/keys/{key}")

@@ -37,6 +37,7 @@ from shared_auth._classify import Call as _Call
 from shared_auth._classify import Classifier
 from shared_auth._classify import request_id as _request_id
 from shared_auth._errors import APIError, SDKError
+from shared_auth._errortable import NO_TABLE, ErrorTable
 from shared_auth._gate import Gate, send_within
 from shared_auth._outcomes import (
     OUTCOMES,
@@ -142,6 +143,7 @@ class Pipeline(Classifier):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         max_concurrency: int | None = None,
+        errors: ErrorTable = NO_TABLE,
     ) -> None:
         import anyio  # noqa: PLC0415 - loaded with the first client, not the package
 
@@ -149,6 +151,7 @@ class Pipeline(Classifier):
         self.policy = policy
         self._get_client = get_client
         self._parse_error = parse_error
+        self.errors = errors
         self._envelope = envelope
         self._converter = converter
         # The client's own timeouts: a deadline shorter than their longest clamps them.

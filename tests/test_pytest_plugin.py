@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pytest
 
-from dancity_sdk import APIStatusError, OutcomeUnknownError
-from dptcay_sdk import APITimeoutError, PaymentStatus
+from dancity_sdk import APIStatusError
+from dptcay_sdk import APITimeoutError, OutcomeUnknownError, PaymentStatus
 
 
 @pytest.fixture(params=["asyncio", "trio"])
