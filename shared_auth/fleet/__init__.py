@@ -4,12 +4,22 @@
   default, Redis for fleets), so a retried job never buys twice, and :meth:`Journal.recover`
   (or ``python -m shared_auth.fleet recover``) settles what dead workers left open.
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
-  across every process (:class:`SharedWindow`).
+  across every process (:class:`SharedWindow`); ``rate_budget_outage=`` chooses what
+  happens while that Redis is unreachable: fail closed with `RateBudgetUnavailableError`
+  (the default) or fall back to a per-process share (`LocalFallback`).
 
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
-from shared_auth.fleet._budget import SharedWindow, observe, shared_windows, windows_for
+from shared_auth._errors import RateBudgetUnavailableError
+from shared_auth.fleet._budget import (
+    LocalFallback,
+    RateBudgetOutage,
+    SharedWindow,
+    observe,
+    shared_windows,
+    windows_for,
+)
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
@@ -37,6 +47,9 @@ __all__ = [
     "IntentNeedsReviewError",
     "IntentState",
     "Journal",
+    "LocalFallback",
+    "RateBudgetOutage",
+    "RateBudgetUnavailableError",
     "Reconciler",
     "RecoveryReport",
     "SharedWindow",

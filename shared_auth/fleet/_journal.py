@@ -22,6 +22,7 @@ from shared_auth._errors import (
     APIStatusError,
     ConfigurationError,
     OutcomeUnknownError,
+    RateBudgetUnavailableError,
 )
 from shared_auth.fleet._intent import (
     Intent,
@@ -238,6 +239,10 @@ class Journal:
             raise IntentInProgressError(msg, reference=key.rsplit(":", 1)[-1], retry_after=1.0)
         try:
             answer = await send()
+        except RateBudgetUnavailableError:
+            # The shared rate budget refused before sending: nothing can have been charged.
+            await self._shielded(self.store.release, key, owner)
+            raise
         except APIError as exc:
             if _never_charged(exc):
                 await self._shielded(self.store.release, key, owner)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -18,7 +19,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["RedisUnavailableError", "find_redis_server", "redis_server"]
+__all__ = [
+    "RedisProcess",
+    "RedisUnavailableError",
+    "find_redis_server",
+    "redis_process",
+    "redis_server",
+    "unreachable_redis_url",
+]
 
 _START_TIMEOUT = 10.0
 
@@ -67,6 +75,110 @@ def _ping(port: int) -> bool:
         return False
 
 
+class RedisProcess:
+    """One redis-server on loopback that a test can kill, freeze, thaw and restart.
+
+    With ``persist=True`` every write is appended and fsynced (``appendfsync always``), so a
+    SIGKILLed server restarted on the same port and folder has everything it acknowledged;
+    without, a restart comes back empty.
+    """
+
+    def __init__(self, workdir: Path, *, persist: bool = False) -> None:
+        self.binary = find_redis_server()
+        self.workdir = workdir
+        self.persist = persist
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.frozen = False
+
+    def start(self) -> None:
+        """Start (or restart) the server on its port; wait until it answers PING.
+
+        Raises:
+            RedisUnavailableError: it did not start.
+        """
+        log = self.workdir / "redis.log"
+        args = [self.binary, "--bind", "127.0.0.1", "--port", str(self.port)]
+        args += ["--dir", str(self.workdir), "--logfile", str(log), "--save", ""]
+        if self.persist:
+            args += ["--appendonly", "yes", "--appendfsync", "always"]
+        else:
+            args += ["--appendonly", "no"]
+        try:
+            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+        except OSError as exc:
+            msg = f"could not run {self.binary}: {exc}"
+            raise RedisUnavailableError(msg) from exc
+        self.process = process
+        deadline = time.monotonic() + _START_TIMEOUT
+        while not _ping(self.port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                reason = log.read_text() if log.exists() else ""
+                stderr = process.stderr.read().decode() if process.stderr else ""
+                self.stop()
+                msg = f"redis-server ({self.binary}) did not start: {stderr or reason}".strip()
+                raise RedisUnavailableError(msg[-2000:])
+            time.sleep(0.02)
+
+    def kill(self) -> None:
+        """SIGKILL the server (no shutdown save) and reap it."""
+        process = self.process
+        if process is None:
+            return
+        process.kill()
+        process.wait()
+        if process.stderr:
+            process.stderr.close()
+        self.process = None
+        self.frozen = False
+
+    def freeze(self) -> None:
+        """SIGSTOP the server: connections are accepted by the kernel, never answered."""
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGSTOP)
+        self.frozen = True
+
+    def thaw(self) -> None:
+        """SIGCONT a frozen server."""
+        if self.process is not None and self.frozen:
+            os.kill(self.process.pid, signal.SIGCONT)
+        self.frozen = False
+
+    def stop(self) -> None:
+        """Thaw if frozen, then stop the server."""
+        self.thaw()
+        process = self.process
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+        self.process = None
+
+
+@contextmanager
+def redis_process(*, persist: bool = False) -> Iterator[RedisProcess]:
+    """A started `RedisProcess` in a temporary folder; stopped (thawed first) at the end."""
+    with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
+        server = RedisProcess(Path(workdir), persist=persist)
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def unreachable_redis_url() -> str:
+    """A loopback Redis URL on a port nobody listens on (connections are refused)."""
+    return f"redis://127.0.0.1:{_free_port()}/0"
+
+
 @contextmanager
 def redis_server() -> Iterator[str]:
     """Run redis-server on 127.0.0.1 on a free port; yield its ``redis://`` URL; stop it.
@@ -74,33 +186,5 @@ def redis_server() -> Iterator[str]:
     Raises:
         RedisUnavailableError: the binary is missing or the server did not answer PING.
     """
-    binary = find_redis_server()
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
-        log = Path(workdir) / "redis.log"
-        args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        args += ["--appendonly", "no", "--dir", workdir, "--logfile", str(log)]
-        try:
-            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
-        except OSError as exc:
-            msg = f"could not run {binary}: {exc}"
-            raise RedisUnavailableError(msg) from exc
-        try:
-            deadline = time.monotonic() + _START_TIMEOUT
-            while not _ping(port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    reason = log.read_text() if log.exists() else ""
-                    stderr = process.stderr.read().decode() if process.stderr else ""
-                    msg = f"redis-server ({binary}) did not start: {stderr or reason}".strip()
-                    raise RedisUnavailableError(msg[-2000:])
-                time.sleep(0.02)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            if process.stderr:
-                process.stderr.close()
+    with redis_process() as server:
+        yield server.url
