@@ -339,12 +339,12 @@ class RowRun:
 
 
 def _create_journal(ctx: Context) -> None:
-    """Create the journal explicitly, as an operator's ``init`` would."""
-    from shared_auth.fleet import open_journal  # noqa: PLC0415
-
-    options: dict[str, Any] = {"create": True}
+    """Create the journal explicitly, as an operator does: ``python -m shared_auth.fleet init``."""
+    command = [sys.executable, "-m", "shared_auth.fleet", "init", ctx.journal]
     if ctx.volatile:
-        options["allow_volatile"] = True
-    journal = open_journal(ctx.journal, **options)
-    close = getattr(journal, "close", None) or journal.store.close
-    close()
+        command.append("--allow-volatile")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
+    if done.returncode != 0:
+        msg = f"{' '.join(command[1:])} failed: {done.stderr.strip()[-500:]}"
+        raise RuntimeError(msg)

@@ -149,6 +149,28 @@ class BudgetOutage(Scenario):
             ctx.budget_redis.start()
 
 
+class BudgetFrozen(Scenario):
+    """The shared rate budget's Redis is SIGSTOPped mid-run, and thawed for the fresh worker."""
+
+    name = "rate-budget redis frozen"
+
+    def prepare(self, ctx: Context) -> None:
+        super().prepare(ctx)
+        ctx.budget_redis = ctx.redis(persist=False)
+        ctx.rate_budget = ctx.budget_redis.url
+
+    def before_order(self, ctx: Context, index: int) -> None:
+        if index == FAULT_AT and ctx.budget_redis is not None:
+            ctx.budget_redis.freeze()
+
+    def before_fresh(self, ctx: Context) -> None:
+        self.unstick(ctx)
+
+    def unstick(self, ctx: Context) -> None:
+        if ctx.budget_redis is not None:
+            ctx.budget_redis.thaw()
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     SqliteDeleted(),
     RedisKilled(persist=True),
@@ -159,6 +181,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     ReferenceReused(),
     BudgetOutage(fallback=0),
     BudgetOutage(fallback=4),
+    BudgetFrozen(),
 )
 HEADERS = ("scenario", "loop", "calls", "charged", "twice", "non-SDK", "unreported", "late", "s")
 
