@@ -52,12 +52,12 @@ class Context:
     create_journal: bool = True
     servers: int = 0
 
-    def redis(self, *, persist: bool) -> RedisProcess:
+    def redis(self, *, persistent: bool) -> RedisProcess:
         """A redis-server of this row's own (stopped, thawed first, when the row ends)."""
         self.servers += 1
         folder = self.tmp / f"redis-{self.servers}"
         folder.mkdir()
-        server = RedisProcess(folder, persist=persist)
+        server = RedisProcess(folder, persistent=persistent)
         server.start()
         self.stack.callback(server.stop)
         return server

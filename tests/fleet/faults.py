@@ -61,7 +61,7 @@ class RedisKilled(Scenario):
         self.name = f"redis killed, {'with' if persist else 'no'} persistence"
 
     def prepare(self, ctx: Context) -> None:
-        ctx.journal_redis = ctx.redis(persist=self.persist)
+        ctx.journal_redis = ctx.redis(persistent=self.persist)
         ctx.journal = ctx.journal_redis.url
         ctx.volatile = not self.persist  # the user opted in to a Redis without persistence
 
@@ -80,7 +80,7 @@ class RedisFrozen(Scenario):
     name = "redis frozen"
 
     def prepare(self, ctx: Context) -> None:
-        ctx.journal_redis = ctx.redis(persist=True)
+        ctx.journal_redis = ctx.redis(persistent=True)
         ctx.journal = ctx.journal_redis.url
 
     def at_sent(self, ctx: Context, index: int) -> None:
@@ -136,7 +136,7 @@ class BudgetOutage(Scenario):
 
     def prepare(self, ctx: Context) -> None:
         super().prepare(ctx)
-        ctx.budget_redis = ctx.redis(persist=False)
+        ctx.budget_redis = ctx.redis(persistent=False)
         ctx.rate_budget = ctx.budget_redis.url
         ctx.fallback = self.fallback
 
@@ -156,7 +156,7 @@ class BudgetFrozen(Scenario):
 
     def prepare(self, ctx: Context) -> None:
         super().prepare(ctx)
-        ctx.budget_redis = ctx.redis(persist=False)
+        ctx.budget_redis = ctx.redis(persistent=False)
         ctx.rate_budget = ctx.budget_redis.url
 
     def before_order(self, ctx: Context, index: int) -> None:

@@ -78,19 +78,33 @@ def _ping(port: int) -> bool:
 class RedisProcess:
     """One redis-server on loopback that a test can kill, freeze, thaw and restart.
 
-    With ``persist=True`` every write goes to the append-only file before it is acknowledged
-    (the kernel keeps it when the process is SIGKILLed), so a server restarted on the same
-    port and folder has everything it acknowledged; without, a restart comes back empty.
+    With ``persistent=True`` every write goes to the append-only file before it is
+    acknowledged (the kernel keeps it when the process is SIGKILLed), so a server restarted
+    on the same port and folder has everything it acknowledged, as a journal's server needs;
+    with ``persistent=False`` a restart comes back empty (journals refuse such a server
+    unless ``allow_volatile=True``).
     """
 
-    def __init__(self, workdir: Path, *, persist: bool = False) -> None:
+    def __init__(self, workdir: Path, *, persistent: bool = True) -> None:
         self.binary = find_redis_server()
         self.workdir = workdir
-        self.persist = persist
+        self.persistent = persistent
         self.port = _free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self.frozen = False
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        """The running server's process.
+
+        Raises:
+            RedisUnavailableError: it is not running (killed or stopped).
+        """
+        if self._process is None:
+            msg = f"the redis-server on port {self.port} is not running"
+            raise RedisUnavailableError(msg)
+        return self._process
 
     def start(self) -> None:
         """Start (or restart) the server on its port; wait until it answers PING.
@@ -101,7 +115,7 @@ class RedisProcess:
         log = self.workdir / "redis.log"
         args = [self.binary, "--bind", "127.0.0.1", "--port", str(self.port)]
         args += ["--dir", str(self.workdir), "--logfile", str(log), "--save", ""]
-        if self.persist:
+        if self.persistent:
             args += ["--appendonly", "yes"]
         else:
             args += ["--appendonly", "no"]
@@ -110,7 +124,7 @@ class RedisProcess:
         except OSError as exc:
             msg = f"could not run {self.binary}: {exc}"
             raise RedisUnavailableError(msg) from exc
-        self.process = process
+        self._process = process
         deadline = time.monotonic() + _START_TIMEOUT
         while not _ping(self.port):
             if process.poll() is not None or time.monotonic() > deadline:
@@ -123,34 +137,35 @@ class RedisProcess:
 
     def kill(self) -> None:
         """SIGKILL the server (no shutdown save) and reap it."""
-        process = self.process
+        process = self._process
         if process is None:
             return
         process.kill()
         process.wait()
         if process.stderr:
             process.stderr.close()
-        self.process = None
+        self._process = None
         self.frozen = False
 
     def freeze(self) -> None:
         """SIGSTOP the server: connections are accepted by the kernel, never answered."""
-        assert self.process is not None
         os.kill(self.process.pid, signal.SIGSTOP)
         self.frozen = True
 
     def thaw(self) -> None:
         """SIGCONT a frozen server."""
-        if self.process is not None and self.frozen:
-            os.kill(self.process.pid, signal.SIGCONT)
+        if self._process is not None and self.frozen:
+            os.kill(self._process.pid, signal.SIGCONT)
         self.frozen = False
 
     def stop(self) -> None:
-        """Thaw if frozen, then stop the server."""
-        self.thaw()
-        process = self.process
+        """Stop the server (continued first: a stopped process cannot terminate)."""
+        process = self._process
         if process is None:
             return
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGCONT)
+        self.frozen = False
         process.terminate()
         try:
             process.wait(5)
@@ -159,14 +174,14 @@ class RedisProcess:
             process.wait()
         if process.stderr:
             process.stderr.close()
-        self.process = None
+        self._process = None
 
 
 @contextmanager
-def redis_process(*, persist: bool = False) -> Iterator[RedisProcess]:
-    """A started `RedisProcess` in a temporary folder; stopped (thawed first) at the end."""
+def redis_process(*, persistent: bool = True) -> Iterator[RedisProcess]:
+    """A started `RedisProcess` in a temporary folder; stopped (continued first) at the end."""
     with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
-        server = RedisProcess(Path(workdir), persist=persist)
+        server = RedisProcess(Path(workdir), persistent=persistent)
         server.start()
         try:
             yield server
@@ -180,11 +195,11 @@ def unreachable_redis_url() -> str:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
+def redis_server(*, persistent: bool = True) -> Iterator[str]:
     """Run redis-server on 127.0.0.1 on a free port; yield its ``redis://`` URL; stop it.
 
     Raises:
         RedisUnavailableError: the binary is missing or the server did not answer PING.
     """
-    with redis_process() as server:
+    with redis_process(persistent=persistent) as server:
         yield server.url
