@@ -110,6 +110,7 @@ class Row:
     non_sdk: int = 0
     unreported: int = 0
     overran: int = 0
+    slowest: float = 0.0  # the longest call, in seconds
     seconds: float = 0.0
     outcomes: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
@@ -330,7 +331,9 @@ class RowRun:
             self._fail(
                 f"{call.ref}: {outcome} {report.get('error', '')} {report.get('message', '')}"
             )
-        if outcome == "killed" or float(report.get("elapsed", 0.0)) > DEADLINE + SLACK:
+        elapsed = float(report.get("elapsed", 0.0))
+        row.slowest = max(row.slowest, elapsed)
+        if outcome == "killed" or elapsed > DEADLINE + SLACK:
             row.overran += 1
             row.problems.append(
                 f"{call.ref}: {outcome} {name} after {report.get('elapsed', 0):.1f}s "

@@ -10,7 +10,8 @@ the sandbox's ledger it checks four goals and prints one row per scenario and ev
 * **non-SDK**: exceptions that are not `SDKError`s, worker crashes included (goal 0);
 * **unreported**: charges whose call did not report the result or an
   `OutcomeUnknownError` carrying the reference (goal 0);
-* **late**: calls that ended more than 1 s after their deadline (goal 0).
+* **late**: calls that ended more than 1 s after their deadline (goal 0); **slowest** is
+  the longest call, in seconds.
 
 It exits 1 if any goal is missed. ``--scenario NAME`` (repeatable) and ``--backend`` narrow
 the run; ``--orders`` sets the orders per row.
@@ -183,7 +184,18 @@ SCENARIOS: tuple[Scenario, ...] = (
     BudgetOutage(fallback=4),
     BudgetFrozen(),
 )
-HEADERS = ("scenario", "loop", "calls", "charged", "twice", "non-SDK", "unreported", "late", "s")
+HEADERS = (
+    "scenario",
+    "loop",
+    "calls",
+    "charged",
+    "twice",
+    "non-SDK",
+    "unreported",
+    "late",
+    "slowest",
+    "row s",
+)
 
 
 def _cells(row: Row) -> tuple[str, ...]:
@@ -198,6 +210,7 @@ def _cells(row: Row) -> tuple[str, ...]:
         str(row.non_sdk),
         str(row.unreported),
         str(row.overran),
+        f"{row.slowest:.2f}",
         f"{row.seconds:.1f}",
     )
 
