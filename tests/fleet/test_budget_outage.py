@@ -175,7 +175,7 @@ async def test_a_journaled_purchase_refused_by_the_budget_is_released_and_bought
                 http_client=http,
                 rate_budget=server.url,
                 retry=RetryPolicy(max_retries=0),
-                journal=open_journal(journal_path),
+                journal=open_journal(journal_path, create=True),
             ) as client,
         ):
             tx = await client.vas.airtime.buy(
