@@ -93,7 +93,7 @@ class ExamPin(APIObject):
 
     pin: str | None = attrs.field(default=None, repr=False)
     serial: str | None = None
-    expiry: str | None = None
+    expiry: datetime | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)

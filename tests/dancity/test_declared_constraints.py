@@ -119,7 +119,7 @@ async def test_a_listing_past_100_rows_is_refused_before_any_request(version: st
 @pytest.mark.anyio
 async def test_the_2026_04_27_internet_pin_is_exactly_five_characters() -> None:
     recorder = Recorder()
-    buy = {"plan": "P1", "account_id": "1234", "phone": "08012345678"}
+    buy: dict[str, Any] = {"plan": "P1", "account_id": "1234", "phone": "08012345678"}
     async with _client(recorder, "2026-04-27") as dc:
         with pytest.raises(InvalidInputError, match="exactly 5 characters") as info:
             await dc.vas.internet.buy(**buy, pin="1234")

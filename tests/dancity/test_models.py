@@ -211,6 +211,18 @@ def test_models_are_frozen_and_secret_fields_stay_out_of_repr() -> None:
     assert tx.pins[0].pin == "9999-8888"
 
 
+def test_an_exam_pins_expiry_is_an_aware_datetime() -> None:
+    # The published examples give a date ("2027-01-01"); a date-time reads the same way.
+    tx = CONVERTER.structure(
+        {"pins": [{"pin": "1", "expiry": "2027-01-01"}, {"expiry": "2027-01-01T10:00:00Z"}]},
+        Transaction,
+    )
+    assert [pin.expiry for pin in tx.pins] == [
+        datetime(2027, 1, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, 10, tzinfo=UTC),
+    ]
+
+
 def test_the_reference_the_sdk_sent_is_never_read_from_the_wire() -> None:
     from dancity_sdk import Transaction  # noqa: PLC0415 - models load lazily
 
