@@ -244,6 +244,34 @@ def test_a_copied_converter_reads_bare_array_pages_with_its_own_hooks() -> None:
     assert [tx.amount for tx in page] == [Decimal(200)]
 
 
+def _headings(html: str) -> list[str]:
+    head = html.split("</thead>", 1)[0]
+    return [cell.split("</th>", 1)[0] for cell in head.split("<th>")[1:]]
+
+
+def test_catalog_and_transaction_tables_show_the_columns_with_data_key_ones_first() -> None:
+    from dancity_sdk import Plan, ResultList, TransactionPage  # noqa: PLC0415
+    from tests.dancity.official import _official  # noqa: PLC0415
+
+    rows = _official.example_file("plans-data-mtn-gifting.response.json")["data"]
+    plans = ResultList([CONVERTER.structure(row, Plan) for row in rows])
+    shown = _headings(plans._repr_html_())
+    every = _headings(plans.to_html(all_columns=True))
+    assert len(every) > len(shown)
+    for name in every:  # a column is left out exactly when every row leaves it empty
+        carries = any(getattr(plan, name) not in (None, "") for plan in plans)
+        assert (name in shown) is carries, name
+    assert shown[:3] == ["id", "product", "plan"]
+    described = _official.operations("2026-05-31")[("GET", "/api/v1/transactions")]
+    (_, wire), *_ = _official.success_examples("2026-05-31", described)
+    page = CONVERTER.structure(wire["data"], TransactionPage)
+    columns = _headings(page._repr_html_())
+    assert columns[:6] == ["tranx_id", "customer_ref", "status", "amount", "currency", "number"]
+    assert columns.index("tranx_date") < columns.index("service")
+    # A page renders as the list of its rows does.
+    assert page._repr_html_().startswith(ResultList(page.transactions)._repr_html_())
+
+
 def test_a_page_renders_its_rows_as_a_table_in_a_notebook() -> None:
     from dancity_sdk import TransactionPage  # noqa: PLC0415
 
