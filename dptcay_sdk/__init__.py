@@ -66,11 +66,17 @@ __all__ = [
     "Currencies",
     "Currency",
     "DptcayClient",
+    "DptcayWebhookSource",
     "Event",
     "EventType",
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "KeyRotationError",
     "KeyScope",
     "Keys",
@@ -121,18 +127,31 @@ if _TYPE_CHECKING:
     )
     from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
     from dptcay_sdk._sync import DptcayClient
-    from dptcay_sdk._webhooks import parse_event
+    from dptcay_sdk._webhooks import DptcayWebhookSource, parse_event
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
+    from shared_auth.fleet import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models,
 #: resources and ``ResultList`` load with the first client or response anyway, and the
 #: blocking twin pulls in anyio's thread portal: ``import dptcay_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
+    "JournalError": "shared_auth.fleet",
+    "JournalLostError": "shared_auth.fleet",
+    "JournalMissingError": "shared_auth.fleet",
+    "JournalUnavailableError": "shared_auth.fleet",
+    "JournalVolatileError": "shared_auth.fleet",
     "ApiKey": "dptcay_sdk._models",
     "Currencies": "dptcay_sdk._resources",
     "Currency": "dptcay_sdk._models",
     "DptcayClient": "dptcay_sdk._sync",
+    "DptcayWebhookSource": "dptcay_sdk._webhooks",
     "Event": "dptcay_sdk._models",
     "EventType": "dptcay_sdk._models",
     "KeyScope": "dptcay_sdk._models",

@@ -148,6 +148,16 @@ def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _check_max_concurrency(value: object) -> None:
+    if value is not None and not (_is_count(value) and value):
+        msg = (
+            "max_concurrency must be an int >= 1 (how many requests the client sends at once; "
+            f"the others wait their turn) or None to size it from the connection pool; got "
+            f"{value!r}"
+        )
+        raise ConfigurationError(msg)
+
+
 def resolve_policy(
     retry: RetryPolicy | None,
     *,
@@ -205,8 +215,10 @@ class BaseAsyncClient:
         default_headers: Mapping[str, str] | None = None,
         json_loads: Callable[[bytes], Any] = json.loads,
         journal: JournalHook | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         install_log_redaction()
+        _check_max_concurrency(max_concurrency)
         # Fleet support: the purchase journal and a shared rate budget's header feedback.
         # Both stay off the path of every call they do not concern.
         self._journal = journal
@@ -238,6 +250,7 @@ class BaseAsyncClient:
             envelope=envelope,
             json_loads=json_loads,
             on_response=self._remember_headers,
+            max_concurrency=max_concurrency,
         )
         self._request_options = self._per_request_options()
 
@@ -276,8 +289,9 @@ class BaseAsyncClient:
     ) -> Self:
         """A copy of this client with other call options, sharing its connections.
 
-        The copy shares the connection pool, the credentials (a key switched on one is
-        switched on both), the throttles and the converter; closing it closes nothing.
+        The copy shares the connection pool and its admission gate (``max_concurrency``
+        counts the requests of both), the credentials (a key switched on one is switched
+        on both), the throttles and the converter; closing it closes nothing.
         Use it for one call or keep it::
 
             slow = client.with_options(timeout=120, max_retries=0)
@@ -363,7 +377,14 @@ class BaseAsyncClient:
         if journal is not None and reference is not None and journal.applies(route, reference):
             # A money-moving intent: claimed in the journal before it is sent, settled after;
             # its decoder keeps the body it read, for the journal to record.
-            intent = journal.prepare(route, reference, json, into, self._get_converter)
+            intent = journal.prepare(
+                route,
+                reference,
+                json,
+                into,
+                self._get_converter,
+                deadline=self._pipeline.policy.deadline,
+            )
             into = intent.decoder
         sending = self._pipeline.send(
             route.method,
@@ -415,6 +436,25 @@ class BaseAsyncClient:
             msg = f"this {type(self).__name__} has no journal: pass journal= to recover one"
             raise ConfigurationError(msg)
         return await self._journal.recover(grace=grace)
+
+    async def check_journal(self) -> str:
+        """Check the client's purchase journal now, rather than at the first purchase.
+
+        Opens the journal and verifies that it exists and is the journal this process knew
+        (its identity); on Redis, also that the server keeps its data across a restart.
+        Returns the journal's identity (an id).
+
+        Raises:
+            ConfigurationError: the client has no journal.
+            JournalMissingError: it was never created (``python -m shared_auth.fleet init``).
+            JournalLostError: it was deleted, replaced or flushed (acknowledge the loss).
+            JournalUnavailableError: the backend cannot be reached.
+            JournalVolatileError: a Redis without persistence (and no ``allow_volatile``).
+        """
+        if self._journal is None:
+            msg = f"this {type(self).__name__} has no journal: pass journal= to check one"
+            raise ConfigurationError(msg)
+        return await self._journal.check()
 
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers
