@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
 
@@ -100,7 +101,8 @@ def _check_declared(generation: Generation, op: Operation, field: Field, value: 
     """Refuse a value outside what the description declares for ``field`` (before any I/O).
 
     Every ``enum``, ``minimum``, ``maximum``, ``minLength``, ``maxLength`` and ``pattern``
-    comes from the field's declaration in ``_spec``; nothing here is per method. A PIN's
+    comes from the field's declaration in ``_spec``, as does a ``date-time`` field's format;
+    nothing here is per method. A PIN's
     value is never shown, only its length.
     """
     problem = _violation(field, value)
@@ -111,27 +113,47 @@ def _check_declared(generation: Generation, op: Operation, field: Field, value: 
 
 
 def _violation(field: Field, value: object) -> str | None:
-    secret = field.arg == "pin"
-    shown = "(not shown)" if secret else repr(value)[:_ECHO]
+    shown = "(not shown)" if field.arg == "pin" else repr(value)[:_ECHO]
     if field.enum and value not in field.enum:
         return f"must be one of {', '.join(repr(v) for v in field.enum)}; got {shown}"
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        unit = "₦" if field.kind == "money" else ""
-        if field.minimum is not None and value < field.minimum:
-            return f"must be at least {unit}{field.minimum}; got {unit}{shown}"
-        if field.maximum is not None and value > field.maximum:
-            return f"must be at most {unit}{field.maximum}; got {unit}{shown}"
+        return _number_violation(field, value, shown)
     if isinstance(value, str):
-        low, high = field.min_length, field.max_length
-        if low is not None and low == high and len(value) != low:
-            return f"must be exactly {low} characters long; got {len(value)}"
-        if low is not None and len(value) < low:
-            return f"must be at least {low} characters long; got {len(value)}"
-        if high is not None and len(value) > high:
-            return f"must be at most {high} characters long; got {len(value)}"
-        if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
-            return f"must match {field.pattern!r}; got {shown}"
+        return _text_violation(field, value, shown)
     return None
+
+
+def _number_violation(field: Field, value: float | Decimal, shown: str) -> str | None:
+    unit = "₦" if field.kind == "money" else ""
+    if field.minimum is not None and value < field.minimum:
+        return f"must be at least {unit}{field.minimum}; got {unit}{shown}"
+    if field.maximum is not None and value > field.maximum:
+        return f"must be at most {unit}{field.maximum}; got {unit}{shown}"
+    return None
+
+
+def _text_violation(field: Field, value: str, shown: str) -> str | None:
+    if field.kind == "datetime" and not _is_date_time(value):
+        return f"must be an ISO 8601 date-time (e.g. 2026-06-01T00:00:00Z); got {shown}"
+    low, high = field.min_length, field.max_length
+    if low is not None and low == high and len(value) != low:
+        return f"must be exactly {low} characters long; got {len(value)}"
+    if low is not None and len(value) < low:
+        return f"must be at least {low} characters long; got {len(value)}"
+    if high is not None and len(value) > high:
+        return f"must be at most {high} characters long; got {len(value)}"
+    if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
+        return f"must match {field.pattern!r}; got {shown}"
+    return None
+
+
+def _is_date_time(text: str) -> bool:
+    """Whether ``text`` reads as the ``date-time`` (or a date) the descriptions declare."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _place(

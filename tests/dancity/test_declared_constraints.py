@@ -142,3 +142,18 @@ async def test_education_quantity_bounds_follow_the_generation() -> None:
     async with _client(recorder, "2026-05-09") as dc:  # declares no maximum
         await dc.vas.education.purchase(product="WAEC", quantity=6)
     assert json.loads(recorder.requests[0].content)["quantity"] == 6
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("version", API_VERSIONS)
+async def test_a_date_filter_that_is_no_date_time_is_refused_before_any_request(
+    version: str,
+) -> None:
+    recorder = Recorder()
+    async with _client(recorder, version) as dc:
+        with pytest.raises(InvalidInputError, match="ISO 8601 date-time") as info:
+            await dc.vas.transactions.list(start_date="yesterday")
+        assert info.value.field == "start_date"
+        assert recorder.requests == []
+        await dc.vas.transactions.list(start_date="2026-06-01T00:00:00Z", end_date="2026-06-02")
+    assert recorder.requests[0].url.params["start_date"] == "2026-06-01T00:00:00Z"
