@@ -32,6 +32,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PaginationError",
     "PermissionDeniedError",
+    "RateBudgetUnavailableError",
     "RateLimitError",
     "ResponseValidationError",
     "SDKError",
@@ -165,6 +166,12 @@ class InvalidInputTypeError(_shared.InvalidInputTypeError, InvalidInputError):
     __module__ = "dptcay_sdk"
 
 
+class RateBudgetUnavailableError(_shared.RateBudgetUnavailableError, SDKError):
+    """dptcay's `shared_auth.RateBudgetUnavailableError` (``except`` either name)."""
+
+    __module__ = "dptcay_sdk"
+
+
 #: Shared class -> this SDK's class (its journal errors: ``dptcay_sdk._journal_errors``).
 ERRORS: Final = ErrorTable(
     SDKError,
@@ -176,6 +183,7 @@ ERRORS: Final = ErrorTable(
     InvalidInputError,
     OutcomeUnknownError,
     PaginationError,
+    RateBudgetUnavailableError,
     ResponseValidationError,
     APITimeoutError,
     AuthenticationError,
