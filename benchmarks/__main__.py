@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [p1 … p7]``.
+"""Run every benchmark: ``python -m benchmarks [p1 … p8]``.
 
 Figures are ratios against peers measured in the same run; nothing here fails on speed.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import fleet, goodput, importtime, memory, overhead, throughput
+from benchmarks import concurrency, fleet, goodput, importtime, memory, overhead, throughput
 
 _ALL = {
     "p1": overhead.main,
@@ -17,6 +17,7 @@ _ALL = {
     "p5": memory.main,
     "p6": fleet.p6,
     "p7": fleet.p7,
+    "p8": concurrency.main,
 }
 
 

@@ -50,6 +50,9 @@ _RESERVED_HEADERS: Final = frozenset({"authorization", "channel", "host", "conte
 
 _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+#: The connection pool of the httpx client the SDK builds for itself (a caller's
+#: ``http_client`` keeps its own).
+DEFAULT_LIMITS: Final = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 def _is_loopback(host: str) -> bool:
@@ -433,6 +436,7 @@ class BaseAsyncClient:
             timeout=self._timeout,
             headers={"User-Agent": self._user_agent, "Accept": "application/json"},
             follow_redirects=False,
+            limits=DEFAULT_LIMITS,
         )
         self._http_client = client
         return client
