@@ -350,6 +350,7 @@ class AsyncDancityClient(BaseAsyncClient):
         if route.family == APP:
             if self._jwt_auth is None:
                 raise MissingCredentialError(_NO_JWT)
+            self._jwt_auth.check_expiry()  # an expired static JWT: refused before any I/O
             return self._jwt_auth, APP_PREFIX
         msg = f"unknown route family {route.family!r}"  # a bug in the route table
         raise ConfigurationError(msg)

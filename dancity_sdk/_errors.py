@@ -21,7 +21,10 @@ _UNAUTHORIZED_HINT: Final = (
     "on a VAS route or a dcy_live_ merchant key on an App route); the 'channel: API' header "
     "is missing on a merchant route; this machine's IP is not in the key's allowlist (an "
     "empty allowlist blocks all traffic); or the key was revoked or regenerated "
-    "(regenerating invalidates the old key at once: call client.set_api_key(new_key))"
+    "(regenerating invalidates the old key at once: call client.set_api_key(new_key)); or, "
+    "on an App route (client.app.*), the user JWT expired or was revoked (a static JWT whose "
+    "exp the SDK can read is refused before sending; pass jwt= an async provider so the "
+    "client gets a fresh one, or call client.set_jwt(new_token))"
 )
 _HINTS: Final = {
     401: _UNAUTHORIZED_HINT,
@@ -77,12 +80,22 @@ class ReconcileTimeoutError(APITimeoutError):
         reference: The reference that was looked up.
         transaction: The latest record seen (still ``PENDING``/``PROCESSING``), or ``None``
             when no transaction with that reference was ever found.
+        last_failure: The latest passing failure of a requery (a 5xx, a timeout, an
+            unreadable body...), also the ``__cause__``; ``None`` if every requery answered.
     """
 
-    def __init__(self, message: str, *, reference: str, transaction: Any = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        reference: str,
+        transaction: Any = None,
+        last_failure: BaseException | None = None,
+    ) -> None:
         super().__init__(message)
         self.reference = reference
         self.transaction = transaction
+        self.last_failure = last_failure
 
 
 class UnsupportedOperationError(ConfigurationError):

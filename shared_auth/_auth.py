@@ -16,6 +16,7 @@ import math
 import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from datetime import UTC, datetime
 from typing import Final, Literal, TypeAlias
 
 import httpx
@@ -263,6 +264,26 @@ def _jwt_expiry(token: str) -> float | None:
     return expires_at if math.isfinite(expires_at) else None  # NaN would mean "always stale"
 
 
+def _expired_message(expires_at: float, now: float) -> str:
+    """Why an expired static JWT is refused, and how to supply a fresh one."""
+    when = datetime.fromtimestamp(expires_at, tz=UTC).isoformat(timespec="seconds")
+    ago = _duration(now - expires_at)
+    return (
+        f"the user JWT expired at {when.replace('+00:00', 'Z')} ({ago} ago, by this "
+        "machine's clock) and no provider was given to get a fresh one; nothing was sent. "
+        "Supply a fresh token with client.set_jwt(token), or pass jwt= an async callable "
+        "that returns one (a provider): the client then asks it for a new token shortly "
+        "before each expiry and once after a 401"
+    )
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f} {unit}"
+    return f"{max(seconds, 0):.0f} s"
+
+
 def _shared_failure(failure: MissingCredentialError) -> MissingCredentialError:
     """A fresh error for one more caller of a refresh that failed (same message and cause)."""
     error = MissingCredentialError(failure.message)
@@ -332,6 +353,23 @@ class DancityJWTAuth(httpx.Auth):
     def set_token(self, token: str | Secret) -> None:
         """Use ``token`` for every request that starts from now on."""
         self._token = _Token(_validated_jwt(token, source="jwt"))
+
+    def check_expiry(self) -> None:
+        """Refuse a static token (no provider) whose ``exp`` has passed, before any I/O.
+
+        With a provider, an expiring token is refreshed instead; a token without a readable
+        ``exp`` is sent as is (the API has the last word).
+
+        Raises:
+            MissingCredentialError: the static JWT expired (the message says when, and how to
+                supply a fresh one).
+        """
+        token = self._token
+        if self._provider is not None or token is None or token.expires_at is None:
+            return
+        now = self._clock()
+        if now >= token.expires_at:
+            raise MissingCredentialError(_expired_message(token.expires_at, now))
 
     def _is_fresh(self, token: _Token | None) -> bool:
         if token is None:
@@ -416,6 +454,8 @@ class DancityJWTAuth(httpx.Auth):
         if not self._is_fresh(token):
             token = await self._refresh(token, request)
         assert token is not None  # noqa: S101 - _refresh always returns a token
+        if self._provider is None:
+            self.check_expiry()  # an expired static token is never sent
         request.headers["Authorization"] = token.header
         response = yield request
         if response.status_code != 401 or self._provider is None or not _replayable(request):  # noqa: PLR2004

@@ -13,7 +13,7 @@ import httpx
 
 from shared_auth import _tracing
 from shared_auth._brand import rebrand
-from shared_auth._errors import ConfigurationError, SDKError
+from shared_auth._errors import ClientClosedError, ConfigurationError, SDKError
 from shared_auth._loops import wrong_loop_error
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
@@ -357,6 +357,8 @@ class BaseAsyncClient:
         reference: str | None = None,
     ) -> _T:
         """Perform ``route``: the one function every resource calls."""
+        if self._closed:  # before the journal claims anything
+            raise self._closed_error()
         auth, prefix = self._route_target(route)
         path = route.path if path_params is None else format_path(route.path, path_params)
         journal = self._journal
@@ -427,11 +429,7 @@ class BaseAsyncClient:
         if client is not None:
             return client
         if self._closed:
-            msg = (
-                f"this {type(self).__name__} is closed (aclose() was called or its 'async with' "
-                "block ended); create a new client"
-            )
-            raise RuntimeError(msg)
+            raise self._closed_error()
         client = httpx.AsyncClient(
             timeout=self._timeout,
             headers={"User-Agent": self._user_agent, "Accept": "application/json"},
@@ -440,6 +438,17 @@ class BaseAsyncClient:
         )
         self._http_client = client
         return client
+
+    def _closed_error(self) -> ClientClosedError:
+        name = type(self).__name__
+        msg = (
+            f"this {name} is closed (aclose() was called or its 'async with' block ended), so "
+            f"it sends nothing more: create a new {name} (one per application, kept open "
+            "while it is used)"
+        )
+        error = ClientClosedError(msg)
+        rebrand(error, type(self).__module__.partition(".")[0])
+        return error
 
     async def aclose(self) -> None:
         """Close the connections this client opened (idempotent)."""

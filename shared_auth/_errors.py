@@ -3,6 +3,7 @@
 The tree::
 
     SDKError
+    ├── ClientClosedError (RuntimeError)     a call on a client that was closed
     ├── ConfigurationError (ValueError)      bad key format, base URL, missing settings
     │   └── MissingCredentialError           a route family's credential was not configured
     ├── InvalidInputError (ValueError)       refused before any network I/O
@@ -20,6 +21,7 @@ The tree::
         │   ├── RateLimitError               429 (``retry_after``)
         │   └── InternalServerError          5xx
         ├── ResponseValidationError          a success body the SDK could not read
+        ├── PaginationError                  a listing kept announcing pages past max_pages
         └── OutcomeUnknownError              a non-idempotent request was sent, then failed:
                                              its effect is unknown; reconcile, don't resend
 
@@ -44,6 +46,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -52,6 +55,7 @@ __all__ = [
     "MissingCredentialError",
     "NotFoundError",
     "OutcomeUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
@@ -73,6 +77,14 @@ class SDKError(Exception):
     def message(self) -> str:
         """The human-readable message (credentials masked)."""
         return str(self.args[0]) if self.args else ""
+
+
+class ClientClosedError(SDKError, RuntimeError):
+    """A call on a client that was closed (``aclose()``/``close()``, or its ``with`` ended).
+
+    Raised before any I/O. It is a ``RuntimeError`` too, as the plain error it replaces was.
+    Create a new client (one per application, kept open while it is used).
+    """
 
 
 class ConfigurationError(SDKError, ValueError):
@@ -249,6 +261,32 @@ class ResponseValidationError(APIError):
         self.status_code = status_code
         self.request_id = request_id
         self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
+
+
+class PaginationError(APIError):
+    """A walk over pages stopped because the server kept announcing another page.
+
+    Raised by ``iterate()`` after ``max_pages`` pages when the listing still said more
+    follow (no last page by its totals, no empty or repeated page): a server that loops.
+    The rows of the pages read were already yielded.
+
+    Attributes:
+        pages: How many pages were read.
+        max_pages: The limit that was reached.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        pages: int,
+        max_pages: int,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        super().__init__(message, method=method, path=path)
+        self.pages = pages
+        self.max_pages = max_pages
 
 
 class OutcomeUnknownError(APIError):

@@ -3,38 +3,152 @@
 httpx's own transport spends most of a request's client-side time in its connection pool;
 ``httpx-aiohttp`` keeps httpx's API (so the SDK is unchanged) and sends through aiohttp, which
 the project's throughput benchmark measures at several times raw httpx's requests per
-second. aiohttp runs on asyncio only: on trio keep the default transport.
+second. aiohttp runs on asyncio only: under trio the client is refused with a
+`ConfigurationError` (keep the default transport there).
+
+Two things are fixed on top of ``httpx-aiohttp``:
+
+- **The event loop.** aiohttp fails under trio with a bare ``RuntimeError: no running event
+  loop`` at the first request. The client is refused when it is built inside trio, and a
+  client built outside any loop refuses its first request if that runs outside asyncio.
+- **Connection failures.** ``httpx-aiohttp`` maps every ``aiohttp.ClientConnectionError`` to
+  ``httpx.ConnectTimeout``: a refused connection read as a timeout (and the SDK advised a
+  larger ``timeout=``), and a connection the server dropped *after* the request went out
+  read as "never sent". Here a failed connect is ``httpx.ConnectError`` and a connection
+  lost afterwards is ``httpx.RemoteProtocolError``/``httpx.ReadError``, as with httpx's
+  own transport; real timeouts stay timeouts.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import functools
+import sys
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from shared_auth._errors import ConfigurationError
 
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
 __all__ = ["aiohttp_http_client"]
+
+
+def _running_library() -> str | None:
+    """The async library running in this thread (``"asyncio"``, ``"trio"``), else None."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        return "asyncio"
+    trio = sys.modules.get("trio")
+    if trio is not None:
+        try:
+            trio.lowlevel.current_task()
+        except RuntimeError:
+            pass
+        else:
+            return "trio"
+    return None
+
+
+def _refusal(library: str | None) -> ConfigurationError:
+    where = "outside any event loop" if library is None else f"under {library}"
+    msg = (
+        f"aiohttp_http_client() needs asyncio: aiohttp runs on asyncio only, and this code "
+        f"runs {where}. Under trio (or any loop other than asyncio) leave http_client= out "
+        "and the SDK uses httpx's own transport, which runs everywhere"
+    )
+    return ConfigurationError(msg)
 
 
 def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` sending through aiohttp, for ``http_client=`` (asyncio only).
 
     Pass it to either client (async or blocking); as with any ``http_client=``, you close
-    it (``await http.aclose()``), and the SDK still applies its timeouts and User-Agent::
+    it (``await http.aclose()``, or ``async with``), and the SDK still applies its
+    timeouts and User-Agent::
 
         async with aiohttp_http_client() as http, AsyncDptcayClient(key, http_client=http) as dp:
             ...
+
+    A connection that cannot be made raises `APIConnectionError`, as with the default
+    transport; a timeout raises `APITimeoutError`.
 
     Args:
         **options: Passed to ``httpx.AsyncClient`` (``limits=``, ``headers=``, ...).
 
     Raises:
-        ConfigurationError: ``httpx-aiohttp`` is not installed (extra ``fast``).
+        ConfigurationError: ``httpx-aiohttp`` is not installed (extra ``fast``), or this
+            runs under trio (or another loop than asyncio): aiohttp needs asyncio. Built
+            outside any loop, the client raises it at its first request instead.
     """
+    library = _running_library()
+    if library not in (None, "asyncio"):
+        raise _refusal(library)
     try:
-        from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415 - optional dependency
+        transport = _transport_class()()
     except ImportError as exc:
         msg = "the aiohttp transport needs httpx-aiohttp: pip install 'dptcay-dancity-sdk[fast]'"
         raise ConfigurationError(msg) from exc
-    return httpx.AsyncClient(transport=AiohttpTransport(), **options)
+    return httpx.AsyncClient(transport=transport, **options)
+
+
+def _remapped(exc: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:
+    """The exception httpx's own transport raises for the aiohttp failure behind ``exc``."""
+    import aiohttp  # noqa: PLC0415 - optional dependency, loaded with the transport already
+
+    cause = exc.__cause__
+    if not isinstance(cause, aiohttp.ClientConnectionError) or isinstance(cause, TimeoutError):
+        return exc  # a timeout, a payload error...: mapped right already
+    detail = str(cause) or type(cause).__name__
+    if isinstance(cause, aiohttp.ClientConnectorError):
+        return httpx.ConnectError(detail, request=request)  # nothing was sent
+    if isinstance(cause, aiohttp.ServerDisconnectedError):
+        return httpx.RemoteProtocolError(detail, request=request)
+    return httpx.ReadError(detail, request=request)
+
+
+class _Body(httpx.AsyncByteStream):
+    """A response body whose connection failures are mapped as :func:`_remapped` says."""
+
+    def __init__(self, stream: httpx.AsyncByteStream, request: httpx.Request) -> None:
+        self._stream = stream
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._stream:
+                yield chunk
+        except httpx.TransportError as exc:
+            raise _remapped(exc, self._request) from exc.__cause__
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+@functools.cache
+def _transport_class() -> type[httpx.AsyncBaseTransport]:
+    """``httpx_aiohttp.AiohttpTransport`` with the loop check and the error mapping fixed."""
+    from httpx_aiohttp import AiohttpTransport  # noqa: PLC0415 - optional dependency
+
+    class SDKAiohttpTransport(AiohttpTransport):
+        """aiohttp's transport, asyncio-checked, with httpx's exceptions for its failures."""
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            library = _running_library()
+            if library != "asyncio":
+                raise _refusal(library)
+            try:
+                response = await super().handle_async_request(request)
+            except httpx.TransportError as exc:
+                raise _remapped(exc, request) from exc.__cause__
+            stream = response.stream
+            if isinstance(stream, httpx.AsyncByteStream):
+                response.stream = _Body(stream, request)
+            return response
+
+    return SDKAiohttpTransport

@@ -40,7 +40,7 @@ import anyio
 from anyio.from_thread import BlockingPortal
 
 from shared_auth._brand import rebrand
-from shared_auth._errors import ConfigurationError, OutcomeUnknownError
+from shared_auth._errors import ClientClosedError, ConfigurationError, OutcomeUnknownError
 from shared_auth._models import APIObject
 from shared_auth._secret import Secret
 from shared_auth._tracing import CallRecord, recording
@@ -231,10 +231,12 @@ class _LoopThread:
     def _usable_portal(self, name: str) -> BlockingPortal:
         if self.closed or self._portal is None:
             msg = (
-                f"{self.owner} is closed (close() was called or its 'with' block ended), so "
-                f"{name}() cannot run: create a new {self.owner}"
+                f"this {self.owner} is closed (close() was called or its 'with' block ended), "
+                f"so {name}() cannot run: create a new {self.owner}"
             )
-            raise RuntimeError(msg)
+            error = ClientClosedError(msg)
+            rebrand(error, self.package)
+            raise error
         if threading.current_thread() is self.thread:
             msg = (
                 f"{name}() of a {self.owner} was called on that client's own event-loop thread "

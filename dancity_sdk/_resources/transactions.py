@@ -5,24 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from dancity_sdk import _validation as check
 from dancity_sdk._errors import ReconcileTimeoutError
-from dancity_sdk._models import Transaction, TransactionPage, TransactionStatus
+from dancity_sdk._models import Pagination, Transaction, TransactionPage, TransactionStatus
 from dancity_sdk._resources._base import TRANSACTION, Resource
 from dancity_sdk._spec import APP_OPERATIONS, Generation
-from shared_auth import NotFoundError, One
+from shared_auth import (
+    APIConnectionError,
+    InternalServerError,
+    NotFoundError,
+    One,
+    PaginationError,
+    RateLimitError,
+    ResponseValidationError,
+)
+from shared_auth._brand import rebrand
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from dancity_sdk._spec import Operation
-    from shared_auth import CallFunction
+    from shared_auth import APIError, CallFunction
 
 __all__ = ["APP_GENERATION", "AppTransactionsResource", "TransactionsResource"]
 
 _PAGE: Final = One(TransactionPage, at=("data",))
 #: The descriptions' default page size, to tell a last page when no pagination is sent.
 _DEFAULT_LIMIT: Final = 10
+#: ``iterate()``'s default guard against a server that keeps announcing another page:
+#: 10,000 transactions at the default page size, 100,000 at ``limit=100``.
+DEFAULT_MAX_PAGES: Final = 1000
 
 
 def _filters(
@@ -52,16 +66,39 @@ def _filters(
     }
 
 
+def _total_pages(info: Pagination) -> int | None:
+    """The page count a pagination block announces (``totalPages``, or an older ``pages``)."""
+    if info.total_pages is not None:
+        return info.total_pages
+    pages = info.extra.get("pages")
+    return pages if isinstance(pages, int) and not isinstance(pages, bool) else None
+
+
 def _is_last(page: TransactionPage, number: int, limit: int | None) -> bool:
-    """Whether no page follows ``page`` (by its pagination, else by a short page)."""
+    """Whether no page follows ``page`` (by its pagination, else by a short page).
+
+    Either announcement of the end counts: ``hasNext: false``, or a page number that
+    reached the announced page count (a server that says ``hasNext: true`` on page 6 of 6
+    is not followed to page 7).
+    """
     if not page.transactions:
         return True
     info = page.pagination
-    if info is not None and info.has_next is not None:
-        return not info.has_next
-    if info is not None and info.total_pages is not None:
-        return number >= info.total_pages
-    return len(page.transactions) < (limit or _DEFAULT_LIMIT)
+    if info is None or (info.has_next is None and _total_pages(info) is None):
+        return len(page.transactions) < (limit or _DEFAULT_LIMIT)
+    if info.has_next is False:
+        return True
+    total = _total_pages(info)
+    return total is not None and number >= total
+
+
+def _identity(tx: Transaction) -> str | None:
+    """What tells one transaction row from another across pages (``None``: nothing does)."""
+    return tx.mongo_id or tx.tranx_id or tx.transaction_id
+
+
+def _max_pages(value: int | None) -> int | None:
+    return check.optional_positive_int(value, field="max_pages")
 
 
 class _Pages(Resource):
@@ -78,17 +115,53 @@ class _Pages(Resource):
     async def _page(self, filters: dict[str, Any]) -> TransactionPage:
         return await self._send(self._list_operation(), _PAGE, **filters)
 
-    async def _walk(self, filters: dict[str, Any]) -> AsyncIterator[Transaction]:
+    async def _walk(
+        self, filters: dict[str, Any], max_pages: int | None
+    ) -> AsyncIterator[Transaction]:
         # Each page is requested when the previous one is used up; a filter the generation
-        # lacks is refused by the first request's build, before anything is sent.
+        # lacks is refused by the first request's build, before anything is sent. The walk
+        # ends on the last page by the server's own account, and also on the signs of a
+        # server that loops: a page number that does not advance, a page of rows already
+        # seen. Rows already yielded are not yielded again (newest-first listings shift
+        # under offset pagination when transactions arrive during the walk).
         number, limit = 1, filters.get("limit")
+        reported: int | None = None
+        seen: set[str] = set()
         while True:
             page = await self._page({**filters, "page": number})
+            info = page.pagination
+            if info is not None and info.page is not None:
+                if reported is not None and info.page <= reported:
+                    return  # the server answered an earlier page again: it ignores ``page``
+                reported = info.page
+            fresh = False
             for tx in page.transactions:
+                identity = _identity(tx)
+                if identity is not None:
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+                fresh = True
                 yield tx
-            if _is_last(page, number, limit):
+            if _is_last(page, number, limit) or not fresh:
                 return
+            if max_pages is not None and number >= max_pages:
+                raise self._looping(number, max_pages)
             number += 1
+
+    def _looping(self, pages: int, max_pages: int) -> PaginationError:
+        op = self._list_operation()
+        msg = (
+            f"the transaction listing still announced another page after {pages} pages "
+            f"(max_pages={max_pages}); the rows of those pages were yielded. If the list "
+            "really is that long, pass a larger max_pages= (or max_pages=None for no limit), "
+            "or narrow it with start_date=/end_date=; otherwise the server is looping"
+        )
+        error = PaginationError(
+            msg, pages=pages, max_pages=max_pages, method=op.method, path=op.path
+        )
+        rebrand(error, "dancity_sdk")
+        return error
 
     async def get(self, transaction_id: str, /) -> Transaction:
         """Requery one transaction by ``_id``, ``tranxId`` or ``customerRef`` (latest match).
@@ -152,6 +225,7 @@ class TransactionsResource(_Pages):
         query: str | None = None,
         use_filter: bool | None = None,
         is_bulk: bool | None = None,
+        max_pages: int | None = DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[Transaction]:
         """Every matching transaction, page after page, each page fetched when reached.
 
@@ -160,9 +234,20 @@ class TransactionsResource(_Pages):
             async for tx in client.vas.transactions.iterate(limit=100):
                 ...
 
-        Stops after the page whose ``pagination.hasNext`` is false (or, without
-        pagination, after a short or empty page).
+        The walk ends after the last page: the one whose ``pagination.hasNext`` is false
+        or whose number reaches ``totalPages`` (without pagination, a short page), an
+        empty page, a page whose number does not advance, or a page whose rows were all
+        seen already. A row seen on an earlier page is not yielded twice.
+
+        ``max_pages`` (default 1000: 10,000 rows at the default page size) is how many
+        pages are read at most before a listing that still announces another page is
+        taken for a looping server; ``max_pages=None`` reads on without a limit.
+
+        Raises:
+            PaginationError: ``max_pages`` pages were read and the listing still announced
+                another (the rows read so far were yielded).
         """
+        pages = _max_pages(max_pages)
         return self._walk(
             _filters(
                 page=None,
@@ -175,7 +260,8 @@ class TransactionsResource(_Pages):
                 query=query,
                 use_filter=use_filter,
                 is_bulk=is_bulk,
-            )
+            ),
+            pages,
         )
 
     async def reconcile(
@@ -188,12 +274,19 @@ class TransactionsResource(_Pages):
     ) -> Transaction:
         """Requery until the transaction leaves ``PENDING``/``PROCESSING``, and return it.
 
-        Use it after :class:`OutcomeUnknownError` (``error.reference``) or a pending buy,
-        instead of buying again. The docs advise polling every 10 to 30 seconds.
+        Use it after `OutcomeUnknownError` (``error.reference``) or a pending buy, instead
+        of buying again. The docs advise polling every 10 to 30 seconds.
+
+        A requery that fails for a passing reason (a 5xx, a 429, a timeout, a broken
+        connection, a 2xx whose body is cut off or not JSON) is polled through until
+        ``timeout``; any other error (a 401, a body that is JSON but not a transaction)
+        is raised at once.
 
         Raises:
-            ReconcileTimeoutError: still open (or never found) after ``timeout`` seconds;
-                its ``transaction`` is the latest record seen, ``None`` if never found.
+            ReconcileTimeoutError: still open, never found, or never readable after
+                ``timeout`` seconds; its ``transaction`` is the latest record seen (``None``
+                if never found), its ``last_failure`` (also its ``__cause__``) the latest
+                passing failure, if any, which the message names.
         """
         import anyio  # noqa: PLC0415 - loaded with the client already; kept off import time
 
@@ -202,27 +295,66 @@ class TransactionsResource(_Pages):
         timeout = check.seconds(timeout, field="timeout", positive=False)
         deadline = anyio.current_time() + timeout
         latest: Transaction | None = None
+        found = False
+        polls = failed = 0
+        last_failure: APIError | None = None
         while True:
+            polls += 1
+            wait = interval
             try:
-                latest = await self.get(ref)
+                latest, found = await self.get(ref), True
             except NotFoundError:
                 latest = None  # not recorded (yet): the purchase may never have arrived
-            if latest is not None and not latest.pending:
-                return latest
-            if anyio.current_time() + interval > deadline:
-                raise _reconcile_timeout(ref, latest, timeout)
-            await anyio.sleep(interval)
+            except (APIConnectionError, InternalServerError, RateLimitError) as exc:
+                failed, last_failure = failed + 1, exc
+                if isinstance(exc, RateLimitError) and exc.retry_after is not None:
+                    wait = max(interval, exc.retry_after)
+            except ResponseValidationError as exc:
+                if exc.errors:  # JSON that is not a transaction: it would fail again
+                    raise
+                failed, last_failure = failed + 1, exc
+            else:
+                if not latest.pending:
+                    return latest
+            if anyio.current_time() + wait > deadline:
+                tally = _Tally(polls=polls, failed=failed, found=found)
+                raise _reconcile_timeout(ref, latest, timeout, tally, last_failure)
+            await anyio.sleep(wait)
+
+
+@attrs.frozen
+class _Tally:
+    """What a reconcile saw: its polls, how many failed, whether the record was ever found."""
+
+    polls: int
+    failed: int
+    found: bool
 
 
 def _reconcile_timeout(
-    ref: str, latest: Transaction | None, timeout: float
+    ref: str,
+    latest: Transaction | None,
+    timeout: float,
+    tally: _Tally,
+    last_failure: APIError | None,
 ) -> ReconcileTimeoutError:
-    if latest is None:
-        state = "no transaction has this reference (the purchase most likely never reached Dancity)"
-    else:
+    if latest is not None:
         state = f"it is still {latest.status}"
+    elif tally.failed == tally.polls:
+        state = "no requery could be read"
+    elif tally.found:
+        state = "the transaction could not be read again"
+    else:
+        state = "no transaction has this reference (the purchase most likely never reached Dancity)"
     msg = f"reconciling {ref!r} gave up after {timeout}s: {state}"
-    return ReconcileTimeoutError(msg, reference=ref, transaction=latest)
+    if last_failure is not None:
+        msg += (
+            f"; {tally.failed} of {tally.polls} requeries failed, the last with "
+            f"{type(last_failure).__name__}: {last_failure}"
+        )
+    error = ReconcileTimeoutError(msg, reference=ref, transaction=latest, last_failure=last_failure)
+    error.__cause__ = last_failure
+    return error
 
 
 #: The App family is the same in every generation: a generation holding only its routes.
@@ -273,8 +405,14 @@ class AppTransactionsResource(_Pages):
         status: TransactionStatus | str | None = None,
         tranx_type: str | None = None,
         query: str | None = None,
+        max_pages: int | None = DEFAULT_MAX_PAGES,
     ) -> AsyncIterator[Transaction]:
-        """Every matching transaction of the user, each page fetched when reached."""
+        """Every matching transaction of the user, each page fetched when reached.
+
+        Ends as ``client.vas.transactions.iterate()`` does, with the same ``max_pages``
+        guard (a [`PaginationError`][shared_auth.PaginationError] past it).
+        """
+        pages = _max_pages(max_pages)
         return self._walk(
             _filters(
                 page=None,
@@ -285,5 +423,6 @@ class AppTransactionsResource(_Pages):
                 status=status,
                 tranx_type=tranx_type,
                 query=query,
-            )
+            ),
+            pages,
         )

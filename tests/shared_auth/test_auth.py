@@ -17,6 +17,7 @@ from shared_auth import (
     DancityJWTAuth,
     DancityKeyAuth,
     DptcayKeyAuth,
+    MissingCredentialError,
     Secret,
 )
 from tests.shared_auth._support import (
@@ -307,12 +308,36 @@ class _Provider:
 
 
 @pytest.mark.anyio
-async def test_static_expired_token_without_provider_is_sent_as_is() -> None:
-    expired = make_jwt(exp=1.0)
+async def test_static_expired_token_without_provider_is_refused_before_sending() -> None:
+    expired = make_jwt(exp=1_000_000.0)  # 1970-01-12T13:46:40Z
     seen: list[httpx.Request] = []
+    auth = DancityJWTAuth(expired, clock=lambda: 1_000_000.0 + 7_200)
     async with httpx.AsyncClient(transport=_recording(seen)) as client:
-        await client.get(URL, auth=DancityJWTAuth(expired))
-    assert seen[0].headers["authorization"] == f"Bearer {expired}"
+        with pytest.raises(MissingCredentialError) as info:
+            await client.get(URL, auth=auth)
+    assert seen == []
+    message = str(info.value)
+    assert "expired at 1970-01-12T13:46:40Z (2 h ago" in message
+    assert "client.set_jwt(" in message
+    assert "jwt= an async callable" in message
+    assert not _leaks(info.value, expired)
+    with pytest.raises(MissingCredentialError, match="expired"):
+        auth.check_expiry()
+
+
+@pytest.mark.anyio
+async def test_static_token_is_sent_until_its_exp_and_without_exp_always() -> None:
+    now = [1_000.0]
+    seen: list[httpx.Request] = []
+    expiring = DancityJWTAuth(make_jwt(exp=1_000.5), clock=lambda: now[0])
+    timeless = DancityJWTAuth(make_jwt(sub="no-exp"), clock=lambda: now[0])
+    async with httpx.AsyncClient(transport=_recording(seen)) as client:
+        await client.get(URL, auth=expiring)
+        now[0] = 1_000.5  # exp is the first second the token is no longer valid
+        with pytest.raises(MissingCredentialError):
+            await client.get(URL, auth=expiring)
+        await client.get(URL, auth=timeless)
+    assert len(seen) == 2
 
 
 @pytest.mark.anyio

@@ -11,6 +11,7 @@ import pytest
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
+    ClientClosedError,
     ConfigurationError,
     DancityKeyAuth,
     DptcayKeyAuth,
@@ -138,9 +139,9 @@ async def test_the_http_client_is_created_lazily_and_closed_once() -> None:
     await client.aclose()
     assert created.is_closed
     await client.aclose()  # idempotent
-    with pytest.raises(RuntimeError, match="this DemoClient is closed"):
+    with pytest.raises(ClientClosedError, match="this DemoClient is closed"):
         client._client()
-    with pytest.raises(RuntimeError, match="is closed"):
+    with pytest.raises(ClientClosedError, match="is closed"):
         await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
 
 
@@ -155,7 +156,7 @@ async def test_closing_before_first_use_creates_nothing() -> None:
     async with DemoClient() as client:
         pass
     assert client._http_client is None
-    with pytest.raises(RuntimeError, match="is closed"):
+    with pytest.raises(ClientClosedError, match="is closed"):
         client._client()
 
 
@@ -168,7 +169,7 @@ async def test_a_caller_supplied_http_client_is_never_closed() -> None:
         assert not http.is_closed
         await client.aclose()
         assert not http.is_closed
-        with pytest.raises(RuntimeError, match="is closed"):
+        with pytest.raises(ClientClosedError, match="is closed"):
             await client.call(GET_PAYMENT, path_params={"payment_id": "p"})
         response = await http.get("https://api.example.test/still-usable")
         assert response.status_code == 200

@@ -21,7 +21,13 @@ import httpx
 import pytest
 
 from dancity_sdk import DancityClient
-from dptcay_sdk import APITimeoutError, ConfigurationError, DptcayClient, OutcomeUnknownError
+from dptcay_sdk import (
+    APITimeoutError,
+    ClientClosedError,
+    ConfigurationError,
+    DptcayClient,
+    OutcomeUnknownError,
+)
 from dptcay_sdk.testing import DptcaySandbox
 from dptcay_sdk.testing._server import serve_in_thread
 from shared_auth import unknown_outcome
@@ -232,8 +238,11 @@ def test_a_closed_client_says_so() -> None:
     dp.close()
     dp.close()  # idempotent
     assert dp.closed
-    with pytest.raises(RuntimeError, match=r"DptcayClient is closed .* payments\.get\(\)"):
+    with pytest.raises(
+        ClientClosedError, match=r"DptcayClient is closed .* payments\.get\(\)"
+    ) as info:
         dp.payments.get("pay_1")
+    assert isinstance(info.value, RuntimeError)  # as the plain error it replaced was
 
 
 def test_a_call_from_the_client_s_own_loop_thread_is_refused() -> None:
