@@ -61,6 +61,7 @@ class Result:
     latencies: list[float] = field(default_factory=list, repr=False)
     errors: Counter[str] = field(default_factory=Counter)
     cut: int = 0
+    connections: int = -1
 
     @property
     def rate(self) -> float:
@@ -184,6 +185,18 @@ async def drive(call: Call, name: str, tasks: int, requests: int, cap: float) ->
     return result
 
 
+async def accepted(url: str) -> int:
+    """Connections nginx has accepted so far (its ``stub_status``), this query's included."""
+    host, _, port = url.removeprefix("http://").partition(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(b"GET /nginx_status HTTP/1.0\r\nHost: x\r\n\r\n")
+    body = (await reader.read()).decode()
+    writer.close()
+    await writer.wait_closed()
+    # "...server accepts handled requests\n A H R\n..."
+    return int(body.split("requests", 1)[1].split()[0])
+
+
 async def _row(
     url: str, name: str, factory: Factory, tasks: int, args: argparse.Namespace
 ) -> Result:
@@ -191,7 +204,10 @@ async def _row(
         call = await factory(url, stack)
         await drive(call, name, min(50, tasks), WARMUP, args.cap)  # connections open, code warm
         requests = max(args.requests, 2 * tasks)
-        return await drive(call, name, tasks, requests, args.cap)
+        before = await accepted(url)
+        result = await drive(call, name, tasks, requests, args.cap)
+        result.connections = await accepted(url) - before - 1
+        return result
 
 
 def _factories(args: argparse.Namespace) -> list[tuple[str, Factory]]:
@@ -209,7 +225,8 @@ def render(results: Sequence[Result]) -> str:
     width = max(36, *(len(r.name) for r in results))
     header = (
         f"{'tasks':>5}  {'client':{width}}  {'req/s':>6}  {'p50 s':>6}  {'p99 s':>6}  "
-        f"{'errors':>6}  {'cut':>4}  {'/gated':>6}  {'p99/gated':>9}  errors by type"
+        f"{'errors':>6}  {'cut':>4}  {'conns':>5}  {'/gated':>6}  {'p99/gated':>9}  "
+        "errors by type"
     )
     lines = [header]
     for r in results:
@@ -219,23 +236,28 @@ def render(results: Sequence[Result]) -> str:
         kinds = ",".join(f"{k}:{v}" for k, v in r.errors.most_common(3))
         lines.append(
             f"{r.tasks:5d}  {r.name:{width}}  {r.rate:6.0f}  {r.quantile(50):6.2f}  "
-            f"{r.quantile(99):6.2f}  {sum(r.errors.values()):6d}  {r.cut:4d}  {ratio:>6}  "
-            f"{p99:>9}  {kinds}"
+            f"{r.quantile(99):6.2f}  {sum(r.errors.values()):6d}  {r.cut:4d}  "
+            f"{r.connections:5d}  {ratio:>6}  {p99:>9}  {kinds}"
         )
     return "\n".join(lines)
 
 
 async def _run(url: str, args: argparse.Namespace) -> list[Result]:
+    """Each level: every row in turn, ``--reps`` times; the run of median rate per row."""
     results: list[Result] = []
     for tasks in args.tasks:
-        for name, factory in _factories(args):
-            try:
-                result = await _row(url, name, factory, tasks, args)
-            except ImportError as exc:
-                print(f"{name} skipped: {exc}", flush=True)  # noqa: T201
-                continue
-            results.append(result)
-            print(render(results).splitlines()[-1], flush=True)  # noqa: T201 - progress
+        runs: dict[str, list[Result]] = {}
+        for _ in range(args.reps):
+            for name, factory in _factories(args):
+                try:
+                    result = await _row(url, name, factory, tasks, args)
+                except ImportError as exc:
+                    print(f"{name} skipped: {exc}", flush=True)  # noqa: T201
+                    continue
+                runs.setdefault(name, []).append(result)
+                so_far = [r for row in runs.values() for r in row if r is not result]
+                print(render([*so_far, result]).splitlines()[-1], flush=True)  # noqa: T201
+        results.extend(sorted(row, key=lambda r: r.rate)[len(row) // 2] for row in runs.values())
     return results
 
 
@@ -245,6 +267,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--tasks", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--requests", type=int, default=REQUESTS, help="per row (≥ 2 per task)")
     parser.add_argument("--cap", type=float, default=CAP, help="seconds per row")
+    parser.add_argument("--reps", type=int, default=1, help="runs per row (median shown)")
     parser.add_argument("--rows", nargs="*", choices=list(ROWS), default=list(ROWS))
     parser.add_argument(
         "--limits",

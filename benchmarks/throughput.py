@@ -41,6 +41,7 @@ http {{
     keepalive_requests 1000000;
     server {{
         listen 127.0.0.1:{port};
+        location = /nginx_status {{ stub_status; }}
         location / {{
             default_type application/json;
             add_header X-RateLimit-Limit 500;
