@@ -75,6 +75,11 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "MissingCredentialError",
     "NotFoundError",
     "OutcomeUnknownError",
@@ -144,11 +149,23 @@ if _TYPE_CHECKING:
     from dancity_sdk._sync import DancityClient
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
+    from shared_auth.fleet import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models
 #: and ``ResultList`` load with the first client or response anyway, and the blocking twin
 #: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
+    "JournalError": "shared_auth.fleet",
+    "JournalLostError": "shared_auth.fleet",
+    "JournalMissingError": "shared_auth.fleet",
+    "JournalUnavailableError": "shared_auth.fleet",
+    "JournalVolatileError": "shared_auth.fleet",
     "Card": "dancity_sdk._models",
     "CardTransaction": "dancity_sdk._models",
     "CardTransactionPage": "dancity_sdk._models",

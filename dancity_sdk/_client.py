@@ -155,7 +155,8 @@ class AsyncDancityClient(BaseAsyncClient):
         journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
             a ``redis://`` URL): each purchase is claimed by its ``customer_ref`` before it
             is sent, so a retried job returns the recorded transaction instead of buying
-            again. See "Running many workers" in the README.
+            again. The journal must exist (``python -m shared_auth.fleet init``); check it
+            at startup with ``check_journal()``. See "Running many workers" in the README.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
         default_headers: Headers sent with every request (never ``Authorization`` or
             ``channel``, which the route family's credential sets).

@@ -56,7 +56,12 @@ def journal_hook(
         return None
     from shared_auth.fleet._hook import JournalHook  # noqa: PLC0415 - only with a journal
 
-    return JournalHook(journal, api="dancity", reconcile=requery_reconciler(call, generation))
+    return JournalHook(
+        journal,
+        api="dancity",
+        reconcile=requery_reconciler(call, generation),
+        generation=generation.api_version,
+    )
 
 
 def rate_windows(

@@ -71,6 +71,11 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "KeyRotationError",
     "KeyScope",
     "Keys",
@@ -124,11 +129,23 @@ if _TYPE_CHECKING:
     from dptcay_sdk._webhooks import parse_event
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
+    from shared_auth.fleet import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models,
 #: resources and ``ResultList`` load with the first client or response anyway, and the
 #: blocking twin pulls in anyio's thread portal: ``import dptcay_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
+    "JournalError": "shared_auth.fleet",
+    "JournalLostError": "shared_auth.fleet",
+    "JournalMissingError": "shared_auth.fleet",
+    "JournalUnavailableError": "shared_auth.fleet",
+    "JournalVolatileError": "shared_auth.fleet",
     "ApiKey": "dptcay_sdk._models",
     "Currencies": "dptcay_sdk._resources",
     "Currency": "dptcay_sdk._models",

@@ -109,7 +109,9 @@ class AsyncDptcayClient(BaseAsyncClient):
         journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
             a ``redis://`` URL): ``payments.create`` with an ``order_id`` and
             ``refunds.create`` are claimed before they are sent, so a retried job returns
-            the recorded answer instead of creating again. See "Running many workers".
+            the recorded answer instead of creating again. The journal must exist
+            (``python -m shared_auth.fleet init``); check it at startup with
+            ``check_journal()``. See "Running many workers".
 
     Attributes:
         payments: Create and read payments.

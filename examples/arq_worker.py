@@ -7,10 +7,15 @@ SDK would then buy again, and Dancity does not deduplicate by ``customerRef``. W
 finds the purchase that reached Dancity (a requery by reference) and returns it.
 ``rate_budget=`` makes every worker draw from one 120/min + 30/min budget per key.
 
-Run workers (as many as you like, on any host that reaches the Redis)::
+Create the journal once (the Redis must keep its data across a restart: ``appendonly
+yes``), then run workers (as many as you like, on any host that reaches the Redis)::
 
     export REDIS_URL=redis://localhost:6379/0 DANCITY_API_KEY=dcy_live_…
+    python -m shared_auth.fleet init "$REDIS_URL"
     python -m examples.arq_worker              # or: arq examples.arq_worker.WorkerSettings
+
+A worker checks the journal when it starts, so a missing or lost journal stops it before
+it takes a job.
 
 and enqueue from your app::
 
@@ -45,9 +50,11 @@ LEASE = float(os.environ.get("JOURNAL_LEASE", str(JOB_TIMEOUT + 30)))
 
 async def startup(ctx: dict[str, Any]) -> None:
     """One client per worker process, with the fleet's journal and rate budget."""
-    ctx["dancity"] = AsyncDancityClient.from_env(
+    client = AsyncDancityClient.from_env(
         journal=open_journal(REDIS_URL, lease=LEASE), rate_budget=REDIS_URL
     )
+    await client.check_journal()  # JournalMissingError until `python -m shared_auth.fleet init`
+    ctx["dancity"] = client
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

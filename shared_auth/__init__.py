@@ -102,6 +102,11 @@ __all__ = [
     "InvalidInputError",
     "InvalidInputTypeError",
     "Journal",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "Many",
     "MissingCredentialError",
     "NotFoundError",
@@ -157,7 +162,15 @@ if _TYPE_CHECKING:
         to_decimal,
     )
     from shared_auth._sync import SyncClient, unknown_outcome
-    from shared_auth.fleet import Journal, RecoveryReport
+    from shared_auth.fleet import (
+        Journal,
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+        RecoveryReport,
+    )
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
@@ -165,6 +178,11 @@ if _TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "APIObject": "shared_auth._models",
     "Journal": "shared_auth.fleet",
+    "JournalError": "shared_auth.fleet",
+    "JournalLostError": "shared_auth.fleet",
+    "JournalMissingError": "shared_auth.fleet",
+    "JournalUnavailableError": "shared_auth.fleet",
+    "JournalVolatileError": "shared_auth.fleet",
     "OpenEnum": "shared_auth._models",
     "RecoveryReport": "shared_auth.fleet",
     "ResultList": "shared_auth._models",

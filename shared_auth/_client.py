@@ -366,7 +366,14 @@ class BaseAsyncClient:
         if journal is not None and reference is not None and journal.applies(route, reference):
             # A money-moving intent: claimed in the journal before it is sent, settled after;
             # its decoder keeps the body it read, for the journal to record.
-            intent = journal.prepare(route, reference, json, into, self._get_converter)
+            intent = journal.prepare(
+                route,
+                reference,
+                json,
+                into,
+                self._get_converter,
+                deadline=self._pipeline.policy.deadline,
+            )
             into = intent.decoder
         sending = self._pipeline.send(
             route.method,
@@ -418,6 +425,25 @@ class BaseAsyncClient:
             msg = f"this {type(self).__name__} has no journal: pass journal= to recover one"
             raise ConfigurationError(msg)
         return await self._journal.recover(grace=grace)
+
+    async def check_journal(self) -> str:
+        """Check the client's purchase journal now, rather than at the first purchase.
+
+        Opens the journal and verifies that it exists and is the journal this process knew
+        (its identity); on Redis, also that the server keeps its data across a restart.
+        Returns the journal's identity (an id).
+
+        Raises:
+            ConfigurationError: the client has no journal.
+            JournalMissingError: it was never created (``python -m shared_auth.fleet init``).
+            JournalLostError: it was deleted, replaced or flushed (acknowledge the loss).
+            JournalUnavailableError: the backend cannot be reached.
+            JournalVolatileError: a Redis without persistence (and no ``allow_volatile``).
+        """
+        if self._journal is None:
+            msg = f"this {type(self).__name__} has no journal: pass journal= to check one"
+            raise ConfigurationError(msg)
+        return await self._journal.check()
 
     def _remember_headers(self, headers: httpx.Headers) -> None:
         self._last_headers = headers

@@ -6,10 +6,43 @@
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
   across every process (:class:`SharedWindow`).
 
+A journal is created once, explicitly (``python -m shared_auth.fleet init <target>``, or
+``create=True`` in development and tests), and has an identity that every claim checks: a
+deleted, replaced or flushed journal refuses purchases (`JournalLostError`) until an
+operator reconciles and acknowledges the loss (``python -m shared_auth.fleet
+acknowledge-loss <target>``). Every journal failure is a `JournalError`.
+
+The journal's API:
+
+* ``open_journal(target, *, create=False, allow_volatile=False, **options)``,
+  ``Journal.sqlite(path, create=…, busy_timeout=…)``, ``Journal.redis(url, create=…,
+  allow_volatile=…, socket_timeout=…, socket_connect_timeout=…)``: nothing is read or
+  written; a missing or unwritable SQLite folder, or a bad scheme, is a
+  ``ConfigurationError`` at once. Options for every journal: ``lease``, ``settled_ttl``,
+  ``timeout`` (5 s, the bound of one backend call).
+* ``await Journal.create(target, **options)`` (CLI ``init``): create it, or adopt one that
+  exists (migrating the keys of an earlier version's journal).
+* ``await journal.check()`` / ``await client.check_journal()`` (CLI ``check``): the
+  identity's id, or `JournalMissingError`, `JournalLostError`, `JournalUnavailableError`,
+  `JournalVolatileError`.
+* ``await journal.acknowledge_loss()`` (CLI ``acknowledge-loss``): a fresh identity that
+  supersedes the lost one; running processes adopt it.
+* ``journal.run_once(..., deadline=seconds)``: every journal call before the send is
+  bounded by the deadline; failures before the send raise a `JournalError` (nothing was
+  sent), failures after it are logged (one WARNING) and the caller gets the answer or the
+  send's own error.
+
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
 from shared_auth.fleet._budget import SharedWindow, observe, shared_windows, windows_for
+from shared_auth.fleet._errors import (
+    JournalError,
+    JournalLostError,
+    JournalMissingError,
+    JournalUnavailableError,
+    JournalVolatileError,
+)
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
@@ -22,6 +55,7 @@ from shared_auth.fleet._intent import (
 from shared_auth.fleet._journal import (
     DEFAULT_LEASE,
     DEFAULT_SETTLED_TTL,
+    DEFAULT_TIMEOUT,
     Journal,
     Reconciler,
     RecoveryReport,
@@ -31,12 +65,18 @@ from shared_auth.fleet._journal import (
 __all__ = [
     "DEFAULT_LEASE",
     "DEFAULT_SETTLED_TTL",
+    "DEFAULT_TIMEOUT",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
     "IntentNeedsReviewError",
     "IntentState",
     "Journal",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "Reconciler",
     "RecoveryReport",
     "SharedWindow",

@@ -1,7 +1,16 @@
-"""``python -m shared_auth.fleet``: list or recover the intents dead workers left open.
+"""``python -m shared_auth.fleet``: create, check, list or recover a purchase journal.
 
+    python -m shared_auth.fleet init sqlite:///var/lib/shop/journal.db
+    python -m shared_auth.fleet check redis://localhost:6379/0
     python -m shared_auth.fleet list sqlite:///var/lib/shop/journal.db
     DANCITY_API_KEY=… python -m shared_auth.fleet recover redis://localhost:6379/0
+    python -m shared_auth.fleet acknowledge-loss sqlite:///var/lib/shop/journal.db
+
+``init`` creates the journal (a journal that exists is left as it is; one written by an
+earlier version is adopted and its keys migrated). ``acknowledge-loss`` tells every worker
+that a lost journal was reconciled from the API's transaction list: it writes a fresh
+identity (creating the store if it is gone), and workers take purchases again. A journal
+error exits 2 with its message.
 
 ``recover`` settles Dancity purchases from Dancity's own record of their ``customerRef``
 (it needs ``DANCITY_API_KEY``, and ``DANCITY_BASE_URL``/``DANCITY_VAS_PREFIX`` if you set
@@ -21,7 +30,16 @@ from typing import Any
 
 import anyio
 
+from shared_auth.fleet._errors import JournalError
 from shared_auth.fleet._journal import Journal, RecoveryReport, open_journal
+
+_COMMANDS = (
+    ("init", "create the journal (an existing one is left as it is)"),
+    ("check", "check that the journal exists and can be reached"),
+    ("list", "print the open intents"),
+    ("recover", "settle abandoned intents"),
+    ("acknowledge-loss", "after reconciling, let workers use a lost journal's replacement"),
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,9 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m shared_auth.fleet", description="Inspect or recover a purchase journal."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("list", "print the open intents"), ("recover", "settle abandoned intents")):
+    for name, text in _COMMANDS:
         command = commands.add_parser(name, help=text)
         command.add_argument("journal", help="sqlite:///path, a file path, or redis://host/db")
+        command.add_argument(
+            "--allow-volatile",
+            action="store_true",
+            help="accept a Redis without persistence (a restart empties the journal)",
+        )
         if name == "recover":
             command.add_argument(
                 "--grace", type=float, default=0.0, help="extra seconds past each claim's lease"
@@ -46,8 +69,10 @@ async def _dancity_reconcile(journal: Journal) -> tuple[Any, Any]:
     return client, client._journal  # noqa: SLF001 - the client's own hook knows how to ask
 
 
-async def _recover(target: str, grace: float) -> list[tuple[str, RecoveryReport]]:
-    journal = open_journal(target)
+async def _recover(
+    target: str, grace: float, allow_volatile: bool
+) -> list[tuple[str, RecoveryReport]]:
+    journal = open_journal(target, allow_volatile=allow_volatile)
     reports = [("dptcay", await journal.recover({}, grace=grace, only_api="dptcay"))]
     if os.environ.get("DANCITY_API_KEY"):
         client, hook = await _dancity_reconcile(journal)
@@ -59,8 +84,8 @@ async def _recover(target: str, grace: float) -> list[tuple[str, RecoveryReport]
     return reports
 
 
-async def _list(target: str) -> int:
-    journal = open_journal(target)
+async def _list(target: str, allow_volatile: bool) -> int:
+    journal = open_journal(target, allow_volatile=allow_volatile)
     intents = await journal.open_intents()
     for intent in intents:
         note = f" - {intent.note}" if intent.note else ""
@@ -70,12 +95,47 @@ async def _list(target: str) -> int:
     return 0
 
 
+async def _init(target: str, allow_volatile: bool) -> int:
+    journal = open_journal(target, allow_volatile=allow_volatile)
+    identity, created = await journal._run(journal.store.create)  # noqa: SLF001
+    verb = "created" if created else "already exists:"
+    sys.stdout.write(f"journal {journal.where} {verb} identity {identity.id}\n")
+    await journal.aclose()
+    return 0
+
+
+async def _check(target: str, allow_volatile: bool) -> int:
+    journal = open_journal(target, allow_volatile=allow_volatile)
+    identity = await journal.check()
+    sys.stdout.write(f"journal {journal.where} ok: identity {identity}\n")
+    await journal.aclose()
+    return 0
+
+
+async def _acknowledge(target: str, allow_volatile: bool) -> int:
+    journal = open_journal(target, allow_volatile=allow_volatile)
+    identity = await journal.acknowledge_loss()
+    sys.stdout.write(
+        f"journal {journal.where}: loss acknowledged, new identity {identity}; running "
+        "workers take purchases again\n"
+    )
+    await journal.aclose()
+    return 0
+
+
+_SIMPLE = {"init": _init, "check": _check, "list": _list, "acknowledge-loss": _acknowledge}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; exit 1 when an intent needs a person's review."""
+    """Run the command; exit 1 when an intent needs a person's review, 2 on a journal error."""
     args = _parser().parse_args(argv)
-    if args.command == "list":
-        return anyio.run(_list, args.journal)
-    reports = anyio.run(_recover, args.journal, args.grace)
+    try:
+        if args.command in _SIMPLE:
+            return anyio.run(_SIMPLE[args.command], args.journal, args.allow_volatile)
+        reports = anyio.run(_recover, args.journal, args.grace, args.allow_volatile)
+    except JournalError as exc:
+        sys.stderr.write(f"{type(exc).__name__}: {exc}\n")
+        return 2
     for api, report in reports:
         sys.stdout.write(f"{api}: {report}\n")
     return 1 if any(report.needs_review for _, report in reports) else 0

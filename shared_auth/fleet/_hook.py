@@ -14,6 +14,7 @@ import httpx
 
 from shared_auth._errors import ResponseValidationError
 from shared_auth._pipeline import Reply, Unreadable
+from shared_auth.fleet._identity import journal_key
 from shared_auth.fleet._intent import fingerprint, new_owner
 from shared_auth.fleet._journal import Journal, Reconciler, RecoveryReport, open_journal
 
@@ -72,6 +73,7 @@ class JournaledCall(Generic[_T]):
         digest: str,
         decoder: _Recording[_T],
         converter: Callable[[], cattrs.Converter],
+        deadline: float | None = None,
     ) -> None:
         self._hook = hook
         self._route = route
@@ -80,6 +82,7 @@ class JournaledCall(Generic[_T]):
         self._digest = digest
         self.decoder = decoder
         self._converter = converter
+        self._deadline = deadline
 
     async def run(self, sending: Coroutine[Any, Any, _T]) -> _T:
         """Claim, then await ``sending`` only if the intent must be sent; else replay."""
@@ -102,6 +105,7 @@ class JournaledCall(Generic[_T]):
                 owner=hook.owner,
                 send=send_once,
                 reconcile=hook.reconcile,
+                deadline=self._deadline,
             )
         finally:
             if not started:
@@ -120,7 +124,10 @@ class JournalHook:
         reconcile: How to ask the API for its record of a reference (``None``: it cannot
             be asked, so a lost answer is reported for review).
         per_parameters: Route paths whose reference alone does not name one intent (a
-            refund names its payment): their key also carries the parameters' fingerprint.
+            refund names its payment): their key also carries the route and the parameters'
+            fingerprint. Every other intent's key is the API and the reference alone, so one
+            reference reused for another operation is refused (`IntentConflictError`).
+        generation: The API generation (Dancity's ``api_version``), part of the fingerprint.
     """
 
     def __init__(
@@ -130,8 +137,10 @@ class JournalHook:
         api: str,
         reconcile: Reconciler | None,
         per_parameters: Collection[str] = (),
+        generation: str | None = None,
     ) -> None:
         self.journal = open_journal(journal)
+        self.generation = generation
         self.api = api
         self.owner = new_owner()
         self.reconcile = reconcile
@@ -157,13 +166,25 @@ class JournalHook:
         body: Any,
         into: Decoder[_T],
         converter: Callable[[], cattrs.Converter],
+        deadline: float | None = None,
     ) -> JournaledCall[_T]:
-        """One intent: send it with :attr:`JournaledCall.decoder`, then ``run`` the sending."""
-        digest = fingerprint(route.method, route.path, body)
-        key = f"{self.api}:{route.method} {route.path}:{reference}"
+        """One intent: send it with `JournaledCall.decoder`, then ``run`` the sending.
+
+        The fingerprint covers the operation (method and path), the API generation and the
+        parameters; ``deadline`` (the call's, in seconds) bounds the journal's calls.
+        """
+        digest = fingerprint(route.method, route.path, body, generation=self.generation)
         if route.path in self._per_parameters:
-            key = f"{key}:{digest[:16]}"
-        return JournaledCall(self, route, reference, key, digest, _Recording(into), converter)
+            key = f"{self.api}:{route.method} {route.path}:{reference}:{digest[:16]}"
+        else:
+            key = journal_key(self.api, reference)
+        return JournaledCall(
+            self, route, reference, key, digest, _Recording(into), converter, deadline
+        )
+
+    async def check(self) -> str:
+        """Open the journal and check its identity; the identity's id (see `Journal.check`)."""
+        return await self.journal.check()
 
     async def recover(self, *, grace: float = 0.0) -> RecoveryReport:
         """Recover this API's abandoned intents (other APIs' are left to their clients)."""

@@ -118,11 +118,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def fingerprint(method: str, path: str, body: Any) -> str:
-    """A digest of a request's parameters; PINs and other secrets never enter it."""
-    canonical = json.dumps(
-        [method, path, _plain(body)], sort_keys=True, separators=(",", ":"), default=str
-    )
+def fingerprint(method: str, path: str, body: Any, *, generation: str | None = None) -> str:
+    """A digest of a request: its operation, API generation and parameters.
+
+    PINs and other secrets never enter it.
+    """
+    parts: list[Any] = [method, path, _plain(body)]
+    if generation is not None:
+        parts.append(generation)
+    canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -21,7 +21,7 @@ import pytest
 import redis
 
 from dancity_sdk.testing import DancitySandbox
-from tests.fleet.conftest import redis_url
+from tests.fleet.conftest import create_journal, redis_url
 
 __all__ = ["redis_url"]  # the real Redis fixture
 
@@ -81,6 +81,7 @@ def test_a_job_retried_after_its_worker_died_mid_purchase_does_not_buy_again(
     client = redis.Redis.from_url(redis_url)
     client.flushdb()
     client.close()
+    create_journal(redis_url)  # python -m shared_auth.fleet init
     sandbox = DancitySandbox(seed=7)
     with sandbox.serve_in_thread() as base_url:
         env = {

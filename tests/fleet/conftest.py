@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,19 +26,37 @@ def journal_backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def journal_target(journal_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """Where a fresh journal lives: a SQLite file, or a Redis database flushed first."""
+    """Where a fresh journal lives, created as ``init`` would: a SQLite file, or a Redis
+    database flushed first."""
     if journal_backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'journal.db'}"
-    url: str = request.getfixturevalue("redis_url")
+        target = f"sqlite:///{tmp_path / 'journal.db'}"
+    else:
+        target = request.getfixturevalue("redis_url")
+        flush(target)
+    create_journal(target)
+    return target
+
+
+def flush(url: str) -> None:
+    """Empty a Redis database (what a restart without persistence does)."""
     import redis  # noqa: PLC0415
 
     client = redis.Redis.from_url(url)
     client.flushdb()
     client.close()
-    return url
 
 
-def make_journal(target: str, **options: object) -> Journal:
+def create_journal(target: str, **options: Any) -> str:
+    """Create the journal at ``target`` (what ``python -m shared_auth.fleet init`` does)."""
+    from shared_auth.fleet import open_journal  # noqa: PLC0415
+
+    journal = open_journal(target, **options)
+    identity, _ = journal.store.create()
+    journal.store.close()
+    return identity.id
+
+
+def make_journal(target: str, **options: Any) -> Journal:
     from shared_auth.fleet import open_journal  # noqa: PLC0415
 
     return open_journal(target, **options)

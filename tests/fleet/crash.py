@@ -267,7 +267,10 @@ def run_crash_test(
     fault_share: float = 0.06,
     abandon_share: float = 0.25,
 ) -> CrashResult:
-    """Run ``count`` purchase jobs through crashing workers; count what the ledger shows."""
+    """Run ``count`` purchase jobs through crashing workers; count what the ledger shows.
+
+    ``journal`` must exist (``python -m shared_auth.fleet init``): workers never create it.
+    """
     rng = random.Random(seed)
     sandbox = DancitySandbox(
         per_key_limit=10**9, purchase_limit=10**9, main_balance=10**9, seed=seed
@@ -307,7 +310,7 @@ def _count(
     problems += [f"{ref}: charged but never a job" for ref in charged if ref not in known]
     for job in jobs:
         records = charged.get(job.ref, [])
-        intent = journal.store.get(f"dancity:POST /airtime/buy:{job.ref}")
+        intent = journal.store.get(f"dancity:{job.ref}")
         if records:
             recorded = (
                 None

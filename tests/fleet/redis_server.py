@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["RedisUnavailableError", "find_redis_server", "redis_server"]
+__all__ = [
+    "RedisProcess",
+    "RedisUnavailableError",
+    "find_redis_server",
+    "redis_process",
+    "redis_server",
+]
 
 _START_TIMEOUT = 10.0
 
@@ -67,9 +75,28 @@ def _ping(port: int) -> bool:
         return False
 
 
+@dataclass
+class RedisProcess:
+    """A running server: its URL and its process (to kill, stop or continue it)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+
 @contextmanager
-def redis_server() -> Iterator[str]:
-    """Run redis-server on 127.0.0.1 on a free port; yield its ``redis://`` URL; stop it.
+def redis_server(*, persistent: bool = True) -> Iterator[str]:
+    """Run redis-server (see `redis_process`); yield its ``redis://`` URL."""
+    with redis_process(persistent=persistent) as server:
+        yield server.url
+
+
+@contextmanager
+def redis_process(*, persistent: bool = True) -> Iterator[RedisProcess]:
+    """Run redis-server on 127.0.0.1 on a free port; yield it; stop it.
+
+    ``persistent`` turns the append-only file on (in a temporary folder), as a journal's
+    server needs; ``persistent=False`` is a server a restart empties (refused by journals
+    unless ``allow_volatile=True``).
 
     Raises:
         RedisUnavailableError: the binary is missing or the server did not answer PING.
@@ -79,7 +106,8 @@ def redis_server() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="redis-") as workdir:
         log = Path(workdir) / "redis.log"
         args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", ""]
-        args += ["--appendonly", "no", "--dir", workdir, "--logfile", str(log)]
+        args += ["--appendonly", "yes" if persistent else "no"]
+        args += ["--dir", workdir, "--logfile", str(log)]
         try:
             process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
         except OSError as exc:
@@ -94,8 +122,10 @@ def redis_server() -> Iterator[str]:
                     msg = f"redis-server ({binary}) did not start: {stderr or reason}".strip()
                     raise RedisUnavailableError(msg[-2000:])
                 time.sleep(0.02)
-            yield f"redis://127.0.0.1:{port}/0"
+            yield RedisProcess(f"redis://127.0.0.1:{port}/0", process)
         finally:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)  # a stopped server cannot terminate
             process.terminate()
             try:
                 process.wait(5)

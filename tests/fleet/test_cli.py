@@ -14,7 +14,7 @@ from shared_auth.fleet.__main__ import main
 
 async def _leave_an_unknown_payment(target: str) -> None:
     # A worker with a very short lease, so its claim counts as abandoned at once.
-    journal = open_journal(target, lease=0.001)
+    journal = open_journal(target, lease=0.001, create=True)
 
     async def send() -> object:
         await anyio.lowlevel.checkpoint()
@@ -52,3 +52,32 @@ def test_list_and_recover_report_what_needs_a_person(
     assert captured.out.startswith("dptcay: ")
     assert "order-9" in captured.out
     assert "DANCITY_API_KEY is not set" in captured.err
+
+
+def test_init_check_and_acknowledge_loss(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "journal.db"
+    target = str(path)
+    # Nothing exists yet: every command but init says so, and exits 2.
+    assert main(["check", target]) == 2
+    assert "JournalMissingError" in capsys.readouterr().err
+    assert main(["list", target]) == 2
+    assert not path.exists()
+
+    assert main(["init", target]) == 0
+    created = capsys.readouterr().out
+    assert "created identity" in created
+    assert main(["init", target]) == 0
+    assert "already exists" in capsys.readouterr().out
+    assert main(["check", target]) == 0
+    identity = capsys.readouterr().out.split()[-1]
+    assert created.split()[-1] == identity
+
+    path.unlink()
+    assert main(["check", target]) == 2
+    assert "acknowledge-loss" in capsys.readouterr().err
+    assert main(["acknowledge-loss", target]) == 0
+    assert "loss acknowledged" in capsys.readouterr().out
+    assert main(["check", target]) == 0
+    assert capsys.readouterr().out.split()[-1] != identity

@@ -370,7 +370,7 @@ def test_answers_keep_exact_decimals() -> None:
 
 
 def test_a_sqlite_journal_can_sync_every_write(tmp_path: Path) -> None:
-    journal = Journal.sqlite(tmp_path / "j.db", synchronous="FULL")
+    journal = Journal.sqlite(tmp_path / "j.db", synchronous="FULL", create=True)
     store = journal.store
     assert isinstance(store, SQLiteStore)
     assert store._connection().execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
