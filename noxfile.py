@@ -44,6 +44,13 @@ def fleet_soak(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def inbox_crash(session: nox.Session) -> None:
+    """Webhooks acted on once: 4 receivers under uvicorn, 2 consumers, SIGKILLs, 1,000 events."""
+    _install(session, "test")
+    session.run("python", "-m", "tests.fleet.inbox_crash", "--events", "1000", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Ruff lint and format check."""
     session.install(*nox.project.dependency_groups(PYPROJECT, "lint"))

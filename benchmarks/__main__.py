@@ -1,4 +1,4 @@
-"""Run every benchmark: ``python -m benchmarks [p1 … p8]``.
+"""Run every benchmark: ``python -m benchmarks [p1 … p9]``.
 
 Figures are ratios against peers measured in the same run; nothing here fails on speed.
 """
@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import concurrency, fleet, goodput, importtime, memory, overhead, throughput
+from benchmarks import (
+    concurrency,
+    fleet,
+    goodput,
+    importtime,
+    inbox,
+    memory,
+    overhead,
+    throughput,
+)
 
 _ALL = {
     "p1": overhead.main,
@@ -18,6 +27,7 @@ _ALL = {
     "p6": fleet.p6,
     "p7": fleet.p7,
     "p8": concurrency.main,
+    "p9": inbox.main,
 }
 
 

@@ -158,6 +158,11 @@ class AsyncDancityClient(BaseAsyncClient):
             again. The journal must exist (``python -m shared_auth.fleet init``); check it
             at startup with ``check_journal()``. See "Running many workers" in the README.
         http_client: An ``httpx.AsyncClient`` you own and close yourself.
+        max_concurrency: How many requests the client sends at once (its ``with_options``
+            copies and blocking twin included: they share one pool); further calls wait
+            their turn, first come first served, within their deadline. Default: the
+            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
+            shared with every client using the same ``http_client``.
         default_headers: Headers sent with every request (never ``Authorization`` or
             ``channel``, which the route family's credential sets).
 
@@ -184,6 +189,7 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
@@ -212,6 +218,7 @@ class AsyncDancityClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
+            max_concurrency=max_concurrency,
             default_headers=default_headers,
             retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
@@ -253,6 +260,7 @@ class AsyncDancityClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         throttle: bool = True,
         http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
@@ -280,6 +288,7 @@ class AsyncDancityClient(BaseAsyncClient):
             retry: As for the constructor.
             throttle: As for the constructor.
             http_client: As for the constructor.
+            max_concurrency: As for the constructor.
             default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
@@ -314,6 +323,7 @@ class AsyncDancityClient(BaseAsyncClient):
             retry=retry,
             throttle=throttle,
             http_client=http_client,
+            max_concurrency=max_concurrency,
             default_headers=default_headers,
             rate_budget=rate_budget,
             journal=journal,

@@ -46,8 +46,10 @@ import cattrs
 
 from dancity_sdk._models import TransactionStatus, make_dancity_converter
 from shared_auth import APIObject, ConfigurationError, SDKError, Secret
+from shared_auth.fleet._inbox_model import Accepted
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - plainly sorted, as tests/dancity/test_families.py checks
+    "DancityWebhookSource",
     "SIGNATURE_HEADER",
     "TransactionEvent",
     "TransactionFailed",
@@ -321,3 +323,63 @@ def parse_event(
     except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
         raise WebhookPayloadError(f"the {name} event's data is not readable: {exc}") from exc
     return cls(event=name, timestamp=timestamp, data=data, details=details)
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is not None:
+        return value
+    wanted = name.lower()
+    return next((v for k, v in headers.items() if str(k).lower() == wanted), None)
+
+
+class DancityWebhookSource:
+    """How the webhook inbox verifies and keys Dancity deliveries.
+
+    Give it to ``shared_auth.fleet.open_inbox``. Each delivery's ``X-Dancity-Signature``
+    is checked against the raw bytes (any of ``secrets`` may match, for rotation), then the
+    body must be a webhook envelope.
+
+    Deduplication key: ``dancity:<event>:<data.transactionId>``, falling back to
+    ``data.reference`` (the guide's advice), and to a hash of the body for an event that
+    carries neither (a ``wallet.*`` event whose payload is undocumented). Events with the
+    same ``transactionId`` (or ``reference``) form one group, handed over in receive order:
+    a ``transaction.pending`` before the ``transaction.success`` that follows it.
+
+    Args:
+        secrets: The webhook secret, or several while rotating.
+
+    Raises:
+        ConfigurationError: no usable secret.
+    """
+
+    api: Final = "dancity"
+    signature_errors: Final[tuple[type[Exception], ...]] = (WebhookSignatureError,)
+
+    def __init__(self, secrets: SecretLike | Sequence[SecretLike]) -> None:
+        _secret_list(secrets)  # refuse an empty or non-string secret now, not per delivery
+        self._secrets = [secrets] if isinstance(secrets, str | Secret) else list(secrets)
+
+    def __repr__(self) -> str:
+        return f"DancityWebhookSource(<{len(self._secrets)} secret(s)>)"
+
+    def accept(self, raw_body: bytes, headers: Mapping[str, str]) -> Accepted:
+        """Verify and key one delivery.
+
+        Raises:
+            WebhookSignatureError: missing, malformed or wrong signature (answer 401).
+            WebhookPayloadError: a signed body that is not a webhook envelope (answer 400).
+        """
+        verify(raw_body, _header(headers, SIGNATURE_HEADER), self._secrets)
+        payload = _envelope(_raw(raw_body))
+        name: str = payload["event"]
+        data: Mapping[str, Any] = payload.get("data") or {}
+        ident = next(
+            (str(data[f]) for f in ("transactionId", "reference") if data.get(f) not in (None, "")),
+            None,
+        )
+        if ident is None:
+            digest = hashlib.sha256(_raw(raw_body)).hexdigest()[:32]
+            key, group = f"dancity:{name}:body:{digest}", f"dancity:body:{digest}"
+            return Accepted(key=key, group=group, event=name)
+        return Accepted(key=f"dancity:{name}:{ident}", group=f"dancity:tx:{ident}", event=name)

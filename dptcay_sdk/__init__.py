@@ -66,6 +66,7 @@ __all__ = [
     "Currencies",
     "Currency",
     "DptcayClient",
+    "DptcayWebhookSource",
     "Event",
     "EventType",
     "InternalServerError",
@@ -126,7 +127,7 @@ if _TYPE_CHECKING:
     )
     from dptcay_sdk._resources import Currencies, Keys, Payments, Refunds, Webhooks
     from dptcay_sdk._sync import DptcayClient
-    from dptcay_sdk._webhooks import parse_event
+    from dptcay_sdk._webhooks import DptcayWebhookSource, parse_event
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
     from shared_auth.fleet import (
@@ -150,6 +151,7 @@ _LAZY: dict[str, str] = {
     "Currencies": "dptcay_sdk._resources",
     "Currency": "dptcay_sdk._models",
     "DptcayClient": "dptcay_sdk._sync",
+    "DptcayWebhookSource": "dptcay_sdk._webhooks",
     "Event": "dptcay_sdk._models",
     "EventType": "dptcay_sdk._models",
     "KeyScope": "dptcay_sdk._models",

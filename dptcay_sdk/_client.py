@@ -103,6 +103,11 @@ class AsyncDptcayClient(BaseAsyncClient):
         default_headers: Headers sent with every request (never ``Authorization``).
         http_client: An ``httpx.AsyncClient`` you own and close (its base URL and auth
             are not used). By default the client creates and closes its own.
+        max_concurrency: How many requests the client sends at once (its ``with_options``
+            copies and blocking twin included: they share one pool); further calls wait
+            their turn, first come first served, within their deadline. Default: the
+            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
+            shared with every client using the same ``http_client``.
         rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
             default), or a ``redis://`` URL (or a blocking ``redis.Redis``) to share it with
             every process and host using the same key (needs the ``redis`` extra).
@@ -134,6 +139,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
         journal: Journal | str | os.PathLike[str] | None = None,
@@ -153,6 +159,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             base_url=base_url,
             timeout=timeout,
             http_client=http_client,
+            max_concurrency=max_concurrency,
             default_headers=default_headers,
             retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
@@ -196,6 +203,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         retry: RetryPolicy | None = None,
         rate_plan: RatePlanName | tuple[int, float] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
@@ -216,6 +224,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             retry: As for the constructor.
             rate_plan: As for the constructor.
             http_client: As for the constructor.
+            max_concurrency: As for the constructor.
             default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
@@ -246,6 +255,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             retry=retry,
             rate_plan=rate_plan,
             http_client=http_client,
+            max_concurrency=max_concurrency,
             default_headers=default_headers,
             rate_budget=rate_budget,
             journal=journal,

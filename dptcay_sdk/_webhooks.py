@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Final
 
 from dptcay_sdk._models import Event, make_dptcay_converter
 from shared_auth import InvalidInputError
+from shared_auth.fleet._inbox_model import Accepted
 
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["parse_event"]
+__all__ = ["DptcayWebhookSource", "parse_event"]
 
 
 @functools.cache
@@ -62,3 +64,40 @@ def parse_event(raw_body: bytes | str) -> Event:
         problems = "; ".join(transform_error(exc, path="$"))
         msg = f"the webhook body is not a dptcay event: {problems}"
         raise InvalidInputError(msg, field="raw_body") from exc
+
+
+class DptcayWebhookSource:
+    """How the webhook inbox keys dptcay deliveries (give it to ``open_inbox``).
+
+    The dptcay docs define **no signature** for deliveries, so nothing can be verified:
+    only well-formed events (``parse_event`` succeeds) are accepted, and anyone who can
+    reach your endpoint can store an event. Confirm each event in the handler with
+    ``await client.webhooks.fetch_event_object(event)`` before acting on it, and keep the
+    endpoint's URL unguessable.
+
+    Deduplication key: ``dptcay:<event id>`` (the ``evt_…`` id, the same on every
+    redelivery). Events about one payment or refund (its ``data.id``) form one group,
+    handed over in receive order.
+    """
+
+    api: Final = "dptcay"
+    signature_errors: Final[tuple[type[Exception], ...]] = ()
+
+    def __repr__(self) -> str:
+        return "DptcayWebhookSource()"
+
+    def accept(self, raw_body: bytes, headers: Mapping[str, str]) -> Accepted:
+        """Key one delivery.
+
+        Raises:
+            InvalidInputError: the body is not a dptcay event (answer 400).
+        """
+        del headers  # nothing to verify: the API defines no signature
+        event = parse_event(raw_body)
+        data = event.data
+        subject = getattr(data, "id", None) or (
+            data.get("id") if isinstance(data, Mapping) else None
+        )
+        group = f"dptcay:{subject}" if subject else f"dptcay:{event.id}"
+        name = str(getattr(event.type, "value", event.type))
+        return Accepted(key=f"dptcay:{event.id}", group=group, event=name)

@@ -24,7 +24,13 @@ and enqueue from your app::
                            _job_id="order-1042")
 
 The job id is the order's reference too: arq then never queues one order twice, and the
-journal makes sure a re-run never buys twice. ``tests/examples/test_arq_worker.py`` kills a
+journal makes sure a re-run never buys twice.
+
+Webhooks: with ``WEBHOOK_INBOX`` (the inbox your webhook endpoint stores deliveries in) and
+``DANCITY_WEBHOOK_SECRET`` set, ``handle_webhooks`` handles every stored event that is
+ready, and a cron runs it every 10 seconds for what a crash or a retry's backoff left
+behind; enqueue it from the endpoint for a quicker turn (``_job_id="handle-webhooks"``
+keeps one in the queue). ``tests/examples/test_arq_worker.py`` kills a
 worker in the middle of a purchase and checks the sandbox's ledger.
 """
 
@@ -34,12 +40,13 @@ import os
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from arq import Retry
+from arq import Retry, cron
 from arq.connections import RedisSettings
 from arq.worker import run_worker
 
 from dancity_sdk import AsyncDancityClient
-from shared_auth.fleet import IntentInProgressError, open_journal
+from dancity_sdk.webhooks import DancityWebhookSource
+from shared_auth.fleet import Inbox, InboxEvent, IntentInProgressError, open_inbox, open_journal
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://localhost:6379/0")
 #: Seconds a purchase job may take. A killed worker's job runs again this + 10 s later.
@@ -55,11 +62,35 @@ async def startup(ctx: dict[str, Any]) -> None:
     )
     await client.check_journal()  # JournalMissingError until `python -m shared_auth.fleet init`
     ctx["dancity"] = client
+    target, secrets = os.environ.get("WEBHOOK_INBOX"), os.environ.get("DANCITY_WEBHOOK_SECRET")
+    ctx["inbox"] = None
+    if target and secrets:
+        source = DancityWebhookSource([s.strip() for s in secrets.split(",") if s.strip()])
+        ctx["inbox"] = open_inbox(target, source)  # created once with `… fleet.inbox init`
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
     """Close the client's connections."""
     await ctx["dancity"].aclose()
+    if ctx.get("inbox") is not None:
+        await ctx["inbox"].aclose()
+
+
+async def on_webhook(event: InboxEvent) -> None:
+    """Act on one stored Dancity event. Make the effect idempotent by ``event.key``.
+
+    The inbox hands each event to one handler at a time and marks it done after this
+    returns; a worker killed in between runs it again after the lease, so a second run must
+    find the first one's effect (a unique row keyed by ``event.key``) and do nothing.
+    """
+    data = event.json().get("data", {})
+    print(f"webhook {event.event} {data.get('transactionId')} ({event.key})")
+
+
+async def handle_webhooks(ctx: dict[str, Any]) -> int:
+    """Handle every stored webhook that is ready; return how many were handed over."""
+    inbox: Inbox | None = ctx.get("inbox")
+    return 0 if inbox is None else await inbox.drain(on_webhook)
 
 
 async def buy_airtime(ctx: dict[str, Any], customer_ref: str, phone: str, amount: str) -> str:
@@ -83,7 +114,8 @@ async def buy_airtime(ctx: dict[str, Any], customer_ref: str, phone: str, amount
 class WorkerSettings:
     """``arq examples.arq_worker.WorkerSettings``."""
 
-    functions: ClassVar = [buy_airtime]
+    functions: ClassVar = [buy_airtime, handle_webhooks]
+    cron_jobs: ClassVar = [cron(handle_webhooks, second=set(range(0, 60, 10)))]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(REDIS_URL)

@@ -10,8 +10,11 @@ What it shows:
 * **Typed SDK errors mapped to HTTP statuses**, and ``OutcomeUnknownError`` (the purchase
   was sent but its result is unknown) answered with 202 and the reference to reconcile
   by, never with a blind retry.
-* **Webhook verification on the raw body**: ``X-Dancity-Signature`` is checked against
-  ``await request.body()``, never against a re-serialised ``request.json()``.
+* **Webhooks received exactly once**: ``X-Dancity-Signature`` is checked against
+  ``await request.body()`` (never a re-serialised ``request.json()``), the delivery is
+  stored in a durable inbox (``WEBHOOK_INBOX``: a SQLite file or a Redis shared by every
+  server process) before the 200, a redelivery is answered 200 and not handled again, and
+  the handler runs after the answer in a background task.
 
 Run it against the real APIs (credentials from the environment)::
 
@@ -19,6 +22,8 @@ Run it against the real APIs (credentials from the environment)::
     export DANCITY_API_KEY=dcy_live_...            # optional: DANCITY_BASE_URL, DANCITY_VAS_PREFIX
     export DANCITY_PIN=1234                        # the transaction PIN (/api/external/v1 buys)
     export DANCITY_WEBHOOK_SECRET=...              # comma-separate two while rotating
+    export WEBHOOK_INBOX=sqlite:///var/lib/app/webhooks.db  # or redis://…, shared by workers
+    python -m shared_auth.fleet.inbox init "$WEBHOOK_INBOX"  # once
     uvicorn examples.fastapi_app:app
 
 or against the local sandboxes (each in its own shell)::
@@ -44,18 +49,22 @@ in-process sandboxes (see ``tests/examples/test_fastapi_app.py``).
 
 from __future__ import annotations
 
+import logging
 import math
 import os
+import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from dancity_sdk import AsyncDancityClient, Transaction, webhooks
+from dancity_sdk import AsyncDancityClient, Transaction
+from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import (
     APIError,
     APIStatusError,
@@ -73,8 +82,11 @@ from dptcay_sdk import (
     Secret,
     UnprocessableEntityError,
 )
+from shared_auth.fleet import Handler, Inbox, InboxEvent, open_inbox, webhook_endpoint
 
 __all__ = ["app", "create_app", "error_response", "router"]
+
+_log = logging.getLogger("examples.fastapi_app")
 
 DptcayFactory = Callable[[], AsyncDptcayClient]
 DancityFactory = Callable[[], AsyncDancityClient]
@@ -272,28 +284,27 @@ async def requery_transaction(id_or_ref: str, dc: Dancity) -> dict[str, Any]:
 
 
 @router.post("/webhooks/dancity")
-async def dancity_webhook(request: Request) -> JSONResponse:
-    """Verify ``X-Dancity-Signature`` on the raw bytes, then parse and acknowledge."""
-    secrets: tuple[str | Secret, ...] = request.app.state.webhook_secrets
-    if not secrets:
+async def dancity_webhook(request: Request, background: BackgroundTasks) -> Response:
+    """Verify ``X-Dancity-Signature`` on the raw bytes, store the delivery once, answer.
+
+    200 once the delivery is stored (``"duplicate": true`` for a redelivery), 401 for a bad
+    signature, 400 for a body that is not an event, 503 when the inbox is unavailable (the
+    provider then delivers it again). The event is handled after the answer, by a
+    background task draining the inbox; anything left over (a crash, a retry's backoff) is
+    picked up by the next drain or by a worker running ``inbox.run(handler)``.
+    """
+    inbox: Inbox | None = request.app.state.webhook_inbox
+    if inbox is None:
         return JSONResponse({"error": "DANCITY_WEBHOOK_SECRET is not set"}, status_code=503)
-    raw = await request.body()  # the exact bytes Dancity signed; never request.json()
-    try:
-        event = webhooks.parse_event(raw, request.headers.get(webhooks.SIGNATURE_HEADER), secrets)
-    except webhooks.WebhookSignatureError as exc:
-        return JSONResponse({"error": "bad signature", "reason": exc.reason}, status_code=401)
-    except webhooks.WebhookPayloadError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=400)
-    # Deliveries are retried: deduplicate on the transaction id (or reference).
-    key: tuple[str, str | None] | None = None
-    if isinstance(event, webhooks.TransactionEvent | webhooks.WalletEvent):
-        key = (event.event, event.details.transaction_id or event.details.reference)
-    seen: set[object] = request.app.state.seen_webhooks
-    duplicate = key is not None and key in seen
-    if key is not None:
-        seen.add(key)
-    # Answer fast (within 5 s); hand real work to a queue.
-    return JSONResponse({"received": event.event, "duplicate": duplicate})
+    response: Response = await request.app.state.webhook_receiver(request)
+    if response.status_code == 200:
+        background.add_task(inbox.drain, request.app.state.webhook_handler, limit=100)
+    return response
+
+
+async def log_dancity_event(event: InboxEvent) -> None:
+    """The default webhook handler: log it. Make yours idempotent by ``event.key``."""
+    _log.info("dancity webhook %s (%s), attempt %d", event.event, event.key, event.attempts)
 
 
 # --- the app factory ---------------------------------------------------------------------------
@@ -304,12 +315,30 @@ def _secrets_from_env() -> tuple[Secret, ...]:
     return tuple(Secret(part.strip()) for part in raw.split(",") if part.strip())
 
 
+def _open_webhook_inbox(
+    target: str | os.PathLike[str] | None, secrets: Sequence[str | Secret]
+) -> Inbox:
+    source = DancityWebhookSource(list(secrets))
+    target = target if target is not None else os.environ.get("WEBHOOK_INBOX")
+    if target is not None:
+        return open_inbox(target, source)  # created once, beforehand: a lost one is an error
+    folder = tempfile.mkdtemp(prefix="webhook-inbox-")
+    _log.warning(
+        "WEBHOOK_INBOX is not set: webhooks are deduplicated in %s, which does not outlive "
+        "this process or serve a second one",
+        folder,
+    )
+    return open_inbox(Path(folder) / "inbox.db", source, create=True)
+
+
 def create_app(
     *,
     dptcay_client_factory: DptcayFactory | None = None,
     dancity_client_factory: DancityFactory | None = None,
     webhook_secrets: Sequence[str | Secret] | None = None,
     dancity_pin: str | Secret | None = None,
+    webhook_inbox: str | os.PathLike[str] | None = None,
+    webhook_handler: Handler = log_dancity_event,
 ) -> FastAPI:
     """Build the service.
 
@@ -322,6 +351,11 @@ def create_app(
             ``DANCITY_WEBHOOK_SECRET``, comma-separated, read at startup).
         dancity_pin: The transaction PIN airtime buys send (default: ``DANCITY_PIN``); only
             ``api_version="2026-04-27"`` takes one, so leave it unset with later versions.
+        webhook_inbox: Where webhook deliveries are stored (a SQLite path or a ``redis://``
+            URL shared by every server process; default: ``WEBHOOK_INBOX``, created once
+            with ``python -m shared_auth.fleet.inbox init``). Without either, a temporary
+            file is used and a warning says it does not outlive the process.
+        webhook_handler: What to do with each stored event (idempotent by ``event.key``).
     """
     make_dptcay = dptcay_client_factory or AsyncDptcayClient.from_env
     make_dancity = dancity_client_factory or AsyncDancityClient.from_env
@@ -337,7 +371,13 @@ def create_app(
             )
             pin = dancity_pin if dancity_pin is not None else os.environ.get("DANCITY_PIN")
             app.state.dancity_pin = Secret(pin) if isinstance(pin, str) else pin
-            app.state.seen_webhooks = set()  # in production: a shared store with a TTL
+            app.state.webhook_inbox = None
+            app.state.webhook_handler = webhook_handler
+            if app.state.webhook_secrets:
+                inbox = _open_webhook_inbox(webhook_inbox, app.state.webhook_secrets)
+                stack.push_async_callback(inbox.aclose)
+                app.state.webhook_inbox = inbox
+                app.state.webhook_receiver = webhook_endpoint(inbox)
             yield
 
     app = FastAPI(title="dptcay + Dancity example", lifespan=lifespan)

@@ -156,6 +156,16 @@ def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+def _check_max_concurrency(value: object) -> None:
+    if value is not None and not (_is_count(value) and value):
+        msg = (
+            "max_concurrency must be an int >= 1 (how many requests the client sends at once; "
+            f"the others wait their turn) or None to size it from the connection pool; got "
+            f"{value!r}"
+        )
+        raise ConfigurationError(msg)
+
+
 def resolve_policy(
     retry: RetryPolicy | None,
     *,
@@ -213,8 +223,10 @@ class BaseAsyncClient:
         default_headers: Mapping[str, str] | None = None,
         json_loads: Callable[[bytes], Any] = json.loads,
         journal: JournalHook | None = None,
+        max_concurrency: int | None = None,
     ) -> None:
         install_log_redaction()
+        _check_max_concurrency(max_concurrency)
         # Fleet support: the purchase journal and a shared rate budget's header feedback.
         # Both stay off the path of every call they do not concern.
         self._journal = journal
@@ -246,6 +258,7 @@ class BaseAsyncClient:
             envelope=envelope,
             json_loads=json_loads,
             on_response=self._remember_headers,
+            max_concurrency=max_concurrency,
         )
         self._request_options = self._per_request_options()
 
@@ -284,8 +297,9 @@ class BaseAsyncClient:
     ) -> Self:
         """A copy of this client with other call options, sharing its connections.
 
-        The copy shares the connection pool, the credentials (a key switched on one is
-        switched on both), the throttles and the converter; closing it closes nothing.
+        The copy shares the connection pool and its admission gate (``max_concurrency``
+        counts the requests of both), the credentials (a key switched on one is switched
+        on both), the throttles and the converter; closing it closes nothing.
         Use it for one call or keep it::
 
             slow = client.with_options(timeout=120, max_retries=0)

@@ -1,70 +1,59 @@
-"""The request pipeline both SDKs share: send, decode, decide every outcome, retry.
+"""The request pipeline both SDKs share: admit, send, decode, decide every outcome, retry.
 
-A client hands :meth:`Pipeline.send` the request, the route's idempotency and a decoder
+A client hands `Pipeline.send` the request, the route's idempotency and a decoder
 (``One(Model)``, ``Many(Model)``); the pipeline returns what the decoder builds or raises
 one of the SDK's typed errors. Nothing else in either SDK decodes a body or reads an
 error: the APIs differ only in their error-body parser and their envelope rule (Dancity
 can say ``{"success": false}`` inside an HTTP 200).
 
-Every failure is first classified (:class:`Failure`), then :data:`OUTCOMES` — one table,
-data rather than an if-chain — says what it means for an idempotent request and for a
-money-moving one:
-
-=================  ==========================================  ==========  ============
-failure            what happened                               idempotent  money-moving
-=================  ==========================================  ==========  ============
-``NOT_SENT``       connect error/timeout, pool timeout         retry       retry
-``LOST``           sent, then read/write error, timeout, reset  retry       unknown
-``REFUSED_LOCAL``  the request cannot be sent as built          raise       raise
-``RATE_LIMITED``   429 (status or envelope)                    wait        wait
-``SERVER_ERROR``   5xx (status or envelope)                    retry       unknown
-``CLIENT_ERROR``   other 4xx (status or envelope)              raise       raise
-``UNREADABLE``     2xx whose body cannot be decoded or read    raise       unknown
-=================  ==========================================  ==========  ============
-
-"unknown" raises :class:`OutcomeUnknownError`: the request may have taken effect (a 2xx
-to a money-moving request means the money moved, even when the receipt is garbage), so
-it is never sent again; the caller reconciles by its reference. "wait" honours
-``Retry-After``/``X-RateLimit-Reset`` up to ``RetryPolicy.max_rate_limit_wait``; "retry"
-backs off exponentially with full jitter. A retry that would run past the call's deadline
-is not started.
+Every failure is classified (``_classify.py``) and the outcome table (``_outcomes.py``,
+`OUTCOMES`) says what it means for an idempotent and for a money-moving request.
 
 The deadline (``RetryPolicy.deadline``) bounds everything a call waits for: the
-client-side throttle, the JWT provider (through the request's ``sdk.deadline`` extension,
-read by the auth flow), every attempt (each attempt's timeouts are clamped to what is left)
-and every backoff. The success path stays cheap: no cancel scope unless a throttle or a
-retry needs one.
+client-side throttle, the admission gate in front of the connection pool (``_gate.py``),
+the JWT provider (through the request's ``sdk.deadline`` extension, read by the auth
+flow), every attempt and every backoff. On httpx's socket transport an attempt is bounded
+by its per-phase timeouts, clamped to what is left of the deadline; on any other transport
+(ASGI, an async ``MockTransport``, aiohttp, a user's own) by a cancel scope as well, whose
+limit is the longest per-attempt timeout or the deadline, whichever comes first. The
+success path over the socket transport stays cheap: no cancel scope, and the gate's
+uncontended path is a counter.
 """
 
 from __future__ import annotations
 
-import enum
 import json as _json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 import httpx
 
-from shared_auth._errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    OutcomeUnknownError,
-    RateLimitError,
-    ResponseValidationError,
-    SDKError,
-    status_error_class,
+from shared_auth._classify import Attempt as _Attempt
+from shared_auth._classify import Call as _Call
+from shared_auth._classify import Classifier
+from shared_auth._classify import request_id as _request_id
+from shared_auth._errors import APIError, SDKError
+from shared_auth._gate import Gate, send_within
+from shared_auth._outcomes import (
+    OUTCOMES,
+    Action,
+    Envelope,
+    ErrorDetails,
+    ErrorParser,
+    Failure,
+    RetryPolicy,
+    Unreadable,
 )
 from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
 from shared_auth._tracing import attempt_sent
 
 if TYPE_CHECKING:
+    import anyio
     import cattrs
 
     from shared_auth._decode import Decoder
@@ -88,107 +77,14 @@ __all__ = [
 _T = TypeVar("_T")
 
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
-#: Failures that prove the request never left this process.
-_NEVER_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-#: Failures no retry can fix.
-_PERMANENT: Final = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)
-_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-dancity-request-id")
-_EXCERPT: Final = 200
-#: Statuses that refuse the request's input (where a route's refusal advice applies).
-_INPUT_REFUSED: Final = frozenset({400, 404, 422})
 #: The request extension carrying the call's deadline (``time.monotonic()`` seconds), read
 #: by auth flows that wait on something of their own (a JWT provider).
 DEADLINE_EXTENSION: Final = "sdk.deadline"
-
-
-class Failure(enum.Enum):
-    """What went wrong with one attempt (see the module's table)."""
-
-    NOT_SENT = "never sent"
-    LOST = "sent, no answer"
-    REFUSED_LOCAL = "cannot be sent"
-    RATE_LIMITED = "rate limited"
-    SERVER_ERROR = "server error"
-    CLIENT_ERROR = "client error"
-    UNREADABLE = "unreadable success"
-
-
-class Action(enum.Enum):
-    """What the pipeline does about a failure."""
-
-    RETRY = "retry"
-    WAIT = "wait"
-    RAISE = "raise"
-    UNKNOWN = "unknown"
-
-
-#: ``failure -> (action for an idempotent request, action for a money-moving one)``.
-OUTCOMES: Final[Mapping[Failure, tuple[Action, Action]]] = {
-    Failure.NOT_SENT: (Action.RETRY, Action.RETRY),
-    Failure.LOST: (Action.RETRY, Action.UNKNOWN),
-    Failure.REFUSED_LOCAL: (Action.RAISE, Action.RAISE),
-    Failure.RATE_LIMITED: (Action.WAIT, Action.WAIT),
-    Failure.SERVER_ERROR: (Action.RETRY, Action.UNKNOWN),
-    Failure.CLIENT_ERROR: (Action.RAISE, Action.RAISE),
-    Failure.UNREADABLE: (Action.RAISE, Action.UNKNOWN),
-}
-
-
-@attrs.frozen(kw_only=True)
-class RetryPolicy:
-    """How a client retries, and how long a call may take in all.
-
-    Attributes:
-        max_retries: Retries after the first attempt (0 disables retrying).
-        initial_backoff: Upper bound of the first jittered backoff, in seconds.
-        max_backoff: Upper bound of any jittered backoff, in seconds.
-        max_rate_limit_wait: The longest ``Retry-After`` the client waits out; a longer one
-            raises :class:`RateLimitError` at once, with ``retry_after`` set.
-        deadline: Seconds a whole call may take, throttle, credential refresh, retries and
-            waits included (``None``: no bound beyond the per-attempt timeouts).
-    """
-
-    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    initial_backoff: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
-    max_backoff: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
-    max_rate_limit_wait: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
-    deadline: float | None = attrs.field(default=120.0)
-
-    @deadline.validator
-    def _check_deadline(self, _: object, value: float | None) -> None:
-        if value is not None and not value > 0:  # also refuses NaN
-            msg = f"deadline must be a positive number of seconds or None; got {value!r}"
-            raise ValueError(msg)
-
-    def backoff(self, retry: int, rand: Callable[[], float] = random.random) -> float:
-        """Full-jitter exponential backoff before retry number ``retry`` (1-based)."""
-        # The exponent is capped: 2.0 ** 1024 overflows, and 2 ** 64 already passes any cap.
-        ceiling: float = min(self.max_backoff, self.initial_backoff * 2.0 ** min(retry - 1, 64))
-        return rand() * ceiling
-
-
-@attrs.frozen(kw_only=True)
-class ErrorDetails:
-    """What an API's error body says, as an SDK's error parser reads it.
-
-    Attributes:
-        code: The API's machine-readable code or error label.
-        message: The API's human-readable message.
-        hint: What the caller can do about it (added by the SDK).
-        messages: Each message, when the API sent several (e.g. one per failed rule).
-    """
-
-    code: str | None = None
-    message: str | None = None
-    hint: str | None = None
-    messages: tuple[str, ...] = ()
-
-
-#: ``(status, decoded body or None, required scope or None) -> ErrorDetails``.
-ErrorParser = Callable[[int, Any, "str | None"], ErrorDetails]
-#: ``decoded 2xx body -> error status, or None``: an API's rule for a success status whose
-#: body reports a failure (Dancity's ``{"success": false, "statusCode": …}``).
-Envelope = Callable[[Any], "int | None"]
+#: How far past the deadline an attempt's cancel scope fires: the auth flow's own bound
+#: (at the deadline) goes first, so a JWT provider still waited for is reported as "not
+#: sent", never as a request of unknown outcome.
+_SCOPE_GRACE: Final = 0.05
+_INF: Final = float("inf")
 
 
 @attrs.define(slots=True, eq=False)
@@ -251,54 +147,6 @@ class RequestOptions:
         )
 
 
-class Unreadable(Exception):  # noqa: N818 - a signal inside the pipeline, never raised to users
-    """A decoder could not read a success body; the pipeline decides what that means."""
-
-    def __init__(self, what: str, *, errors: Sequence[str] = ()) -> None:
-        super().__init__(what)
-        self.what = what
-        self.errors = tuple(errors)
-
-
-class _Call(NamedTuple):
-    """Everything the failure path needs to know about one call (a tuple: cheap to build)."""
-
-    method: str
-    path: str
-    auth: httpx.Auth
-    request: httpx.Request
-    money_moving: bool
-    throttles: tuple[Throttle, ...]
-    reference: str | None
-    scope: str | None
-    started: float
-    deadline_at: float | None
-    outcome_advice: str | None
-    refusal_advice: str | None
-
-
-@attrs.define(slots=True)
-class _Attempt:
-    """One failed attempt, classified."""
-
-    failure: Failure
-    error: APIError
-    response: httpx.Response | None = None
-    retry_after: float | None = None
-
-
-def _request_id(headers: httpx.Headers) -> str | None:
-    for name in _REQUEST_ID_HEADERS:
-        value: str | None = headers.get(name)
-        if value:
-            return value
-    return None
-
-
-def _excerpt(content: bytes) -> str:
-    return content[:_EXCERPT].decode("utf-8", "replace")
-
-
 def _timeouts_within(request: httpx.Request, remaining: float) -> None:
     """Clamp each of the request's timeouts to ``remaining`` seconds (cheap: a dict)."""
     current: dict[str, float | None] = request.extensions.get("timeout", {})
@@ -308,7 +156,7 @@ def _timeouts_within(request: httpx.Request, remaining: float) -> None:
     }
 
 
-class Pipeline:
+class Pipeline(Classifier):
     """Sends requests for one client and turns responses into results or typed errors."""
 
     def __init__(
@@ -327,7 +175,10 @@ class Pipeline:
         sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
+        max_concurrency: int | None = None,
     ) -> None:
+        import anyio  # noqa: PLC0415 - loaded with the first client, not the package
+
         self.base_url = base_url.rstrip("/")
         self.policy = policy
         self._get_client = get_client
@@ -335,20 +186,19 @@ class Pipeline:
         self._envelope = envelope
         self._converter = converter
         # The client's own timeouts: a deadline shorter than their longest clamps them.
-        self._longest = float("inf") if timeout is None else _longest(timeout)
+        self._longest = _INF if timeout is None else _longest(timeout)
         self._logger = logger
         self._loads = json_loads
         self._on_response = on_response
-        if sleep is None:
-            import anyio  # noqa: PLC0415 - loaded with the first client, not the package
-
-            sleep = anyio.sleep
-        self._sleep = sleep
+        self._sleep = anyio.sleep if sleep is None else sleep
+        self._would_block = anyio.WouldBlock
         self._clock = clock
         self._rand = rand
+        #: Shared with every copy (``with_policy``): one pool, one gate.
+        self.gate = Gate(max_concurrency)
 
     def with_policy(self, policy: RetryPolicy) -> Pipeline:
-        """A pipeline like this one (same connections and rules) under another policy."""
+        """A pipeline like this one (same connections, gate and rules) under another policy."""
         clone = object.__new__(Pipeline)
         clone.__dict__.update(self.__dict__)
         clone.policy = policy
@@ -385,7 +235,7 @@ class Pipeline:
             idempotent: Whether sending twice is harmless; defaults from the method.
             throttles: Client-side rate limiters to pass before each attempt.
             reference: The caller's reference for a money-moving call, carried by
-                :class:`OutcomeUnknownError` and logged if the call is cancelled.
+                `OutcomeUnknownError` and logged if the call is cancelled.
             scope: The permission the route needs, named in a 403's message.
             outcome_advice: What the caller should do if the outcome is unknown
                 (``{reference}`` is filled in); a generic look-it-up advice by default.
@@ -412,25 +262,45 @@ class Pipeline:
             deadline_at,
             outcome_advice,
             refusal_advice,
+            longest,
         )
         if deadline is not None:
             # On the real monotonic clock: auth flows compare it with time.monotonic().
             request.extensions[DEADLINE_EXTENSION] = time.monotonic() + deadline
             if deadline < longest:
                 _timeouts_within(request, deadline)
-        if throttles and not await self._pass_throttles(call):
-            return await self._recover(call, self._throttle_timeout(call), into)
+        gate = self.gate
+        semaphore = gate.semaphore or gate.open(client)
+        refused = None
+        if throttles:
+            refused = await self._admit(call, semaphore, throttles)
+        else:
+            try:  # the uncontended gate: a counter, no checkpoint
+                semaphore.acquire_nowait()
+            except self._would_block:
+                refused = await self._admit(call, semaphore, ())
+        if refused is not None:
+            return await self._recover(call, refused, into)
+        # The slot is held for this attempt only (send and body read): released before
+        # decoding, and before any backoff.
         attempt_sent(call)
         try:
-            response = await client.send(request, auth=auth)
+            response = await (
+                self._send(call, client, per_attempt=True)
+                if gate.bounded
+                else client.send(request, auth=auth)
+            )
         except httpx.RequestError as exc:
+            semaphore.release()
             return await self._recover(call, self._transport_failure(call, exc), into)
-        except SDKError:
-            raise  # refused on the way out (a credential that could not be had): not sent
-        except BaseException:
-            if money_moving:
+        except BaseException as exc:
+            semaphore.release()
+            # An SDK error was raised on the way out (a credential that could not be had):
+            # not sent. Anything else (a cancellation) may have cut a sent request.
+            if money_moving and not isinstance(exc, SDKError):
                 self._log_cancelled(call)
             raise
+        semaphore.release()
         return await self._finish(call, response, 1, into)
 
     def _apply(self, options: RequestOptions, request: httpx.Request) -> float:
@@ -461,7 +331,12 @@ class Pipeline:
         try:
             data = self._loads(content) if content else None
         except (ValueError, RecursionError) as exc:
-            failure = self._unreadable(call, reply, content, Unreadable("is not JSON"), exc)
+            # Not JSON, or cut off: may read fine next time. Too deep to parse: would recur.
+            garbled = isinstance(exc, ValueError)
+            what = "is not JSON (or was cut off)" if garbled else "is nested too deeply to read"
+            failure = self._unreadable(
+                call, status, headers, content, Unreadable(what), exc, garbled=garbled
+            )
             return await self._recover(call, failure, into, attempt)
         envelope = self._envelope
         if envelope is not None:
@@ -472,10 +347,11 @@ class Pipeline:
         try:
             return into.decode(data, reply, converter)
         except Unreadable as exc:
-            failure = self._unreadable(call, reply, content, exc, exc.__cause__)
+            # An empty body was cut off (retryable); JSON of the wrong shape would recur.
+            failure = self._unreadable(
+                call, status, headers, content, exc, exc.__cause__, garbled=not content
+            )
             return await self._recover(call, failure, into, attempt)
-
-    # --- classification --------------------------------------------------------------------
 
     def _status_failure(self, call: _Call, response: httpx.Response) -> _Attempt:
         content = response.content
@@ -488,163 +364,6 @@ class Pipeline:
         )
         failure.response = response
         return failure
-
-    def _status_attempt(
-        self,
-        call: _Call,
-        status: int,
-        body: Any,
-        headers: httpx.Headers,
-        content: bytes,
-        reason: str,
-    ) -> _Attempt:
-        error = self.status_error(
-            status,
-            body,
-            headers,
-            method=call.method,
-            path=call.path,
-            scope=call.scope,
-            raw=content,
-            reason=reason,
-            refusal_advice=call.refusal_advice,
-        )
-        if status == 429:  # noqa: PLR2004
-            retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-            return _Attempt(Failure.RATE_LIMITED, error, retry_after=retry_after)
-        if status >= 500:  # noqa: PLR2004
-            return _Attempt(Failure.SERVER_ERROR, error)
-        return _Attempt(Failure.CLIENT_ERROR, error)
-
-    def status_error(
-        self,
-        status_code: int,
-        body: Any,
-        headers: httpx.Headers,
-        *,
-        method: str,
-        path: str,
-        scope: str | None = None,
-        raw: bytes = b"",
-        reason: str = "",
-        refusal_advice: str | None = None,
-    ) -> APIStatusError:
-        """Build the typed error for an error status (or an error inside a 2xx body)."""
-        details = self._parse_error(status_code, body, scope)
-        if details.hint is None and refusal_advice and status_code in _INPUT_REFUSED:
-            details = attrs.evolve(details, hint=refusal_advice)
-        request_id = _request_id(headers)
-        label = f"{status_code} {reason}".strip()
-        parts = [f"{label}: {details.message or 'the API sent no message'}"]
-        if details.code:
-            parts.append(f" [{details.code}]")
-        if details.hint:
-            parts.append(f". {details.hint}")
-        parts.append(f" ({method} {path}")
-        parts.append(f", request id {request_id})" if request_id else ")")
-        return status_error_class(status_code)(
-            "".join(parts),
-            status_code=status_code,
-            code=details.code,
-            api_message=details.message,
-            messages=details.messages,
-            request_id=request_id,
-            rate_limit=RateLimit.from_headers(headers),
-            body_excerpt=_excerpt(raw),
-            method=method,
-            path=path,
-        )
-
-    def _unreadable(
-        self,
-        call: _Call,
-        reply: Reply,
-        content: bytes,
-        problem: Unreadable,
-        cause: BaseException | None,
-    ) -> _Attempt:
-        msg = f"the {reply.status_code} response to {call.method} {call.path} {problem.what}"
-        if not problem.errors:
-            msg += f" (body starts {_excerpt(content)[:80]!r})"
-        if reply.request_id:
-            msg += f" (request id {reply.request_id})"
-        error = ResponseValidationError(
-            msg,
-            errors=problem.errors,
-            method=call.method,
-            path=call.path,
-            status_code=reply.status_code,
-            request_id=reply.request_id,
-            body_excerpt=_excerpt(content),
-        )
-        if cause is not None:
-            error.__cause__ = cause
-        return _Attempt(Failure.UNREADABLE, error)
-
-    def _transport_failure(self, call: _Call, exc: Exception) -> _Attempt:
-        kind = type(exc).__name__
-        detail = str(exc) or kind
-        host = call.request.url.host
-        if isinstance(exc, httpx.TimeoutException | TimeoutError):
-            error: APIError = APITimeoutError(
-                f"{call.method} {call.path} to {host} timed out ({kind}: {detail}); the "
-                f"timeouts in force were {_describe_timeouts(call.request)} — raise them with "
-                "timeout=",
-                method=call.method,
-                path=call.path,
-            )
-        else:
-            what = "failed to connect" if isinstance(exc, (*_NEVER_SENT, *_PERMANENT)) else "failed"
-            error = APIConnectionError(
-                f"{call.method} {call.path} to {host} {what} ({kind}: {detail}); the timeouts "
-                f"in force were {_describe_timeouts(call.request)} — check base_url and the "
-                "network, or change them with timeout=",
-                method=call.method,
-                path=call.path,
-            )
-        # The cause shows in tracebacks: mask a credential its message may carry (a URL).
-        exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
-        error.__cause__ = exc
-        if isinstance(exc, _NEVER_SENT):
-            return _Attempt(Failure.NOT_SENT, error)
-        if isinstance(exc, _PERMANENT):
-            return _Attempt(Failure.REFUSED_LOCAL, error)
-        return _Attempt(Failure.LOST, error)
-
-    def _throttle_timeout(self, call: _Call) -> _Attempt:
-        error = APITimeoutError(
-            f"{call.method} {call.path}: the call's {self.policy.deadline}s deadline passed "
-            "waiting for the client-side rate limit; nothing was sent",
-            method=call.method,
-            path=call.path,
-        )
-        # Nothing was sent, but a retry would wait in the same throttle past the deadline.
-        return _Attempt(Failure.REFUSED_LOCAL, error)
-
-    def _outcome_unknown(self, call: _Call, failure: _Attempt) -> OutcomeUnknownError:
-        if call.outcome_advice is not None:
-            advice = call.outcome_advice.format(reference=call.reference or "")
-        else:
-            ref = f" by its reference {call.reference!r}" if call.reference else ""
-            advice = f"look it up{ref} before sending it again"
-        msg = (
-            f"{call.method} {call.path} was sent but its outcome is unknown "
-            f"({failure.failure.value}: {failure.error.message}). It may have taken effect: "
-            f"{advice}."
-        )
-        read = failure.error
-        error = OutcomeUnknownError(
-            msg,
-            reference=call.reference,
-            method=call.method,
-            path=call.path,
-            status_code=getattr(read, "status_code", None),
-            request_id=getattr(read, "request_id", None),
-            body_excerpt=getattr(read, "body_excerpt", ""),
-        )
-        # A lost answer chains to the transport's own exception, as the caller saw it.
-        error.__cause__ = read.__cause__ if failure.failure is Failure.LOST else read
-        return error
 
     # --- deciding --------------------------------------------------------------------------
 
@@ -696,45 +415,74 @@ class Pipeline:
             else:
                 failure = outcome
 
-    async def _pass_throttles(self, call: _Call) -> bool:
-        """Take a slot in each throttle within the deadline; False if the deadline passed."""
-        if call.deadline_at is None:
-            for throttle in call.throttles:
-                await throttle.acquire()
-            return True
-        from anyio import move_on_after  # noqa: PLC0415 - only throttled calls need it
+    # --- sending ---------------------------------------------------------------------------
 
-        with move_on_after(call.deadline_at - self._clock()) as scope:
-            for throttle in call.throttles:
+    async def _admit(
+        self, call: _Call, semaphore: anyio.Semaphore, throttles: tuple[Throttle, ...]
+    ) -> _Attempt | None:
+        """Pass ``throttles``, then the gate, within the deadline (``None``: admitted).
+
+        Cancelled or out of time while waiting, the call holds no slot: the semaphore
+        gives back a slot it was handed as the wait was cancelled.
+        """
+        from anyio import move_on_after  # noqa: PLC0415 - loaded already
+
+        left = _INF if call.deadline_at is None else call.deadline_at - self._clock()
+        waiting = "the client-side rate limit"
+        with move_on_after(left):
+            for throttle in throttles:
                 await throttle.acquire()
-        return not scope.cancelled_caught
+            waiting = (
+                f"a free connection (at most {self.gate.size} requests in flight: max_concurrency=)"
+            )
+            try:
+                semaphore.acquire_nowait()
+            except self._would_block:
+                await semaphore.acquire()
+            return None
+        return self._refused_in_time(call, waiting)
+
+    async def _send(
+        self, call: _Call, client: httpx.AsyncClient, *, per_attempt: bool
+    ) -> httpx.Response:
+        """Send within a cancel scope: the deadline, and ``per_attempt`` the timeout too.
+
+        A transport that ignores httpx's timeouts is bounded by the longest per-attempt
+        timeout as a whole; the deadline's scope fires a little after the deadline, so the
+        auth flow's own bound (a JWT provider) reports first that nothing was sent.
+        """
+        limit, why = (call.longest, "the per-attempt timeout") if per_attempt else (_INF, "")
+        if call.deadline_at is not None:
+            left = call.deadline_at - self._clock() + _SCOPE_GRACE
+            if left < limit:
+                limit, why = max(left, 0.001), f"the call's {self.policy.deadline:g}s deadline"
+        if limit == _INF:
+            return await client.send(call.request, auth=call.auth)
+        return await send_within(client, call.request, call.auth, limit, why)
 
     async def _attempt(self, call: _Call, remaining: float | None) -> httpx.Response | _Attempt:
         """One retry, bounded by what is left of the deadline."""
-        from anyio import fail_after  # noqa: PLC0415 - only retries need it (import time)
-
         if remaining is not None:
             _timeouts_within(call.request, max(remaining, 0.001))
-        sent = False
+        client = self._get_client()
+        gate = self.gate
+        semaphore = gate.semaphore or gate.open(client)
+        refused = await self._admit(call, semaphore, call.throttles)
+        if refused is not None:
+            return refused
+        attempt_sent(call)
         try:
-            with fail_after(remaining):
-                for throttle in call.throttles:
-                    await throttle.acquire()
-                sent = True
-                attempt_sent(call)
-                return await self._get_client().send(call.request, auth=call.auth)
+            return await self._send(call, client, per_attempt=gate.bounded)
         except httpx.RequestError as exc:
-            return self._transport_failure(call, exc)
-        except TimeoutError as exc:
-            if not sent:
-                return self._throttle_timeout(call)
             return self._transport_failure(call, exc)
         except SDKError:
             raise
         except BaseException:
-            if sent and call.money_moving:
+            if call.money_moving:
                 self._log_cancelled(call)
             raise
+        finally:
+            semaphore.release()
 
     # --- logging ---------------------------------------------------------------------------
 
@@ -790,12 +538,3 @@ def _longest(timeout: httpx.Timeout) -> float:
     if any(v is None for v in values):
         return float("inf")
     return max(v for v in values if v is not None)
-
-
-def _describe_timeouts(request: httpx.Request) -> str:
-    timeouts: dict[str, float | None] = request.extensions.get("timeout") or {}
-    if not timeouts:
-        return "none"
-    return ", ".join(
-        f"{phase} {'none' if value is None else f'{value:g}s'}" for phase, value in timeouts.items()
-    )

@@ -16,7 +16,19 @@ fixture                    what it is
 ``dancity_faults``         a :class:`~shared_auth.testing.FaultInjector` in front of it
 ``dancity_client``         an :class:`~dancity_sdk.AsyncDancityClient` (key and JWT), in-process
 ``dancity_sync_client``    a :class:`~dancity_sdk.DancityClient` over loopback
+``webhook_faults``         the test's ``webhook_faults`` marker as a ``WebhookFaults`` (or
+                           ``None``); both sandbox fixtures deliver webhooks with it
 =========================  ================================================================
+
+Webhook deliveries like the real service's (duplicates, retries on non-2xx on the documented
+30 s / 5 min / 30 min / 2 h / 8 h schedule scaled by ``time_scale``, out-of-order delivery,
+a signature with the rotated secret) are options of the ``webhook_faults`` marker::
+
+    @pytest.mark.webhook_faults(duplicate_rate=0.5, reorder_rate=0.2, time_scale=0.001)
+    async def test_my_receiver(dancity_sandbox, webhook_faults): ...
+
+With a marker, build the sandbox that POSTs to your app with ``webhook_faults=webhook_faults``
+(both sandbox fixtures get it too) and call ``await sandbox.deliver_webhooks()``.
 
 The async clients open nothing until their first call, so they work under any async test
 runner (anyio's plugin, pytest-asyncio, trio). Faults: ``dptcay_faults.delay_next(...)``,
@@ -37,13 +49,36 @@ if TYPE_CHECKING:
     from dancity_sdk.testing import DancitySandbox
     from dptcay_sdk import AsyncDptcayClient, DptcayClient
     from dptcay_sdk.testing import DptcaySandbox
-    from shared_auth.testing import FaultInjector
+    from shared_auth.testing import FaultInjector, WebhookFaults
 
 __all__: list[str] = []
 
 #: Loopback client address for in-process Dancity requests: its IP allowlist admits it.
 _LOOPBACK_CLIENT = ("127.0.0.1", 50000)
 SANDBOX_INSTALLED = importlib.util.find_spec("starlette") is not None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``webhook_faults`` marker."""
+    config.addinivalue_line(
+        "markers",
+        "webhook_faults(**options): deliver sandbox webhooks with these "
+        "shared_auth.testing.WebhookFaults options",
+    )
+
+
+@pytest.fixture
+def webhook_faults(request: pytest.FixtureRequest) -> WebhookFaults | None:
+    """The test's ``webhook_faults`` marker as ``WebhookFaults`` (``None`` without one)."""
+    marker = request.node.get_closest_marker("webhook_faults")
+    if marker is None:
+        return None
+    from shared_auth.testing import WebhookFaults  # noqa: PLC0415 - only when used
+
+    return WebhookFaults(**marker.kwargs)
+
+
+__all__ += ["pytest_configure", "webhook_faults"]
 
 if SANDBOX_INSTALLED:
     __all__ += [
@@ -58,11 +93,11 @@ if SANDBOX_INSTALLED:
     ]
 
     @pytest.fixture
-    def dptcay_sandbox() -> DptcaySandbox:
+    def dptcay_sandbox(webhook_faults: WebhookFaults | None) -> DptcaySandbox:
         """A fresh dptcay sandbox on the Scale plan (2,000 requests a minute)."""
         from dptcay_sdk.testing import DptcaySandbox  # noqa: PLC0415 - only when used
 
-        return DptcaySandbox(plan="scale")
+        return DptcaySandbox(plan="scale", webhook_faults=webhook_faults)
 
     @pytest.fixture
     def dptcay_faults(dptcay_sandbox: DptcaySandbox) -> FaultInjector:
@@ -100,11 +135,11 @@ if SANDBOX_INSTALLED:
             yield client
 
     @pytest.fixture
-    def dancity_sandbox() -> DancitySandbox:
+    def dancity_sandbox(webhook_faults: WebhookFaults | None) -> DancitySandbox:
         """A fresh Dancity sandbox (merchant key, user JWT, wallets, catalog)."""
         from dancity_sdk.testing import DancitySandbox  # noqa: PLC0415
 
-        return DancitySandbox()
+        return DancitySandbox(webhook_faults=webhook_faults)
 
     @pytest.fixture
     def dancity_faults(dancity_sandbox: DancitySandbox) -> FaultInjector:

@@ -28,7 +28,23 @@ from typing import Any, Final, Literal
 import anyio
 import httpx
 
-__all__ = ["Fault", "FaultInjector"]
+from shared_auth._webhook_sender import (
+    DANCITY_RETRY_SCHEDULE,
+    DeliveryAttempt,
+    OutgoingWebhook,
+    WebhookFaults,
+    WebhookSender,
+)
+
+__all__ = [
+    "DANCITY_RETRY_SCHEDULE",
+    "DeliveryAttempt",
+    "Fault",
+    "FaultInjector",
+    "OutgoingWebhook",
+    "WebhookFaults",
+    "WebhookSender",
+]
 
 ASGIMessage = dict[str, Any]
 FaultKind = Literal["delay", "status", "drop"]

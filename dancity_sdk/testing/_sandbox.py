@@ -35,6 +35,7 @@ from dancity_sdk.testing._services import (
 )
 from dancity_sdk.testing._webhooks import SIGNATURE_HEADER, Outbox, WebhookDelivery
 from dancity_sdk.testing._wire import ApiError, JsonObject
+from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
 
 if TYPE_CHECKING:
     import httpx
@@ -94,6 +95,9 @@ class DancitySandbox:
         bonus_balance: opening balance of the bonus wallet (NGN).
         webhook_url: where deliveries are POSTed (needs ``webhook_transport`` too).
         webhook_transport: the httpx transport used to POST deliveries.
+        webhook_faults: deliver like the real service (a ``shared_auth.testing.WebhookFaults``):
+            deliveries queue until ``await deliver_webhooks()``, which retries on the
+            documented schedule and adds duplicates, disorder and rotated signatures.
         per_key_limit: requests per window for each credential.
         purchase_limit: purchases per window for each credential, on top.
         window: the sliding window in seconds.
@@ -131,6 +135,7 @@ class DancitySandbox:
         bonus_balance: Decimal | int = Decimal(250),
         webhook_url: str | None = None,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
+        webhook_faults: WebhookFaults | None = None,
         per_key_limit: int = _spec.KEY_LIMIT,
         purchase_limit: int = _spec.PURCHASE_LIMIT,
         window: float = _spec.THROTTLE_WINDOW,
@@ -159,6 +164,7 @@ class DancitySandbox:
                 url=webhook_url,
                 transport=webhook_transport,
                 clock=clock,
+                faults=webhook_faults,
             ),
             faults=FaultQueue(),
             catalog=Catalog(),
@@ -244,6 +250,19 @@ class DancitySandbox:
     def deliveries(self) -> list[WebhookDelivery]:
         """Every signed webhook delivery, oldest first."""
         return self._state.outbox.deliveries
+
+    @property
+    def rotated_webhook_secret(self) -> str:
+        """The secret after a rotation: ``webhook_faults.rotated_secret_rate`` signs with it."""
+        return self._state.outbox.rotated_secret
+
+    async def deliver_webhooks(self) -> list[OutgoingWebhook]:
+        """With ``webhook_faults``: send the queued deliveries as the real service would.
+
+        Each is retried on a non-2xx (or no answer) on the documented schedule, scaled by
+        the faults' ``time_scale``; returns them with every attempt recorded.
+        """
+        return await self._state.outbox.deliver()
 
     def balance(self, wallettype: str = "main") -> Decimal:
         """The balance of the ``main`` or ``bonus`` wallet."""

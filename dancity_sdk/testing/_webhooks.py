@@ -2,7 +2,11 @@
 
 ``X-Dancity-Signature`` is the lowercase hex ``HMAC-SHA256(webhook_secret, raw_body)``. The
 sandbox records every event in an outbox and, when a URL and an httpx transport are given,
-POSTs the exact bytes there once (the documented retry schedule is not simulated).
+POSTs the exact bytes there once. With ``webhook_faults`` it delivers like the real service
+instead: deliveries queue up until ``await sandbox.deliver_webhooks()``, which retries each
+on the documented schedule (30 s, 5 min, 30 min, 2 h, 8 h, scaled by ``time_scale``) on any
+non-2xx, and sends duplicates, out-of-order deliveries and rotated-secret signatures as
+the faults ask.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import httpx
 from dancity_sdk.testing._access import Clock
 from dancity_sdk.testing._ledger import Event
 from dancity_sdk.testing._wire import JsonObject, dumps, iso
+from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults, WebhookSender
 
 SIGNATURE_HEADER: Final = "X-Dancity-Signature"
 DELIVERY_TIMEOUT: Final = 5.0  # the docs ask receivers to answer "ideally within 5 seconds"
@@ -79,8 +84,14 @@ class Outbox:
         url: str | None,
         transport: httpx.AsyncBaseTransport | None,
         clock: Clock,
+        faults: WebhookFaults | None = None,
     ) -> None:
         self.secret = secret
+        # Derived, not drawn from the seeded generator: drawing would shift every id after it.
+        self.rotated_secret = "dcy_whsec_" + hashlib.sha256(secret.encode()).hexdigest()[:40]
+        self._faults = faults
+        self._queued: list[OutgoingWebhook] = []
+        self.sent: list[OutgoingWebhook] = []
         self._url = url
         self._transport = transport
         self._clock = clock
@@ -100,9 +111,36 @@ class Outbox:
                 {"event": name, "timestamp": iso(self._clock()), "data": _data(name, record)}
             )
             signature = sign(self.secret, body)
-            status = await self._post(body, signature)
+            if self._faults is not None:
+                self._queue(name, record, body, signature)
+                status = None
+            else:
+                status = await self._post(body, signature)
             with self._lock:
                 self._deliveries.append(WebhookDelivery(self._url, body, signature, status))
+
+    def _queue(self, name: str, record: JsonObject, body: bytes, signature: str) -> None:
+        rotated = {SIGNATURE_HEADER: sign(self.rotated_secret, body)}
+        webhook = OutgoingWebhook(
+            key=f"{name}:{record['tranxId']}",
+            body=body,
+            headers={SIGNATURE_HEADER: signature},
+            rotated_headers=rotated,
+        )
+        with self._lock:
+            self._queued.append(webhook)
+
+    async def deliver(self) -> list[OutgoingWebhook]:
+        """Send every queued delivery with the faults and the retry schedule; return them."""
+        with self._lock:
+            batch, self._queued = self._queued, []
+        if self._url is None or self._transport is None or self._faults is None:
+            return batch
+        sender = WebhookSender(self._transport, self._url, self._faults, timeout=DELIVERY_TIMEOUT)
+        await sender.send_all(batch)
+        with self._lock:
+            self.sent.extend(batch)
+        return batch
 
     async def _post(self, body: bytes, signature: str) -> int | None:
         if self._url is None or self._transport is None:

@@ -18,6 +18,7 @@ from dptcay_sdk.testing._ratelimit import RatePlan, SlidingWindowLimiter, resolv
 from dptcay_sdk.testing._requests import KeyRequest, Scope, parse_status
 from dptcay_sdk.testing._store import PAYMENT_TARGETS, REFUND_TARGETS, Store
 from dptcay_sdk.testing._webhooks import Outbox
+from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
 
 
 class DptcaySandbox:
@@ -59,6 +60,10 @@ class DptcaySandbox:
         webhook_transport: When given, every webhook delivery is also POSTed through
             it (best effort) after the response of the request that caused it.
         webhook_timeout: Seconds allowed for one webhook delivery.
+        webhook_faults: Deliver like a real provider (a ``shared_auth.testing.WebhookFaults``):
+            deliveries wait for ``await deliver_webhooks()``, which retries each on any
+            non-2xx on the schedule and adds duplicates and disorder (dptcay signs nothing,
+            so ``rotated_secret_rate`` does not apply).
         seed: Seeds ids, keys and addresses for reproducible runs.
 
     Attributes:
@@ -79,10 +84,12 @@ class DptcaySandbox:
         wall_clock: Callable[[], float] = time.time,
         webhook_transport: httpx.AsyncBaseTransport | None = None,
         webhook_timeout: float = 5.0,
+        webhook_faults: WebhookFaults | None = None,
         seed: int | None = None,
     ) -> None:
         self.plan = resolve_plan(plan)
         self._webhook_transport = webhook_transport
+        self._webhook_faults = webhook_faults
         self._webhook_timeout = webhook_timeout
         ids = IdFactory(seed)
         self._outbox = Outbox(ids=ids, wall_clock=wall_clock, queue=webhook_transport is not None)
@@ -180,9 +187,20 @@ class DptcaySandbox:
         """Every registered webhook endpoint (a snapshot)."""
         return self._outbox.endpoints()
 
+    async def deliver_webhooks(self) -> list[OutgoingWebhook]:
+        """With ``webhook_faults``: send the queued deliveries as a real provider would."""
+        if self._webhook_transport is None or self._webhook_faults is None:
+            return []
+        return await self._outbox.deliver(
+            self._webhook_transport, self._webhook_faults, per_delivery=self._webhook_timeout
+        )
+
     async def flush_webhooks(self) -> None:
-        """Send queued deliveries through the ``webhook_transport`` (no-op without one)."""
-        if self._webhook_transport is not None:
+        """Send queued deliveries through the ``webhook_transport`` (no-op without one).
+
+        With ``webhook_faults`` this does nothing: ``deliver_webhooks()`` sends them.
+        """
+        if self._webhook_transport is not None and self._webhook_faults is None:
             await self._outbox.flush(self._webhook_transport, per_delivery=self._webhook_timeout)
 
     @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -15,6 +16,7 @@ from dptcay_sdk.testing._clock import iso
 from dptcay_sdk.testing._ids import IdFactory
 from dptcay_sdk.testing._models import WebhookDelivery, WebhookEndpoint
 from dptcay_sdk.testing._requests import WebhookRequest
+from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults, WebhookSender
 
 _USER_AGENT = "dptcay-sandbox"
 
@@ -98,6 +100,37 @@ class Outbox:
             with self._lock:
                 self._deliveries[index] = sent
                 self._in_flight.discard(index)
+
+    async def deliver(
+        self, transport: httpx.AsyncBaseTransport, faults: WebhookFaults, *, per_delivery: float
+    ) -> list[OutgoingWebhook]:
+        """Send every pending delivery as the real service would, faults and retries included.
+
+        Returns the deliveries with every attempt; each outbox entry records the last status.
+        """
+        claimed = self._claim()
+        by_url: dict[str, list[tuple[int, OutgoingWebhook]]] = {}
+        for index, delivery in claimed:
+            body = json.dumps(delivery.event).encode()
+            outgoing = OutgoingWebhook(
+                key=str(delivery.event["id"]), body=body, headers={"User-Agent": _USER_AGENT}
+            )
+            by_url.setdefault(delivery.url, []).append((index, outgoing))
+        for url, items in by_url.items():
+            sender = WebhookSender(transport, url, faults, timeout=per_delivery)
+            await sender.send_all([outgoing for _, outgoing in items])
+        with self._lock:
+            for index, delivery in claimed:
+                outgoing = next(o for i, o in by_url[delivery.url] if i == index)
+                last = outgoing.attempts[-1] if outgoing.attempts else None
+                self._deliveries[index] = replace(
+                    delivery,
+                    pending=False,
+                    status=None if last is None else last.status,
+                    error=None if last is None else last.error,
+                )
+                self._in_flight.discard(index)
+        return [outgoing for items in by_url.values() for _, outgoing in items]
 
     def _claim(self) -> list[tuple[int, WebhookDelivery]]:
         with self._lock:

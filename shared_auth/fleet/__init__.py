@@ -43,6 +43,19 @@ from shared_auth.fleet._errors import (
     JournalUnavailableError,
     JournalVolatileError,
 )
+from shared_auth.fleet._inbox import DEFAULT_INBOX_RETENTION, Handler, Inbox, open_inbox
+from shared_auth.fleet._inbox_asgi import webhook_endpoint
+from shared_auth.fleet._inbox_model import (
+    Accepted,
+    InboxError,
+    InboxEvent,
+    InboxLostError,
+    InboxMissingError,
+    InboxUnavailableError,
+    InboxVolatileError,
+    Receipt,
+    WebhookSource,
+)
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,
@@ -63,9 +76,19 @@ from shared_auth.fleet._journal import (
 )
 
 __all__ = [
+    "DEFAULT_INBOX_RETENTION",
     "DEFAULT_LEASE",
     "DEFAULT_SETTLED_TTL",
     "DEFAULT_TIMEOUT",
+    "Accepted",
+    "Handler",
+    "Inbox",
+    "InboxError",
+    "InboxEvent",
+    "InboxLostError",
+    "InboxMissingError",
+    "InboxUnavailableError",
+    "InboxVolatileError",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
@@ -77,13 +100,17 @@ __all__ = [
     "JournalMissingError",
     "JournalUnavailableError",
     "JournalVolatileError",
+    "Receipt",
     "Reconciler",
     "RecoveryReport",
     "SharedWindow",
+    "WebhookSource",
     "fingerprint",
     "new_owner",
     "observe",
+    "open_inbox",
     "open_journal",
     "shared_windows",
+    "webhook_endpoint",
     "windows_for",
 ]

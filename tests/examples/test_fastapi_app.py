@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,10 +14,12 @@ from fastapi import FastAPI
 
 from dancity_sdk import AsyncDancityClient, webhooks
 from dancity_sdk.testing import DancitySandbox, WebhookDelivery
+from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import AsyncDptcayClient, RetryPolicy, Secret
 from dptcay_sdk.testing import DptcaySandbox, RatePlan
 from examples import fastapi_app
 from examples.fastapi_app import Dancity, Dptcay, create_app
+from shared_auth.fleet import InboxEvent, open_inbox
 
 pytestmark = pytest.mark.anyio
 
@@ -363,3 +366,28 @@ async def test_without_a_webhook_secret_the_receiver_refuses_with_503(harness: H
             "/webhooks/dancity", content=b"{}", headers={"X-Dancity-Signature": "0" * 64}
         )
     assert response.status_code == 503
+
+
+async def test_a_delivery_is_handled_once_across_a_restart_sharing_the_inbox(
+    harness: Harness, tmp_path: Path
+) -> None:
+    target = tmp_path / "inbox.db"
+    open_inbox(target, DancityWebhookSource("x"), create=True).store.close()
+    handled: list[str] = []
+
+    async def handler(event: InboxEvent) -> None:
+        handled.append(event.key)
+
+    options: dict[str, Any] = {"webhook_inbox": target, "webhook_handler": handler}
+    async with serving(harness.app(**options)) as http:
+        delivery = await _sandbox_delivery(http, harness)
+        headers = {"X-Dancity-Signature": delivery.signature}
+        first = await http.post("/webhooks/dancity", content=delivery.body, headers=headers)
+        assert first.json()["duplicate"] is False
+    # A restarted (or second) server process, same inbox: the redelivery is not handled again.
+    async with serving(harness.app(**options)) as http:
+        again = await http.post("/webhooks/dancity", content=delivery.body, headers=headers)
+        assert again.status_code == 200
+        assert again.json()["duplicate"] is True
+    tx_id = json.loads(delivery.body)["data"]["transactionId"]
+    assert handled == [f"dancity:transaction.success:{tx_id}"]
