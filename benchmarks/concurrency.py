@@ -12,8 +12,10 @@ port, from a config in a temporary directory), one after another at each level:
 ``tasks`` workers share a budget of requests (each takes the next one as soon as its call
 returns), so ``tasks`` calls are in flight all along. Latency is measured from the call
 to its return, waits for a connection included. A row is cut after ``--cap`` seconds: the
-calls still running are cancelled and shown as ``cut``. Figures are for comparing rows
-measured in the same run, never on their own.
+calls still running are cancelled and shown as ``cut``. ``conns`` counts the connections
+nginx accepted during the row (its ``stub_status``): connections closed and reopened;
+``cpu ms`` is this process's CPU time per call, steadier than req/s on a busy machine.
+Figures are for comparing rows measured in the same run, never on their own.
 
 ``python -m benchmarks p8`` runs the default table; ``python -m benchmarks.concurrency
 --help`` lists the options (other levels, counts, rows and the SDK's pool limits).
@@ -62,6 +64,13 @@ class Result:
     errors: Counter[str] = field(default_factory=Counter)
     cut: int = 0
     connections: int = -1
+    cpu: float = 0.0
+
+    @property
+    def cpu_per_call(self) -> float:
+        """This process's CPU time per completed call, in ms (steadier than req/s under load)."""
+        done = len(self.latencies) + sum(self.errors.values())
+        return self.cpu / done * 1000 if done else float("nan")
 
     @property
     def rate(self) -> float:
@@ -174,10 +183,11 @@ async def drive(call: Call, name: str, tasks: int, requests: int, cap: float) ->
             else:
                 result.latencies.append(time.perf_counter() - started)
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     workers = [asyncio.create_task(worker()) for _ in range(tasks)]
     _, pending = await asyncio.wait(workers, timeout=cap)
     result.elapsed = time.perf_counter() - start
+    result.cpu = time.process_time() - cpu
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
@@ -225,7 +235,7 @@ def render(results: Sequence[Result]) -> str:
     width = max(36, *(len(r.name) for r in results))
     header = (
         f"{'tasks':>5}  {'client':{width}}  {'req/s':>6}  {'p50 s':>6}  {'p99 s':>6}  "
-        f"{'errors':>6}  {'cut':>4}  {'conns':>5}  {'/gated':>6}  {'p99/gated':>9}  "
+        f"{'errors':>6}  {'cut':>4}  {'conns':>5}  {'cpu ms':>6}  {'/gated':>6}  {'p99/gated':>9}  "
         "errors by type"
     )
     lines = [header]
@@ -237,7 +247,7 @@ def render(results: Sequence[Result]) -> str:
         lines.append(
             f"{r.tasks:5d}  {r.name:{width}}  {r.rate:6.0f}  {r.quantile(50):6.2f}  "
             f"{r.quantile(99):6.2f}  {sum(r.errors.values()):6d}  {r.cut:4d}  "
-            f"{r.connections:5d}  {ratio:>6}  {p99:>9}  {kinds}"
+            f"{r.connections:5d}  {r.cpu_per_call:6.2f}  {ratio:>6}  {p99:>9}  {kinds}"
         )
     return "\n".join(lines)
 
