@@ -29,7 +29,7 @@ def tests(session: nox.Session) -> None:
     """Run the test suite on asyncio and trio, with branch coverage."""
     _install(session, "test", extras="sandbox,fast,otel")
     session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.run("coverage", "run", "-m", "pytest", "--durations=15", *session.posargs)
     session.run("coverage", "combine", success_codes=[0, 1])
     session.run("coverage", "report")
 
