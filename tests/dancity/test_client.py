@@ -184,9 +184,13 @@ async def test_the_pin_never_appears_in_a_pin_error(recorder: Recorder) -> None:
 
 
 @pytest.mark.anyio
-async def test_the_airtime_maximum_is_left_to_the_server(recorder: Recorder) -> None:
-    await client(recorder).vas.airtime.buy(**{**AIRTIME, "amount": 50000})
-    assert recorder.body()["amount"] == 50000
+async def test_the_airtime_maximum_is_the_descriptions(recorder: Recorder) -> None:
+    await client(recorder).vas.airtime.buy(**{**AIRTIME, "amount": 1000})
+    assert recorder.body()["amount"] == 1000
+    with pytest.raises(InvalidInputError, match="at most ₦1000") as info:
+        await client(recorder).vas.airtime.buy(**{**AIRTIME, "amount": 50000})
+    assert info.value.field == "amount"
+    assert len(recorder.requests) == 1
 
 
 @pytest.mark.anyio
