@@ -83,9 +83,9 @@ async def test_an_exhausted_server_window_holds_every_process_until_it_frees(
     hold_sent = threading.Event()  # set in the thread that carried the hold to Redis
     carry = first["key"]._try
 
-    def carry_then_tell(member: str) -> tuple[int, int]:
+    def carry_then_tell(member: str, hold: int) -> tuple[int, int]:
         try:
-            return carry(member)
+            return carry(member, hold)
         finally:
             hold_sent.set()
 
