@@ -38,7 +38,7 @@ def tests(session: nox.Session) -> None:
     _install(session, "test", extras="sandbox,fast,otel")
     env = {"COVERAGE_FILE": f".coverage.py{session.python}"}
     session.run("coverage", "erase", env=env)
-    session.run("coverage", "run", "-m", "pytest", *session.posargs, env=env)
+    session.run("coverage", "run", "-m", "pytest", "--durations=15", *session.posargs, env=env)
     session.run("coverage", "combine", success_codes=[0, 1], env=env)
     session.run("coverage", "report", env=env)
 
