@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
-from dptcay_sdk._spec import RATE_PLANS, RatePlanName
+from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
 from shared_auth import (
     NOT_GIVEN,
     APIError,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
 VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
-DEFAULT_BASE_URL: Final = "https://api.dptcay.com/v1"
+DEFAULT_BASE_URL: Final = "https://api.dptcay.com" + BASE_PATH
 #: How long rotation waits for requests sent with the old key before revoking it anyway.
 _DRAIN_TIMEOUT: Final = 30.0
 _DRAIN_POLL: Final = 0.005

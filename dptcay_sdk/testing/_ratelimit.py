@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from dptcay_sdk import _spec
+
 
 @dataclass(frozen=True)
 class RatePlan:
@@ -36,11 +38,11 @@ class RatePlan:
             raise ValueError("RatePlan.burst must not be below limit")
 
 
+#: The documented plans, as ``dptcay_sdk._spec`` declares them.
 RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
     {
-        "starter": RatePlan(100, 60.0, burst=150, name="starter"),
-        "growth": RatePlan(500, 60.0, burst=700, name="growth"),
-        "scale": RatePlan(2000, 60.0, burst=3000, name="scale"),
+        name: RatePlan(plan.limit, plan.window, burst=plan.burst, name=name)
+        for name, plan in _spec.RATE_PLANS.items()
     }
 )
 

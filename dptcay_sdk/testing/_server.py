@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from dptcay_sdk._spec import BASE_PATH
 from dptcay_sdk.testing._extra import MISSING_EXTRA
 
 try:
@@ -61,7 +62,7 @@ def base_url_of(sock: socket.socket) -> str:
     """The API base URL (``http://host:port/v1``) of a bound socket."""
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/v1"
+    return f"http://{shown}:{port}{BASE_PATH}"
 
 
 def make_server(app: ASGIApp, *, quiet: bool) -> uvicorn.Server:
