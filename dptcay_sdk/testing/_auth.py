@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from dptcay_sdk._spec import KEY_PATTERN, LIVE_KEY_PREFIX
 from dptcay_sdk.testing._errors import SandboxError, rate_limited, unauthorized
 from dptcay_sdk.testing._models import ApiKey
-from dptcay_sdk.testing._ratelimit import RateDecision, SlidingWindowLimiter
+from dptcay_sdk.testing._ratelimit import SlidingWindowLimiter
 from dptcay_sdk.testing._store import Store
+from shared_auth._sandbox import RateDecision
 
 
 @dataclass(frozen=True)
