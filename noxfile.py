@@ -44,6 +44,18 @@ def fleet_soak(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def fleet_faults(session: nox.Session) -> None:
+    """The fault table: journal and budget backends deleted, killed, frozen, unreachable.
+
+    Real worker processes (asyncio and trio) and redis-servers, each fault followed by a fresh
+    worker that re-runs every order, counted from the sandbox's ledger; exits 1 if a goal is
+    missed. ``-- --scenario "redis frozen" --backend trio`` narrows it.
+    """
+    _install(session, "test")
+    session.run("python", "-m", "tests.fleet.faults", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def inbox_crash(session: nox.Session) -> None:
     """Webhooks acted on once: 4 receivers under uvicorn, 2 consumers, SIGKILLs, 1,000 events."""
     _install(session, "test")

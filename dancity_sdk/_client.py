@@ -43,6 +43,7 @@ from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
     from shared_auth import CallFunction, Journal
+    from shared_auth.fleet import RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 
@@ -152,6 +153,10 @@ class AsyncDancityClient(BaseAsyncClient):
         rate_budget: Where those windows live: in this process (``None``, the default), or
             a ``redis://`` URL (or a blocking ``redis.Redis``) to share them with every
             process and host using the same key (needs the ``redis`` extra).
+        rate_budget_outage: What a shared ``rate_budget`` does while its Redis is
+            unreachable: ``"fail"`` (the default) raises `RateBudgetUnavailableError` and
+            sends nothing; ``shared_auth.fleet.LocalFallback(processes=N)`` throttles each
+            process to its share of each window (``limit // N``) until Redis answers again.
         journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
             a ``redis://`` URL): each purchase is claimed by its ``customer_ref`` before it
             is sent, so a retried job returns the recorded transaction instead of buying
@@ -192,6 +197,7 @@ class AsyncDancityClient(BaseAsyncClient):
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
+        rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
         if api_key is None and jwt is None:
@@ -232,7 +238,7 @@ class AsyncDancityClient(BaseAsyncClient):
         key = "" if self._key_auth is None else self._key_auth.key.get_secret_value()
         windows = {name: (limit, THROTTLE_WINDOW) for name, limit in THROTTLE_LIMITS.items()}
         self._throttles, self._observe_rate = rate_windows(
-            rate_budget, api_key=key, enabled=throttle, windows=windows
+            rate_budget, api_key=key, enabled=throttle, windows=windows, outage=rate_budget_outage
         )
         self._generation = generation
         self._bind_resources()
@@ -264,6 +270,7 @@ class AsyncDancityClient(BaseAsyncClient):
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
+        rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> Self:
         """Build a client from the ``DANCITY_*`` environment variables.
@@ -292,6 +299,7 @@ class AsyncDancityClient(BaseAsyncClient):
             default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
+            rate_budget_outage: As for the constructor.
             journal: As for the constructor.
 
         Raises:
@@ -326,6 +334,7 @@ class AsyncDancityClient(BaseAsyncClient):
             max_concurrency=max_concurrency,
             default_headers=default_headers,
             rate_budget=rate_budget,
+            rate_budget_outage=rate_budget_outage,
             journal=journal,
         )
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from dancity_sdk._spec import Generation
     from shared_auth import CallFunction
-    from shared_auth.fleet import Journal, Reconciler
+    from shared_auth.fleet import Journal, RateBudgetOutage, Reconciler
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "rate_windows", "requery_reconciler"]
@@ -70,13 +70,23 @@ def rate_windows(
     api_key: str,
     enabled: bool,
     windows: Mapping[str, tuple[int, float]],
+    outage: RateBudgetOutage = "fail",
 ) -> tuple[Mapping[str, Throttle], Callable[[httpx.Headers], None] | None]:
-    """The key and purchase windows, and the header observer a shared budget needs."""
+    """The key and purchase windows, and the header observer a shared budget needs.
+
+    Raises:
+        ConfigurationError: ``outage`` is not an outage policy (or ``rate_budget`` is not
+            a Redis URL or client).
+    """
+    if outage != "fail":
+        from shared_auth.fleet._budget import outage_policy  # noqa: PLC0415 - only when set
+
+        outage_policy(outage)
     if not enabled:
         return {}, None
     if rate_budget is None or rate_budget == "local":
         return {name: Throttle(*size) for name, size in windows.items()}, None
     from shared_auth.fleet import observe, windows_for  # noqa: PLC0415 - only when shared
 
-    shared = windows_for(rate_budget, api="dancity", secret=api_key, windows=windows)
+    shared = windows_for(rate_budget, api="dancity", secret=api_key, windows=windows, outage=outage)
     return shared, functools.partial(observe, shared)

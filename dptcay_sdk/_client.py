@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from dptcay_sdk._models import ApiKey
     from shared_auth import Journal
+    from shared_auth.fleet import RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
@@ -104,6 +105,10 @@ class AsyncDptcayClient(BaseAsyncClient):
         rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
             default), or a ``redis://`` URL (or a blocking ``redis.Redis``) to share it with
             every process and host using the same key (needs the ``redis`` extra).
+        rate_budget_outage: What a shared ``rate_budget`` does while its Redis is
+            unreachable: ``"fail"`` (the default) raises `RateBudgetUnavailableError` and
+            sends nothing; ``shared_auth.fleet.LocalFallback(processes=N)`` throttles each
+            process to ``limit // N`` until Redis answers again.
         journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
             a ``redis://`` URL): ``payments.create`` with an ``order_id`` and
             ``refunds.create`` are claimed before they are sent, so a retried job returns
@@ -135,6 +140,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         rate_budget: Any = None,
+        rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
         from dptcay_sdk._fleet import journal_hook, shared_throttles  # noqa: PLC0415
@@ -162,7 +168,10 @@ class AsyncDptcayClient(BaseAsyncClient):
             journal=journal_hook(journal),
         )
         self._throttles, self._observe_rate = shared_throttles(
-            rate_budget, self._throttles, api_key=self._auth.key.get_secret_value()
+            rate_budget,
+            self._throttles,
+            api_key=self._auth.key.get_secret_value(),
+            outage=rate_budget_outage,
         )
         self._bind_resources()
 
@@ -200,6 +209,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
         rate_budget: Any = None,
+        rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> Self:
         """Build a client from ``DPTCAY_API_KEY`` and, if set, ``DPTCAY_BASE_URL``.
@@ -221,6 +231,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
             rate_budget: As for the constructor.
+            rate_budget_outage: As for the constructor.
             journal: As for the constructor.
 
         Raises:
@@ -251,6 +262,7 @@ class AsyncDptcayClient(BaseAsyncClient):
             max_concurrency=max_concurrency,
             default_headers=default_headers,
             rate_budget=rate_budget,
+            rate_budget_outage=rate_budget_outage,
             journal=journal,
         )
 

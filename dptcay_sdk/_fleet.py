@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from shared_auth.fleet import Journal
+    from shared_auth.fleet import Journal, RateBudgetOutage
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "shared_throttles"]
@@ -36,13 +36,22 @@ def journal_hook(journal: Journal | str | os.PathLike[str] | None) -> JournalHoo
 
 
 def shared_throttles(
-    rate_budget: Any, throttles: tuple[Throttle, ...], *, api_key: str
+    rate_budget: Any,
+    throttles: tuple[Throttle, ...],
+    *,
+    api_key: str,
+    outage: RateBudgetOutage = "fail",
 ) -> tuple[tuple[Throttle, ...], Callable[[httpx.Headers], None] | None]:
     """The plan's window, moved to Redis when ``rate_budget`` names a server.
 
     Raises:
-        ConfigurationError: a shared budget without ``rate_plan`` (the window's size).
+        ConfigurationError: a shared budget without ``rate_plan`` (the window's size), or
+            ``outage`` is not an outage policy.
     """
+    if outage != "fail":
+        from shared_auth.fleet._budget import outage_policy  # noqa: PLC0415 - only when set
+
+        outage_policy(outage)
     if rate_budget is None or rate_budget == "local":
         return throttles, None
     if not throttles:
@@ -52,6 +61,10 @@ def shared_throttles(
 
     (plan,) = throttles
     windows = windows_for(
-        rate_budget, api="dptcay", secret=api_key, windows={"key": (plan.limit, plan.window)}
+        rate_budget,
+        api="dptcay",
+        secret=api_key,
+        windows={"key": (plan.limit, plan.window)},
+        outage=outage,
     )
     return tuple(windows.values()), functools.partial(observe, windows)

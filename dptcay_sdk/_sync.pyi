@@ -23,6 +23,7 @@ from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
 from shared_auth import TimeoutArgument
+from shared_auth.fleet import RateBudgetOutage
 from typing import Any
 from typing import Self
 import cattrs
@@ -63,9 +64,9 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., base_url: str | NotGiven = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., base_url: str | NotGiven = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
     @property
     def api_key(self) -> Secret: ...
     @property

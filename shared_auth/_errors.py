@@ -8,6 +8,8 @@ The tree::
     │   └── MissingCredentialError           a route family's credential was not configured
     ├── InvalidInputError (ValueError)       refused before any network I/O
     │   └── InvalidInputTypeError (TypeError)   e.g. a float where money is expected
+    ├── RateBudgetUnavailableError           the shared rate budget's Redis is unreachable:
+    │                                        nothing was sent
     └── APIError                             anything that happened talking to the API
         ├── APIConnectionError               no response: the connection failed
         │   └── APITimeoutError              no response in time
@@ -57,6 +59,7 @@ __all__ = [
     "OutcomeUnknownError",
     "PaginationError",
     "PermissionDeniedError",
+    "RateBudgetUnavailableError",
     "RateLimitError",
     "ResponseValidationError",
     "SDKError",
@@ -109,6 +112,22 @@ class InvalidInputError(SDKError, ValueError):
 
 class InvalidInputTypeError(InvalidInputError, TypeError):
     """An argument had the wrong type (e.g. a ``float`` amount)."""
+
+
+class RateBudgetUnavailableError(SDKError):
+    """The shared rate budget (``rate_budget=``) could not be reached; nothing was sent.
+
+    Raised when the budget's Redis is down, frozen or unreachable and the client fails
+    closed (``rate_budget_outage="fail"``, the default), so no process exceeds the key's
+    limit on its own. The request was never sent: retrying it later is safe.
+
+    Attributes:
+        target: Where the budget lives, credentials masked (e.g. ``redis://127.0.0.1:6379/0``).
+    """
+
+    def __init__(self, message: str, *, target: str) -> None:
+        super().__init__(message)
+        self.target = target
 
 
 class APIError(SDKError):

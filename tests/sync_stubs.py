@@ -32,7 +32,7 @@ _HEADER = (
     "# The blocking twin's types: every coroutine method of the async client, blocking.\n"
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_PUBLIC_PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
+_PUBLIC_PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth", "shared_auth.fleet")
 _SKIPPED = frozenset({"aclose"})
 
 

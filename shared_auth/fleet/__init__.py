@@ -4,7 +4,9 @@
   default, Redis for fleets), so a retried job never buys twice, and :meth:`Journal.recover`
   (or ``python -m shared_auth.fleet recover``) settles what dead workers left open.
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
-  across every process (:class:`SharedWindow`).
+  across every process (:class:`SharedWindow`); ``rate_budget_outage=`` chooses what
+  happens while that Redis is unreachable: fail closed with `RateBudgetUnavailableError`
+  (the default) or fall back to a per-process share (`LocalFallback`).
 
 A journal is created once, explicitly (``python -m shared_auth.fleet init <target>``, or
 ``create=True`` in development and tests), and has an identity that every claim checks: a
@@ -35,7 +37,15 @@ The journal's API:
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
-from shared_auth.fleet._budget import SharedWindow, observe, shared_windows, windows_for
+from shared_auth._errors import RateBudgetUnavailableError
+from shared_auth.fleet._budget import (
+    LocalFallback,
+    RateBudgetOutage,
+    SharedWindow,
+    observe,
+    shared_windows,
+    windows_for,
+)
 from shared_auth.fleet._errors import (
     JournalError,
     JournalLostError,
@@ -100,6 +110,9 @@ __all__ = [
     "JournalMissingError",
     "JournalUnavailableError",
     "JournalVolatileError",
+    "LocalFallback",
+    "RateBudgetOutage",
+    "RateBudgetUnavailableError",
     "Receipt",
     "Reconciler",
     "RecoveryReport",

@@ -24,6 +24,7 @@ from shared_auth._errors import (
     APIStatusError,
     ConfigurationError,
     OutcomeUnknownError,
+    RateBudgetUnavailableError,
     SDKError,
 )
 from shared_auth.fleet._errors import JournalError, JournalUnavailableError
@@ -355,6 +356,10 @@ class Journal:
             raise IntentInProgressError(msg, reference=reference, retry_after=1.0)
         try:
             answer = await send()
+        except RateBudgetUnavailableError:
+            # The shared rate budget refused before sending: nothing can have been charged.
+            await self._record(reference, "a refusal", until, self.store.release, key, owner)
+            raise
         except APIError as exc:
             if _never_charged(exc):
                 await self._record(reference, "a refusal", until, self.store.release, key, owner)
