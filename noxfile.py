@@ -15,6 +15,9 @@ nox.options.sessions = ["lint", "typecheck", "tests"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 PYTHON = "3.11"
+#: Every Python the suite runs on (``nox -s tests`` runs ``tests-3.11`` … ``tests-3.13``;
+#: ``nox -s tests -p 3.13`` one of them); the classifiers in pyproject.toml list the same.
+PYTHONS = ["3.11", "3.12", "3.13"]
 PACKAGES = ["dptcay_sdk", "dancity_sdk", "shared_auth"]
 
 
@@ -24,14 +27,20 @@ def _install(session: nox.Session, *groups: str, extras: str = "sandbox") -> Non
         session.install(*nox.project.dependency_groups(PYPROJECT, group))
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
-    """Run the test suite on asyncio and trio, with branch coverage."""
+    """Run the test suite on asyncio and trio, with branch coverage, on each Python.
+
+    Each Python keeps its own coverage data (``.coverage.py3.13`` and its parallel parts),
+    combined and held to ``fail_under`` on its own, so sessions never mix or erase each
+    other's.
+    """
     _install(session, "test", extras="sandbox,fast,otel")
-    session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
-    session.run("coverage", "combine", success_codes=[0, 1])
-    session.run("coverage", "report")
+    env = {"COVERAGE_FILE": f".coverage.py{session.python}"}
+    session.run("coverage", "erase", env=env)
+    session.run("coverage", "run", "-m", "pytest", "--durations=15", *session.posargs, env=env)
+    session.run("coverage", "combine", success_codes=[0, 1], env=env)
+    session.run("coverage", "report", env=env)
 
 
 @nox.session(python=PYTHON)

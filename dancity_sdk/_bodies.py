@@ -9,16 +9,22 @@ the wire names, what is required and what a generation does not take are facts o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
 from dancity_sdk._errors import UnsupportedOperationError
 from dancity_sdk._spec import GENERATIONS, Field, Generation, Operation, generations_with
-from shared_auth import InvalidInputError
+from dancity_sdk._validation import InvalidInputError
 
 __all__ = ["Request", "build", "operation"]
+
+#: The longest slice of a refused value a message shows.
+_ECHO: Final = 40
 
 #: What to call instead when a generation validates differently: (its operation, the call).
 _INSTEAD: Final = {
@@ -91,14 +97,68 @@ def _path_arg(op: Operation, arg: str) -> str | None:
     return next((name for name, a in op.path_params if a == arg), None)
 
 
-def _check_enum(field: Field, value: object) -> None:
+def _check_declared(generation: Generation, op: Operation, field: Field, value: object) -> None:
+    """Refuse a value outside what the description declares for ``field`` (before any I/O).
+
+    Every ``enum``, ``minimum``, ``maximum``, ``minLength``, ``maxLength`` and ``pattern``
+    comes from the field's declaration in ``_spec``, as does a ``date-time`` field's format;
+    nothing here is per method. A PIN's
+    value is never shown, only its length.
+    """
+    problem = _violation(field, value)
+    if problem is None:
+        return
+    msg = f"{field.arg} {problem} for {op.name} in Dancity api_version {generation.api_version!r}"
+    raise InvalidInputError(msg, field=field.arg)
+
+
+def _violation(field: Field, value: object) -> str | None:
+    shown = "(not shown)" if field.arg == "pin" else repr(value)[:_ECHO]
     if field.enum and value not in field.enum:
-        allowed = ", ".join(repr(v) for v in field.enum)
-        msg = f"{field.arg} must be one of {allowed}; got {value!r}"
-        raise InvalidInputError(msg, field=field.arg)
+        return f"must be one of {', '.join(repr(v) for v in field.enum)}; got {shown}"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return _number_violation(field, value, shown)
+    if isinstance(value, str):
+        return _text_violation(field, value, shown)
+    return None
 
 
-def _place(fields: tuple[Field, ...], given: Mapping[str, object]) -> dict[str, Any]:
+def _number_violation(field: Field, value: float | Decimal, shown: str) -> str | None:
+    unit = "₦" if field.kind == "money" else ""
+    if field.minimum is not None and value < field.minimum:
+        return f"must be at least {unit}{field.minimum}; got {unit}{shown}"
+    if field.maximum is not None and value > field.maximum:
+        return f"must be at most {unit}{field.maximum}; got {unit}{shown}"
+    return None
+
+
+def _text_violation(field: Field, value: str, shown: str) -> str | None:
+    if field.kind == "datetime" and not _is_date_time(value):
+        return f"must be an ISO 8601 date-time (e.g. 2026-06-01T00:00:00Z); got {shown}"
+    low, high = field.min_length, field.max_length
+    if low is not None and low == high and len(value) != low:
+        return f"must be exactly {low} characters long; got {len(value)}"
+    if low is not None and len(value) < low:
+        return f"must be at least {low} characters long; got {len(value)}"
+    if high is not None and len(value) > high:
+        return f"must be at most {high} characters long; got {len(value)}"
+    if field.pattern is not None and re.fullmatch(field.pattern, value) is None:
+        return f"must match {field.pattern!r}; got {shown}"
+    return None
+
+
+def _is_date_time(text: str) -> bool:
+    """Whether ``text`` reads as the ``date-time`` (or a date) the descriptions declare."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _place(
+    generation: Generation, op: Operation, fields: tuple[Field, ...], given: Mapping[str, object]
+) -> dict[str, Any]:
     """The fields' wire names and values, in the order the description lists them."""
     placed: dict[str, Any] = {}
     for field in fields:
@@ -106,7 +166,7 @@ def _place(fields: tuple[Field, ...], given: Mapping[str, object]) -> dict[str, 
         if value is None:
             value = field.default
         if value is not None:
-            _check_enum(field, value)
+            _check_declared(generation, op, field, value)
             placed[field.name] = value
     return placed
 
@@ -116,7 +176,8 @@ def build(generation: Generation, op: Operation, values: Mapping[str, object]) -
 
     Raises:
         InvalidInputError: an argument ``op`` does not take in this generation (naming the
-            generations that do), or a required one is missing.
+            generations that do), a required one is missing, or a value is outside what
+            the generation's description declares (enum, bounds, length, pattern).
     """
     given = {arg: value for arg, value in values.items() if value is not None}
     path: dict[str, str] = {}
@@ -129,7 +190,7 @@ def build(generation: Generation, op: Operation, values: Mapping[str, object]) -
     for field in (*op.body_fields, *op.query_fields):
         if field.required and field.default is None and field.arg not in given:
             raise _missing(generation, op, field)
-    body = _place(op.body_fields, given)
-    query = _place(op.query_fields, given)
+    body = _place(generation, op, op.body_fields, given)
+    query = _place(generation, op, op.query_fields, given)
     has_body = bool(op.body_fields) or op.open_body
     return Request(path_params=path, params=query or None, json=body if has_body else None)

@@ -10,6 +10,7 @@ The docs show two shapes (reference §4.1, §8.1 #16), and the SDK reads both:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Final
 
 from shared_auth import APITimeoutError, ConfigurationError, ErrorDetails
@@ -32,6 +33,56 @@ _HINTS: Final = {
     429: "Dancity allows 120 requests/minute per key and 30 purchases/minute",
 }
 
+#: Statuses with which Dancity refuses a request's input; the hint follows the message.
+_INPUT_REFUSED: Final = frozenset({400, 404, 422})
+_BALANCE_HINT: Final = (
+    "client.vas.wallet.balances() shows what the main and bonus wallets hold; fund the "
+    "wallet (or, where the purchase takes it, pass wallettype= the other one) and retry"
+)
+_CARD_BALANCE_HINT: Final = (
+    "client.vas.cards.get(card_id) shows the card's balance; "
+    "client.vas.cards.fund(card_id, amount=...) tops it up from the wallet"
+)
+_PIN_HINT: Final = (
+    "this is the transaction PIN of the Dancity account the API key belongs to (the PIN "
+    "that authorises its wallet payments), passed as pin= on a purchase; not the API key, a "
+    "card PIN or an exam PIN. Only api_version '2026-04-27' takes one (its internet.buy: "
+    "exactly 5 characters); later generations refuse pin= before sending"
+)
+#: Message patterns and their hints, first match wins (a card's balance before a wallet's).
+_MESSAGE_HINTS: Final = (
+    (re.compile(r"insufficient card balance", re.IGNORECASE), _CARD_BALANCE_HINT),
+    (re.compile(r"insufficient|low balance|not enough funds", re.IGNORECASE), _BALANCE_HINT),
+    (re.compile(r"(?<![a-z])pin(?![a-z])", re.IGNORECASE), _PIN_HINT),
+)
+#: A message saying the product, plan or package named is unknown: then (and only then)
+#: the operation's catalog advice applies (``Route.refusal_advice``).
+_UNKNOWN_CATALOG: Final = re.compile(
+    r"\b(product|plan|package|biller|network|exam)s?\b.*\b(not found|unknown|invalid|"
+    r"does not exist|not exist|unrecogni[sz]ed|not available|unavailable)\b"
+    r"|\b(invalid|unknown|unrecogni[sz]ed)\b.*\b(product|plan|package|biller|network|exam)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _input_hint(messages: tuple[str, ...]) -> str | None:
+    """The hint for an input refusal, from what its messages say.
+
+    ``None`` lets the operation's catalog advice apply (a message says a product, plan or
+    package is unknown, or there is no message to go by); ``""`` is a hint of our own that
+    says nothing, so no catalog advice is added to a refusal it does not fit (a balance, a
+    PIN, a validation rule).
+    """
+    hints = dict.fromkeys(
+        next((hint for pattern, hint in _MESSAGE_HINTS if pattern.search(m)), "") for m in messages
+    )
+    specific = [hint for hint in hints if hint]
+    if specific:
+        return "; ".join(specific)
+    if not messages or any(_UNKNOWN_CATALOG.search(m) for m in messages):
+        return None
+    return ""
+
 
 def _messages(body: Any) -> tuple[str, ...]:
     """Every message an error body carries (a list for validation errors)."""
@@ -46,14 +97,23 @@ def _messages(body: Any) -> tuple[str, ...]:
 
 
 def parse_error(status: int, body: Any, scope: str | None) -> ErrorDetails:
-    """The :data:`shared_auth.ErrorParser` for both documented error shapes."""
+    """The `shared_auth.ErrorParser` for both documented error shapes.
+
+    The hint follows what the server said: 401, 403 and 429 have one each; an input
+    refusal (400, 404, 422) that says the balance is short points to
+    ``client.vas.wallet.balances()``, one about the PIN says which PIN is meant, and only
+    one saying a product, plan or package is unknown gets the operation's catalog advice.
+    """
     del scope  # Dancity has no scopes; a 403 is about tier and approval (see _HINTS)
     messages = _messages(body)
     label = body.get("error") if isinstance(body, dict) else None
+    hint = _HINTS.get(status)
+    if hint is None and status in _INPUT_REFUSED:
+        hint = _input_hint(messages)
     return ErrorDetails(
         code=label if isinstance(label, str) and label else None,
         message="; ".join(messages) or None,
-        hint=_HINTS.get(status),
+        hint=hint,
         messages=messages,
     )
 

@@ -93,7 +93,7 @@ class ExamPin(APIObject):
 
     pin: str | None = attrs.field(default=None, repr=False)
     serial: str | None = None
-    expiry: str | None = None
+    expiry: datetime | None = None
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -373,14 +373,22 @@ class _Listing(APIObject):
 
     _ROWS: ClassVar[str]
 
-    def _repr_html_(self) -> str:
-        # In a notebook a page is its rows, as a table, with where it sits in the list.
+    def to_html(self, *, all_columns: bool = False) -> str:
+        """The page's rows as an HTML table, as a list of them renders, and where it sits.
+
+        Args:
+            all_columns: Show every column, also those empty in every row.
+        """
         rows: tuple[APIObject, ...] = getattr(self, self._ROWS)
-        table = ResultList(rows, self._reply)._repr_html_()
+        table = ResultList(rows, self._reply).to_html(all_columns=all_columns)
         pagination = getattr(self, "pagination", None)
         if pagination is None:
             return table
         return f"{table}<p>{html.escape(_page_caption(pagination))}</p>"
+
+    def _repr_html_(self) -> str:
+        # In a notebook a page is its rows, as a table, with where it sits in the list.
+        return self.to_html()
 
 
 def _page_caption(pagination: Pagination) -> str:

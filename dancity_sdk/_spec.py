@@ -101,6 +101,15 @@ class Field:
         default: Sent when the field is required and the caller gave nothing (the
             documented default, e.g. ``wallettype: "main"``); ``None`` = no default.
         enum: The values the description allows, when it lists them.
+        minimum: The description's ``minimum`` (numbers), inclusive; ``None`` = none.
+        maximum: The description's ``maximum`` (numbers), inclusive; ``None`` = none.
+        min_length: The description's ``minLength`` (strings); ``None`` = none.
+        max_length: The description's ``maxLength`` (strings); ``None`` = none.
+        pattern: The description's ``pattern`` (a regular expression the whole string
+            must match); ``None`` = none.
+
+    The client checks every constraint before any I/O and the sandbox refuses what breaks
+    one with the server's 400, both reading these attributes (see ``constraints``).
     """
 
     name: str
@@ -109,6 +118,24 @@ class Field:
     kind: Kind = "string"
     default: str | int | None = None
     enum: tuple[str | int, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+
+    @property
+    def constraints(self) -> dict[str, object]:
+        """The declared constraints under their OpenAPI names (only those declared)."""
+        declared = {
+            "enum": list(self.enum) or None,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+            "minLength": self.min_length,
+            "maxLength": self.max_length,
+            "pattern": self.pattern,
+        }
+        return {key: value for key, value in declared.items() if value is not None}
 
 
 @attrs.frozen
@@ -191,12 +218,33 @@ def _req(
     *,
     default: str | None = None,
     enum: tuple[str | int, ...] = (),
+    minimum: int | None = None,
+    maximum: int | None = None,
+    length: int | None = None,
 ) -> Field:
-    return Field(name, arg, required=True, kind=kind, default=default, enum=enum)
+    return Field(
+        name,
+        arg,
+        required=True,
+        kind=kind,
+        default=default,
+        enum=enum,
+        minimum=minimum,
+        maximum=maximum,
+        min_length=length,
+        max_length=length,
+    )
 
 
-def _opt(name: str, arg: str, kind: Kind = "string", *, enum: tuple[str | int, ...] = ()) -> Field:
-    return Field(name, arg, required=False, kind=kind, enum=enum)
+def _opt(
+    name: str,
+    arg: str,
+    kind: Kind = "string",
+    *,
+    enum: tuple[str | int, ...] = (),
+    maximum: int | None = None,
+) -> Field:
+    return Field(name, arg, required=False, kind=kind, enum=enum, maximum=maximum)
 
 
 _KEY: Final = ("key",)
@@ -211,6 +259,16 @@ _BENEFICIARY: Final = (
 )
 _PROMO: Final = (_opt("promocode", "promocode"), _opt("deviceKey", "device_key"))
 _PAGE: Final = (_opt("page", "page", "integer"), _opt("limit", "limit", "integer"))
+#: The transactions listing's page: ``limit`` is at most 100 in every description.
+_TRANSACTIONS_PAGE: Final = (
+    _opt("page", "page", "integer"),
+    _opt("limit", "limit", "integer", maximum=100),
+)
+#: ``amount`` bounds every description declares (airtime ₦50-₦1,000, electricity from
+#: ₦500, betting from ₦100).
+_AIRTIME_AMOUNT: Final = _req("amount", "amount", "money", minimum=50, maximum=1000)
+_ELECTRICITY_AMOUNT: Final = _req("amount", "amount", "money", minimum=500)
+_BETTING_AMOUNT: Final = _req("amount", "amount", "money", minimum=100)
 _DATES: Final = (
     _opt("start_date", "start_date", "datetime"),
     _opt("end_date", "end_date", "datetime"),
@@ -374,7 +432,7 @@ _G_2026_04_27: Final = Generation(
         _read(
             "transactions.list",
             "/transactions",
-            *_PAGE,
+            *_TRANSACTIONS_PAGE,
             *_DATES,
             _opt("service", "service"),
             _opt("status", "status"),
@@ -415,7 +473,7 @@ _G_2026_04_27: Final = Generation(
             "/airtime/buy",
             _req("product", "product"),
             _req("phone", "phone"),
-            _req("amount", "amount", "money"),
+            _AIRTIME_AMOUNT,
             _PIN,
             _CUSTOMER_REF,
             *_BENEFICIARY,
@@ -454,7 +512,7 @@ _G_2026_04_27: Final = Generation(
             _opt("billerCode", "biller_id"),
             _opt("billerName", "biller"),
             _req("meterType", "meter_type", enum=_METER_TYPE),
-            _req("amount", "amount", "money"),
+            _ELECTRICITY_AMOUNT,
             _req("customerName", "customer_name"),
             _req("address", "address"),
             _PIN,
@@ -469,7 +527,7 @@ _G_2026_04_27: Final = Generation(
             _req("plan", "plan"),
             _req("accountid", "account_id"),
             _req("phone", "phone"),
-            _PIN,
+            _req("pin", "pin", length=5),
             _CUSTOMER_REF,
             *_BENEFICIARY,
             *_PROMO,
@@ -479,7 +537,7 @@ _G_2026_04_27: Final = Generation(
             "/betting/funding",
             _req("product", "product"),
             _req("customerIdentifier", "account_id"),
-            _req("amount", "amount", "money"),
+            _BETTING_AMOUNT,
             _PIN,
             _CUSTOMER_REF,
             *_BENEFICIARY,
@@ -520,7 +578,7 @@ _G_2026_05_09: Final = Generation(
         _read("products.list", "/products", _opt("name", "name"), _opt("service", "service")),
         _read("plans.data", "/plans/data", _opt("product", "product")),
         _read("plans.cable", "/plans/cable", _opt("product", "product")),
-        _read("transactions.list", "/transactions", *_PAGE, *_DATES),
+        _read("transactions.list", "/transactions", *_TRANSACTIONS_PAGE, *_DATES),
         _check(
             "validate",
             "POST",
@@ -546,7 +604,7 @@ _G_2026_05_09: Final = Generation(
             "/airtime/buy",
             _req("product", "product"),
             _req("phone", "phone"),
-            _req("amount", "amount", "money"),
+            _AIRTIME_AMOUNT,
             _CUSTOMER_REF,
             limited=True,
         ),
@@ -575,7 +633,7 @@ _G_2026_05_09: Final = Generation(
             _req("meterNumber", "meter_number"),
             _opt("productName", "biller"),
             _req("meterType", "meter_type", enum=_METER_TYPE),
-            _req("amount", "amount", "money"),
+            _ELECTRICITY_AMOUNT,
             _req("customerName", "customer_name"),
             _req("address", "address"),
             _CUSTOMER_REF,
@@ -594,7 +652,7 @@ _G_2026_05_09: Final = Generation(
             "/betting/funding",
             _req("product", "product"),
             _req("customerIdentifier", "account_id"),
-            _req("amount", "amount", "money"),
+            _BETTING_AMOUNT,
             _CUSTOMER_REF,
         ),
         _buy(
@@ -627,7 +685,7 @@ _G_2026_05_31: Final = Generation(
         _read("products.list", "/products", _opt("service", "service")),
         _read("plans.data", "/plans/data", _opt("product", "product")),
         _read("plans.cable", "/plans/cable", _opt("product", "product")),
-        _read("transactions.list", "/transactions", *_PAGE, *_DATES),
+        _read("transactions.list", "/transactions", *_TRANSACTIONS_PAGE, *_DATES),
         _check(
             "cable.validate",
             "POST",
@@ -650,7 +708,7 @@ _G_2026_05_31: Final = Generation(
             "/airtime/buy",
             _req("product", "product"),
             _req("phone", "phone"),
-            _req("amount", "amount", "money"),
+            _AIRTIME_AMOUNT,
             _CUSTOMER_REF,
             limited=True,
         ),
@@ -678,7 +736,7 @@ _G_2026_05_31: Final = Generation(
             _req("meterNumber", "meter_number"),
             _req("billerCode", "biller"),
             _req("meterType", "meter_type", enum=_METER_TYPE),
-            _req("amount", "amount", "money"),
+            _ELECTRICITY_AMOUNT,
             _req("customerName", "customer_name"),
             _req("address", "address"),
             _CUSTOMER_REF,
@@ -697,13 +755,13 @@ _G_2026_05_31: Final = Generation(
             "/betting/funding",
             _req("product", "product"),
             _req("account_id", "account_id"),
-            _req("amount", "amount", "money"),
+            _BETTING_AMOUNT,
             _CUSTOMER_REF,
         ),
         _buy(
             "education.purchase",
             "/education-pin/purchase",
-            _req("quantity", "quantity", "number"),
+            _req("quantity", "quantity", "number", minimum=1, maximum=5),
             _req("exam_name", "product"),
             _opt("examNumber", "exam_number"),
             _CUSTOMER_REF,

@@ -1,9 +1,11 @@
-"""Argument checks made before any network I/O.
+"""Argument checks made before any network I/O: types, formats and sanity bounds.
 
-Only rules that every generation of the Dancity docs agrees on are enforced here (phone
-format, airtime minimum ₦50, electricity minimum ₦500, betting minimum ₦100, meter type,
-money types). Where the docs disagree (the airtime maximum is ₦1,000, ₦10,000 or ₦50,000
-depending on the page; PIN lengths; education quantities) the server decides.
+The bounds each generation's description declares on a field (airtime ₦50-₦1,000, a
+5-character PIN for the 2026-04-27 ``internet.buy``, ``limit`` at most 100, every enum) are
+not written here: they are attributes of the field's declaration in ``dancity_sdk._spec``
+and ``dancity_sdk._bodies`` checks every one of them, so the client and the sandbox read
+the same facts. What stays here holds in every generation (phone format, money types,
+digits-only PINs, no stray whitespace).
 """
 
 from __future__ import annotations
@@ -31,10 +33,7 @@ else:
     InvalidInputTypeError = branded(_InvalidInputTypeError, "dancity_sdk")
 
 __all__ = [
-    "AIRTIME_MINIMUM",
-    "BETTING_MINIMUM",
     "CHOICES",
-    "ELECTRICITY_MINIMUM",
     "KOBO",
     "MAXIMUM_AMOUNT",
     "MAX_LENGTHS",
@@ -69,9 +68,6 @@ _LONGEST_WAIT: Final = 10**9
 _ECHO: Final = 40
 _DIGITS: Final = re.compile(r"[0-9]+")
 METER_TYPES: Final = ("prepaid", "postpaid")
-AIRTIME_MINIMUM: Final = Decimal(50)
-ELECTRICITY_MINIMUM: Final = Decimal(500)
-BETTING_MINIMUM: Final = Decimal(100)
 
 
 def _type_error(field: str, expected: str, value: object) -> InvalidInputTypeError:
@@ -181,7 +177,8 @@ def pin(value: object, *, field: str = "pin") -> str | None:
     plain = value.get_secret_value() if isinstance(value, Secret) else value
     if not isinstance(plain, str):
         raise _type_error(field, "a str or Secret of digits", value)
-    # The docs disagree on the length (4 digits, 5 for internet), so only the charset is checked.
+    # Lengths are per generation and operation (the 2026-04-27 internet.buy declares exactly
+    # 5 characters): _bodies checks the declared ones.
     if not plain.isascii() or _DIGITS.fullmatch(plain) is None:
         raise InvalidInputError(f"{field} must contain digits only", field=field)
     if len(plain) > MAX_PIN_LENGTH:

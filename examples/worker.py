@@ -15,7 +15,14 @@ Run it against an in-process sandbox (the default: nothing leaves the process)::
     python -m examples.worker                        # asyncio, 1,000 calls, 50 at a time
     python -m examples.worker --backend trio
     python -m examples.worker --plan starter         # 100/min: watch the 429s being counted
+    python -m examples.worker --plan starter --rate-plan --calls 150   # the fix: no 429s
     python -m examples.worker --calls 200 --concurrency 10
+
+**The fix for 429s is to tell the client your plan**: ``AsyncDptcayClient(key,
+rate_plan="starter")`` (``--rate-plan`` here) throttles on the client to the plan's window,
+so calls wait for a free slot instead of spending the allowance on 429s and ending in
+``RateLimitError``. Past the plan's allowance that means waiting: 150 calls on ``starter``
+take about a minute, 1,000 about ten.
 
 or against a dptcay *test* account (``DPTCAY_API_KEY`` / ``DPTCAY_BASE_URL``)::
 
@@ -41,6 +48,7 @@ import httpx
 from dptcay_sdk import APIError, AsyncDptcayClient, RetryPolicy
 
 if TYPE_CHECKING:
+    from dptcay_sdk import RatePlanName
     from dptcay_sdk.testing import RatePlan
 
 __all__ = ["ResponseStats", "Summary", "main", "run", "sandbox_client"]
@@ -175,13 +183,16 @@ async def sandbox_client(
     *,
     stats: ResponseStats | None = None,
     retry: RetryPolicy = DEMO_RETRY,
+    rate_plan: RatePlanName | tuple[int, float] | None = None,
 ) -> AsyncIterator[AsyncDptcayClient]:
-    """A client wired to a fresh in-process :class:`~dptcay_sdk.testing.DptcaySandbox`.
+    """A client wired to a fresh in-process `DptcaySandbox`.
 
     Args:
         plan: The sandbox's rate plan: a name or a ``dptcay_sdk.testing.RatePlan``.
         stats: A response hook to install.
         retry: The client's retry policy.
+        rate_plan: The client's own throttle (``rate_plan=`` of ``AsyncDptcayClient``):
+            the plan's name or ``(limit, window_seconds)``; ``None`` = none.
     """
     from dptcay_sdk.testing import DptcaySandbox  # noqa: PLC0415 - the optional sandbox extra
 
@@ -191,7 +202,11 @@ async def sandbox_client(
     async with (
         httpx.AsyncClient(transport=transport, event_hooks=hooks) as http,
         AsyncDptcayClient(
-            sandbox.write_key, base_url=sandbox.base_url, http_client=http, retry=retry
+            sandbox.write_key,
+            base_url=sandbox.base_url,
+            http_client=http,
+            retry=retry,
+            rate_plan=rate_plan,
         ) as client,
     ):
         yield client
@@ -213,7 +228,12 @@ async def env_client(stats: ResponseStats) -> AsyncIterator[AsyncDptcayClient]:
 
 async def _main(args: argparse.Namespace) -> Summary:
     stats = ResponseStats()
-    source = env_client(stats) if args.env else sandbox_client(args.plan, stats=stats)
+    rate_plan = args.plan if args.rate_plan else None
+    source = (
+        env_client(stats)
+        if args.env
+        else sandbox_client(args.plan, stats=stats, rate_plan=rate_plan)
+    )
     async with source as client:
         return await run(client, calls=args.calls, concurrency=args.concurrency, stats=stats)
 
@@ -235,6 +255,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="the in-process sandbox's rate plan (default: scale, 2,000/min)",
     )
     parser.add_argument(
+        "--rate-plan",
+        action="store_true",
+        help="tell the client the plan (rate_plan=...): it waits for free slots, no 429s",
+    )
+    parser.add_argument(
         "--env", action="store_true", help="use DPTCAY_API_KEY/DPTCAY_BASE_URL, not a sandbox"
     )
     args = parser.parse_args(argv)
@@ -242,6 +267,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     where = "DPTCAY_BASE_URL" if args.env else f"in-process sandbox, plan {args.plan}"
     print(f"backend:          {args.backend} ({where})")
     print(summary)
+    limited = summary.failures.get("RateLimitError", 0)
+    if limited and not args.env:
+        print(
+            f"\n{limited} calls ended in RateLimitError: the client did not know the plan. "
+            f"Pass rate_plan={args.plan!r} to AsyncDptcayClient (here: --rate-plan) and it "
+            "spaces the calls to the plan's window instead of drawing 429s."
+        )
 
 
 if __name__ == "__main__":

@@ -222,6 +222,7 @@ class BaseAsyncClient:
         # Fleet support: the purchase journal and a shared rate budget's header feedback.
         # Both stay off the path of every call they do not concern.
         self._journal = journal
+        self._owns_journal = journal is not None
         self._observe_rate: Callable[[httpx.Headers], None] | None = None
         if not isinstance(cast("object", http_client), httpx.AsyncClient | None):
             msg = (
@@ -328,6 +329,7 @@ class BaseAsyncClient:
         policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
         self._pipeline = self._pipeline.with_policy(policy)
         self._owns_http_client = False
+        self._owns_journal = False  # the original closes the journal it opened
         self._request_options = self._per_request_options(forced=self._timeout is not inherited)
         self._bind_resources()
 
@@ -492,6 +494,9 @@ class BaseAsyncClient:
         self._closed = True
         if client is not None and self._owns_http_client:
             await client.aclose()
+        owns_journal, self._owns_journal = self._owns_journal, False
+        if owns_journal and self._journal is not None:
+            await self._journal.aclose()  # only a journal the client opened from a target
 
     async def __aenter__(self) -> Self:
         return self

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
     import cattrs
 
 __all__ = [
+    "KEY_COLUMNS",
     "APIObject",
     "OpenEnum",
     "ResultList",
     "make_converter",
+    "render_table",
     "structure_top",
     "to_decimal",
 ]
@@ -141,7 +143,9 @@ def _cell(value: object) -> str:
 class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
     """An immutable sequence of results that also carries the response's :class:`RateLimit`.
 
-    In Jupyter it renders as an HTML table.
+    In Jupyter it renders as an HTML table of the columns that carry data, key ones
+    first (`to_html`; ``to_html(all_columns=True)`` for every column); a slice is a
+    ``ResultList`` too, and renders alike. `to_dict` and `to_json` give the data.
     """
 
     _reply: Reply | None
@@ -178,19 +182,104 @@ class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit nee
             return ResultList(super().__getitem__(index), self._reply)
         return super().__getitem__(index)
 
+    def to_dict(self, *, converter: cattrs.Converter | None = None) -> list[Any]:
+        """The results as JSON-ready data: each model's ``to_dict()``, in order.
+
+        Items that are not models (plain values) are kept as they are.
+        """
+        return [
+            item.to_dict(converter=converter) if isinstance(item, APIObject) else item
+            for item in self
+        ]
+
+    def to_json(
+        self, *, indent: int | None = None, converter: cattrs.Converter | None = None
+    ) -> str:
+        """The results as one JSON array (see `to_dict`)."""
+        import json  # noqa: PLC0415 - only serialising needs it
+
+        return json.dumps(self.to_dict(converter=converter), indent=indent, default=str)
+
+    def to_html(self, *, all_columns: bool = False) -> str:
+        """The results as an HTML table, as a notebook shows them.
+
+        Columns empty in every row are left out, and the key columns come first
+        (`KEY_COLUMNS`: reference, status, amount, phone or product, time), the rest
+        in the model's order. A note under the table says how many were left out.
+
+        Args:
+            all_columns: Show every column, empty or not, in the model's order.
+        """
+        return render_table(self, all_columns=all_columns)
+
     def _repr_html_(self) -> str:
-        items = [i for i in self if isinstance(i, APIObject)]
-        if not items:
-            return f"<p>{len(self)} items</p>"
-        names = [name for name, _ in _public_items(items[0])]
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{html.escape(_cell(v))}</td>" for _, v in _public_items(i))
-            + "</tr>"
-            for i in items
+        return self.to_html()
+
+
+#: Notebook tables show these columns first, in this order, when the rows have them
+#: (the reference, the status, the money, the phone or product, then the time).
+KEY_COLUMNS: Final = (
+    "reference",
+    "tranx_id",
+    "id",
+    "order_id",
+    "customer_ref",
+    "status",
+    "amount",
+    "price",
+    "currency",
+    "phone",
+    "number",
+    "product",
+    "plan",
+    "name",
+    "tranx_date",
+    "created_at",
+    "expires_at",
+)
+
+
+def _is_empty(value: object) -> bool:
+    if value is None or value == "":
+        return True
+    return isinstance(value, Mapping | tuple | list) and not value
+
+
+def _column_names(items: list[APIObject], *, all_columns: bool) -> list[str]:
+    names: dict[str, None] = {}
+    for item in items:
+        names.update(dict.fromkeys(name for name, _ in _public_items(item)))
+    if all_columns:
+        return list(names)
+    rows = [dict(_public_items(item)) for item in items]
+    shown = [n for n in names if any(not _is_empty(row.get(n)) for row in rows)]
+    rank = {name: index for index, name in enumerate(KEY_COLUMNS)}
+    return sorted(shown, key=lambda n: rank.get(n, len(rank)))  # stable: model order after
+
+
+def render_table(results: Iterable[object], *, all_columns: bool = False) -> str:
+    """An HTML table of ``results`` (see `ResultList.to_html`); pages render through it too."""
+    seq = list(results)
+    items = [i for i in seq if isinstance(i, APIObject)]
+    if not items:
+        return f"<p>{len(seq)} items</p>"
+    names = _column_names(items, all_columns=all_columns)
+    head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{html.escape(_cell(getattr(i, n, None)))}</td>" for n in names)
+        + "</tr>"
+        for i in items
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    hidden = len(_column_names(items, all_columns=True)) - len(names)
+    if hidden:
+        note = (
+            f"{hidden} column{'s' if hidden != 1 else ''} empty in every row not shown; "
+            ".to_html(all_columns=True) shows them"
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        table += f"<p>{html.escape(note)}</p>"
+    return table
 
 
 def to_decimal(value: object) -> Decimal:

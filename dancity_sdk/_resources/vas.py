@@ -73,8 +73,8 @@ class AirtimeResource(Resource):
     ) -> Transaction:
         """Buy airtime. **Check the returned transaction's status** (a 200 can be ``FAILED``).
 
-        The SDK checks ``amount >= 50``; the maximum is left to the server because the
-        docs disagree on it (₦1,000, ₦10,000 or ₦50,000 per product).
+        ``amount`` is checked against the bounds the selected generation's description
+        declares (₦50 to ₦1,000 in every published one) before any I/O.
 
         Args:
             product: The network's catalog name, e.g. ``"MTN Airtime"``.
@@ -96,7 +96,7 @@ class AirtimeResource(Resource):
             customer_ref=purchase_ref(customer_ref),
             product=check.text(product, field="product"),
             phone=check.phone(phone),
-            amount=check.amount(amount, minimum=check.AIRTIME_MINIMUM),
+            amount=check.amount(amount),
             **_extras(
                 pin=pin,
                 promocode=promocode,
@@ -260,7 +260,7 @@ class ElectricityResource(Resource):
             biller=check.text(biller, field="biller"),
             biller_id=check.optional_text(biller_id, field="biller_id"),
             meter_type=check.meter_type(meter_type),
-            amount=check.amount(amount, minimum=check.ELECTRICITY_MINIMUM),
+            amount=check.amount(amount),
             customer_name=check.text(customer_name, field="customer_name"),
             address=check.text(address, field="address"),
             **_extras(
@@ -370,7 +370,8 @@ class EducationResource(Resource):
         """Buy exam PINs (delivered once, in ``transaction.pins``: store them).
 
         ``product`` is sent as ``exam_name`` (2026-05-31) or ``product`` (earlier);
-        ``exam_number`` (JAMB) is 2026-05-31 only. The quantity limit is the server's.
+        ``exam_number`` (JAMB) is 2026-05-31 only. ``quantity`` is checked against the
+        bounds the generation declares (1 to 5 in 2026-05-31) before any I/O.
         """
         op = self._operation("education.purchase")
         return await self._buy(
@@ -409,7 +410,7 @@ class BettingResource(Resource):
             customer_ref=purchase_ref(customer_ref),
             product=check.text(product, field="product"),
             account_id=check.text(account_id, field="account_id"),
-            amount=check.amount(amount, minimum=check.BETTING_MINIMUM),
+            amount=check.amount(amount),
             **_extras(
                 pin=pin,
                 save_as_beneficiary=save_as_beneficiary,

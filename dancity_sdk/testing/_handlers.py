@@ -418,7 +418,7 @@ class Handlers:
             fields = Fields(await json_body(request))
             code = fields.text("packageCode")
             wallettype = _wallettype(fields, required=gen.legacy_names)
-            customer_ref = fields.text("customerRef", required=False)
+            customer_ref = fields.text("customerRef", required=False, exact=True)
             iccid = "" if gen.legacy_names else fields.text("iccid", required=False)
             pin = fields.pin("pin", length=len(SANDBOX_PIN)) if gen.takes_pin else ""
             fields.check()
@@ -535,7 +535,7 @@ class Handlers:
         """``cards.create``: charges the creation fee; answers 201 with the new card."""
         state = self.state
         fields = Fields(await json_body(request))
-        customer_ref = fields.text("customerRef", required=False)
+        customer_ref = fields.text("customerRef", required=False, exact=True)
         name = fields.text("nameOnCard", required=False) or "SANDBOX USER"
         fields.check()
         card_id = "card_" + state.ledger.new_id()
@@ -570,7 +570,7 @@ class Handlers:
         card_id = fields.text("cardId")
         amount = fields.number("amount", minimum=Decimal("0.01"))
         action = fields.choice("action", CARD_ACTIONS, default="fund")
-        customer_ref = fields.text("customerRef", required=False)
+        customer_ref = fields.text("customerRef", required=False, exact=True)
         fields.check()
         card = state.cards.get(card_id)
         state.cards.check_move(card, action, amount)

@@ -5,8 +5,9 @@ contributes exactly the operations ``_spec`` declares for it: method, path, fami
 credentials) and throttles (which rate-limit windows) come from there; what each operation
 does comes from ``_handlers``. Every ``/api`` response passes through one wrapper that
 applies, in order: the sliding-window limits the operation's throttles name (so
-``X-RateLimit-*`` is on every answer, 401s included), the family's credential check, then
-the handler; errors raised anywhere become their JSON bodies there.
+``X-RateLimit-*`` is on every answer, 401s included), the family's credential check, the
+fields' declared types and bounds (``_declared``), then the handler; errors raised
+anywhere become their JSON bodies there.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from dancity_sdk import _spec
 from dancity_sdk.testing._access import CHANNELS, KEY_PATTERN, bearer_token
+from dancity_sdk.testing._declared import declared_errors
 from dancity_sdk.testing._faults import DEFAULT_DELAY, FAULT_KINDS, Fault, FaultKind
-from dancity_sdk.testing._fields import Fields
+from dancity_sdk.testing._fields import Fields, declared_failures
 from dancity_sdk.testing._generations import Generation
 from dancity_sdk.testing._handlers import (
     APP_HANDLERS,
@@ -46,6 +48,7 @@ from dancity_sdk.testing._wire import (
     nest_error,
     ok,
     status_phrase,
+    validation_error,
 )
 
 INVALID_KEY: Final = "Invalid API key or IP not allowlisted"
@@ -55,6 +58,34 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 Authenticator = Callable[[Request], Caller]
 
 __all__ = ["DEFAULT_JWT_TTL", "INVALID_KEY", "SandboxState", "build_app"]
+
+
+async def _handle(
+    operation: _spec.Operation, handler: Handler, request: Request, caller: Caller
+) -> Response:
+    """Run ``handler`` with the request's declared-constraint failures (see ``_declared``).
+
+    A handler's ``Fields.check`` reports them with its own failures, before it changes
+    anything; a read's own 400 gets them appended; any other outcome becomes the 400 they
+    make (the server validates before it handles).
+    """
+    has_body = bool(operation.body_fields) or operation.open_body
+    body = await json_body(request) if has_body else None
+    errors = declared_errors(operation, body, request.query_params)
+    if not errors:
+        return await handler(request, caller)
+    with declared_failures(errors) as left:
+        try:
+            await handler(request, caller)
+        except ApiError as error:
+            if not left:
+                raise
+            own = error.body.get("errors") if error.status == 400 else None
+            if isinstance(own, list):
+                mine = [str(e) for e in own]
+                left[:] = [*mine, *(e for e in left if e not in mine)]
+            raise validation_error(left) from None
+    raise validation_error(left or errors)
 
 
 def _bucket(request: Request) -> str:
@@ -83,7 +114,8 @@ class Api:
                 response: Response = nest_error(429, "Too Many Requests").response()
             else:
                 try:
-                    response = await handler(request, auth(request))
+                    caller = auth(request)
+                    response = await _handle(operation, handler, request, caller)
                 except ApiError as error:
                     response = error.response()
             response.headers.update(decision.headers())
@@ -231,7 +263,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 404:
         return nest_error(404, f"Cannot {request.method} {request.url.path}").response()
-    return nest_error(status, status_phrase(status)).response()
+    response = nest_error(status, status_phrase(status)).response()
+    if isinstance(exc, HTTPException) and exc.headers:
+        # A 405 names the methods the path does take (``Allow``), as RFC 9110 requires.
+        response.headers.update(exc.headers)
+    return response
 
 
 def build_app(state: SandboxState, generations: Mapping[str, Generation]) -> Starlette:

@@ -65,7 +65,7 @@ class _Payment:
 def _payment(fields: Fields, gen: Generation, *, pin_length: int = 4) -> _Payment:
     # G1 data buys list wallettype as required; everywhere else it defaults to main.
     wallettype = fields.choice("wallettype", WALLET_TYPES, default="main")
-    customer_ref = fields.text("customerRef", required=False)
+    customer_ref = fields.text("customerRef", required=False, exact=True)
     pin = fields.pin("pin", length=pin_length) if gen.takes_pin else ""
     return _Payment(wallettype, customer_ref, pin)
 

@@ -211,6 +211,18 @@ def test_models_are_frozen_and_secret_fields_stay_out_of_repr() -> None:
     assert tx.pins[0].pin == "9999-8888"
 
 
+def test_an_exam_pins_expiry_is_an_aware_datetime() -> None:
+    # The published examples give a date ("2027-01-01"); a date-time reads the same way.
+    tx = CONVERTER.structure(
+        {"pins": [{"pin": "1", "expiry": "2027-01-01"}, {"expiry": "2027-01-01T10:00:00Z"}]},
+        Transaction,
+    )
+    assert [pin.expiry for pin in tx.pins] == [
+        datetime(2027, 1, 1, tzinfo=UTC),
+        datetime(2027, 1, 1, 10, tzinfo=UTC),
+    ]
+
+
 def test_the_reference_the_sdk_sent_is_never_read_from_the_wire() -> None:
     from dancity_sdk import Transaction  # noqa: PLC0415 - models load lazily
 
@@ -230,6 +242,34 @@ def test_a_copied_converter_reads_bare_array_pages_with_its_own_hooks() -> None:
     copied.register_structure_hook(Decimal, lambda value, _: Decimal(value) * 2)
     page = copied.structure([{"status": "SUCCESS", "amount": 100}], TransactionPage)
     assert [tx.amount for tx in page] == [Decimal(200)]
+
+
+def _headings(html: str) -> list[str]:
+    head = html.split("</thead>", 1)[0]
+    return [cell.split("</th>", 1)[0] for cell in head.split("<th>")[1:]]
+
+
+def test_catalog_and_transaction_tables_show_the_columns_with_data_key_ones_first() -> None:
+    from dancity_sdk import Plan, ResultList, TransactionPage  # noqa: PLC0415
+    from tests.dancity.official import _official  # noqa: PLC0415
+
+    rows = _official.example_file("plans-data-mtn-gifting.response.json")["data"]
+    plans = ResultList([CONVERTER.structure(row, Plan) for row in rows])
+    shown = _headings(plans._repr_html_())
+    every = _headings(plans.to_html(all_columns=True))
+    assert len(every) > len(shown)
+    for name in every:  # a column is left out exactly when every row leaves it empty
+        carries = any(getattr(plan, name) not in (None, "") for plan in plans)
+        assert (name in shown) is carries, name
+    assert shown[:3] == ["id", "product", "plan"]
+    described = _official.operations("2026-05-31")[("GET", "/api/v1/transactions")]
+    (_, wire), *_ = _official.success_examples("2026-05-31", described)
+    page = CONVERTER.structure(wire["data"], TransactionPage)
+    columns = _headings(page._repr_html_())
+    assert columns[:6] == ["tranx_id", "customer_ref", "status", "amount", "currency", "number"]
+    assert columns.index("tranx_date") < columns.index("service")
+    # A page renders as the list of its rows does.
+    assert page._repr_html_().startswith(ResultList(page.transactions)._repr_html_())
 
 
 def test_a_page_renders_its_rows_as_a_table_in_a_notebook() -> None:

@@ -98,3 +98,26 @@ def test_the_command_line_runs_on_both_backends(
     assert "successes:        100" in out
     assert "RateLimitError: 20" in out
     assert "429 responses:    20" in out
+    # The summary names the fix.
+    assert "Pass rate_plan='starter' to AsyncDptcayClient (here: --rate-plan)" in out
+
+
+async def test_telling_the_client_its_plan_turns_429s_into_waits() -> None:
+    stats = ResponseStats()
+    plan = RatePlan(100, 1.0, name="tiny")  # a one-second window keeps the test short
+    no_retry = RetryPolicy(max_retries=0)  # without the client's plan these would fail
+    async with sandbox_client(plan, stats=stats, retry=no_retry, rate_plan=(100, 1.0)) as c:
+        with anyio.fail_after(20):
+            summary = await run(c, calls=150, concurrency=50, stats=stats)
+    assert summary.successes == 150
+    assert summary.failures == {}
+    assert summary.rate_limited == 0
+    assert stats.statuses == {200: 150}
+
+
+def test_the_command_line_with_the_plan_draws_no_429(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--calls", "100", "--concurrency", "20", "--plan", "starter", "--rate-plan"])
+    out = capsys.readouterr().out
+    assert "successes:        100" in out
+    assert "429 responses:    0" in out
+    assert "rate_plan=" not in out

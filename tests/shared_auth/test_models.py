@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -278,7 +279,11 @@ def test_result_list_renders_an_html_table() -> None:
     payment = CONVERTER.structure({**WIRE, "orderId": "<script>&"}, Payment)
     other = CONVERTER.structure({**WIRE, "status": "weird", "orderId": None}, Payment)
     html = ResultList([payment, other])._repr_html_()
-    assert html.startswith("<table><thead><tr><th>id</th><th>amount</th><th>status</th>")
+    # Key columns first: the reference, the status, the money, then the time.
+    assert html.startswith(
+        "<table><thead><tr><th>id</th><th>order_id</th><th>status</th><th>amount</th>"
+        "<th>created_at</th></tr>"
+    )
     assert "<th>pin</th>" not in html  # repr=False fields stay out
     assert "<th>extra</th>" not in html
     assert "&lt;script&gt;&amp;" in html
@@ -290,6 +295,51 @@ def test_result_list_renders_an_html_table() -> None:
     assert "<td></td>" in html  # None renders empty
     assert ResultList([1, 2])._repr_html_() == "<p>2 items</p>"
     assert ResultList()._repr_html_() == "<p>0 items</p>"
+
+
+def test_a_table_leaves_out_columns_empty_in_every_row_and_says_how_to_see_them() -> None:
+    rows = [
+        CONVERTER.structure({**WIRE, "_id": f"pay_{i}", "orderId": None}, Payment) for i in range(3)
+    ]
+    results = ResultList(rows)
+    html = results._repr_html_()
+    assert "<th>order_id</th>" not in html
+    assert "1 column empty in every row not shown" in html
+    assert ".to_html(all_columns=True)" in html
+    every = results.to_html(all_columns=True)
+    assert "<th>order_id</th>" in every
+    assert every.startswith("<table><thead><tr><th>id</th><th>amount</th><th>status</th>")
+    assert "not shown" not in every
+    # One row with data brings the column back, for every row.
+    mixed = ResultList([*rows, CONVERTER.structure(WIRE, Payment)]).to_html()
+    assert "<th>order_id</th>" in mixed
+    assert mixed.count("<td></td>") == 3
+
+
+def test_a_slice_renders_like_the_list_and_keeps_its_response() -> None:
+    rows = [CONVERTER.structure({**WIRE, "_id": f"pay_{i}"}, Payment) for i in range(4)]
+    reply = Reply(200, httpx.Headers({"x-ratelimit-remaining": "3"}), "GET", "/payments")
+    results = ResultList(rows, reply)
+    part = results[1:3]
+    assert isinstance(part, ResultList)
+    assert part.rate_limit == RateLimit(remaining=3)
+    assert part._repr_html_() == ResultList(rows[1:3])._repr_html_()
+    assert part._repr_html_().count("<tr>") == 3  # the head and two rows
+
+
+def test_a_result_list_gives_its_data_as_dicts_and_json() -> None:
+    rows = [CONVERTER.structure({**WIRE, "_id": f"pay_{i}"}, Payment) for i in range(2)]
+    results = ResultList([*rows, 7])
+    data = results.to_dict(converter=CONVERTER)
+    assert data == [
+        {**WIRE, "_id": "pay_0", "pin": None},
+        {**WIRE, "_id": "pay_1", "pin": None},
+        7,
+    ]
+    assert json.loads(results.to_json(converter=CONVERTER)) == data
+    assert results.to_json(indent=2, converter=CONVERTER).startswith("[\n  {")
+    assert [CONVERTER.structure(row, Payment) for row in data[:2]] == rows
+    assert ResultList().to_dict() == []
 
 
 def test_a_model_renders_an_html_table_without_secrets() -> None:

@@ -9,7 +9,7 @@ pipeline's to read; the payload is ``data``, ``allServices`` or ``allProduct``.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -86,7 +86,9 @@ def assert_typed(sent: Any, got: Any, where: str) -> None:
         assert got == Decimal(str(sent)), where
     elif isinstance(got, datetime):
         assert got.tzinfo is not None, f"{where} is naive"
-        assert got == datetime.fromisoformat(sent), where
+        expected = datetime.fromisoformat(sent)
+        # A date or a time without an offset (``"expiry": "2027-01-01"``) is read as UTC.
+        assert got == (expected if expected.tzinfo else expected.replace(tzinfo=UTC)), where
     else:
         assert isinstance(sent, str)
         assert not ISO_INSTANT.match(sent), f"{where}: a timestamp kept as str"

@@ -4,10 +4,35 @@ from __future__ import annotations
 
 import pytest
 
-from dancity_sdk._spec import API_VERSIONS, GENERATIONS, generations_with
+from dancity_sdk._spec import API_VERSIONS, GENERATIONS, Field, generations_with
 from tests.dancity.official import _official
 
 PURCHASE_LIMITED = {"airtime.buy", "data.buy", "cable.buy", "electricity.buy"}
+#: Every keyword of a request field's schema that bounds its value.
+CONSTRAINTS = ("enum", "minimum", "maximum", "minLength", "maxLength", "pattern")
+#: How each declared ``kind`` is typed in the descriptions.
+TYPES = {
+    "string": ("string", None),
+    "integer": ("integer", None),
+    "number": ("number", None),
+    "money": ("number", None),
+    "boolean": ("boolean", None),
+    "datetime": ("string", "date-time"),
+}
+
+
+def _described_constraints(schema: dict[str, object]) -> dict[str, object]:
+    return {key: schema[key] for key in CONSTRAINTS if key in schema}
+
+
+def _assert_field_matches(field: Field, schema: dict[str, object], where: object) -> None:
+    assert field.constraints == _described_constraints(schema), where
+    expected_type, expected_format = TYPES[field.kind]
+    # ``number`` fields the SDK takes as ints (``quantity``) or enums of ints are numbers.
+    if schema.get("type") != "number" or field.kind not in ("integer", "string"):
+        assert schema.get("type") == expected_type, where
+    if expected_format is not None:
+        assert schema.get("format") == expected_format, where
 
 
 @pytest.mark.parametrize("api_version", API_VERSIONS)
@@ -38,8 +63,8 @@ def test_body_fields_and_required_match_the_description(api_version: str) -> Non
         required = {f.name for f in op.body_fields if f.required}
         assert required == set(schema.get("required", ())), op.name
         for field in op.body_fields:
-            prop = schema["properties"][field.name]
-            assert tuple(prop.get("enum", ())) == field.enum, (op.name, field.name)
+            prop = _official.resolve(_official.description(api_version), schema["properties"])
+            _assert_field_matches(field, prop[field.name], (api_version, op.name, field.name))
 
 
 @pytest.mark.parametrize("api_version", API_VERSIONS)
@@ -52,7 +77,8 @@ def test_query_and_path_parameters_match_the_description(api_version: str) -> No
         assert [f.name for f in op.query_fields] == list(query), op.name
         for field in op.query_fields:
             assert field.required == query[field.name].get("required", False), (op.name, field.name)
-            assert tuple(query[field.name]["schema"].get("enum", ())) == field.enum, field.name
+            where = (api_version, op.name, field.name)
+            _assert_field_matches(field, query[field.name]["schema"], where)
         path = _official.parameters(api_version, raw, "path")
         assert [name for name, _ in op.path_params] == list(path), op.name
 
@@ -90,3 +116,21 @@ def test_the_readme_generations_table_is_the_declarations() -> None:
         assert absent.isdisjoint(GENERATIONS[version].operations)
     counts = [str(len(GENERATIONS[v].operations)) for v in API_VERSIONS]
     assert rows["**operations**"] == counts
+
+
+def test_the_constraints_named_in_the_issue_are_declared() -> None:
+    """A spot check that cannot pass by both sides being empty."""
+    old, new = GENERATIONS["2026-04-27"], GENERATIONS["2026-05-31"]
+    pin = old.operations["internet.buy"].field("pin")
+    assert pin is not None
+    assert (pin.min_length, pin.max_length) == (5, 5)
+    for generation in GENERATIONS.values():
+        limit = generation.operations["transactions.list"].field("limit")
+        assert limit is not None
+        assert limit.maximum == 100
+        amount = generation.operations["airtime.buy"].field("amount")
+        assert amount is not None
+        assert (amount.minimum, amount.maximum) == (50, 1000)
+    quantity = new.operations["education.purchase"].field("quantity")
+    assert quantity is not None
+    assert (quantity.minimum, quantity.maximum) == (1, 5)
