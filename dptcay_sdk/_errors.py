@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from dptcay_sdk._spec import OPERATIONS
 from shared_auth import APIError, ErrorDetails
 
 if TYPE_CHECKING:
@@ -96,5 +97,6 @@ class KeyRotationError(APIError):
     """
 
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
-        super().__init__(message, method="DELETE", path="/keys/{key}")
+        revoke = OPERATIONS["keys.revoke"]
+        super().__init__(message, method=revoke.method, path=revoke.path)
         self.new_key = new_key
