@@ -38,7 +38,7 @@ def tests(session: nox.Session) -> None:
     _install(session, "test", extras="sandbox,fast,otel")
     env = {"COVERAGE_FILE": f".coverage.py{session.python}"}
     session.run("coverage", "erase", env=env)
-    session.run("coverage", "run", "-m", "pytest", *session.posargs, env=env)
+    session.run("coverage", "run", "-m", "pytest", "--durations=15", *session.posargs, env=env)
     session.run("coverage", "combine", success_codes=[0, 1], env=env)
     session.run("coverage", "report", env=env)
 
@@ -114,7 +114,11 @@ def soak(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
-    """Measure overhead, throughput, import time, goodput and memory as ratios to peers."""
+    """Measure overhead, throughput, import time, goodput, memory and concurrency vs peers.
+
+    P2 and P8 start their own nginx on loopback (installed with apt-get when missing and
+    running as root; otherwise they print the command). ``-- p8`` runs one section.
+    """
     _install(session, "test")
     session.install("stripe", "openai", "aiohttp", "httpx-aiohttp")
     env = {"PYTHONPATH": str(Path.cwd())}

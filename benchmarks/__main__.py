@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import sys
 
-from benchmarks import fleet, goodput, importtime, inbox, memory, overhead, throughput
+from benchmarks import (
+    concurrency,
+    fleet,
+    goodput,
+    importtime,
+    inbox,
+    memory,
+    overhead,
+    throughput,
+)
 
 _ALL = {
     "p1": overhead.main,
@@ -17,6 +26,7 @@ _ALL = {
     "p5": memory.main,
     "p6": fleet.p6,
     "p7": fleet.p7,
+    "p8": concurrency.main,
     "p9": inbox.main,
 }
 

@@ -7,6 +7,7 @@ client; every client runs in this process at the same concurrency.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
@@ -29,7 +30,7 @@ _CONF = """
 worker_processes 1;
 error_log {prefix}/error.log;
 pid {prefix}/nginx.pid;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 8192; }}
 http {{
     access_log off;
     client_body_temp_path {prefix};
@@ -40,6 +41,7 @@ http {{
     keepalive_requests 1000000;
     server {{
         listen 127.0.0.1:{port};
+        location = /nginx_status {{ stub_status; }}
         location / {{
             default_type application/json;
             add_header X-RateLimit-Limit 500;
@@ -58,12 +60,43 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def nginx() -> Iterator[str | None]:
-    """Serve the payment JSON with nginx on loopback; yields its URL (None: no nginx)."""
-    binary = shutil.which("nginx") or (
+#: What to run when nginx is missing (Debian and Ubuntu).
+INSTALL_HINT: Final = "sudo apt-get update && sudo apt-get install -y nginx"
+
+
+def _nginx_binary() -> str | None:
+    return shutil.which("nginx") or (
         "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
     )
+
+
+def ensure_nginx() -> str | None:
+    """The nginx binary, installed with apt-get when missing and running as root.
+
+    Returns None (after printing the command to run) when it is missing and cannot be
+    installed here.
+    """
+    binary = _nginx_binary()
+    apt = shutil.which("apt-get")
+    if binary is None and apt is not None and os.geteuid() == 0:
+        print("nginx missing: apt-get install -y nginx", flush=True)  # noqa: T201
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for args in (["update", "-qq"], ["install", "-y", "-qq", "nginx"]):
+            subprocess.run([apt, *args], check=False, env=env, stdout=subprocess.DEVNULL)  # noqa: S603
+        binary = _nginx_binary()
+    if binary is None:
+        print(f"nginx not found; install it with: {INSTALL_HINT}")  # noqa: T201
+    return binary
+
+
+@contextmanager
+def nginx() -> Iterator[str | None]:
+    """Serve the payment JSON with our own nginx on loopback; yields its URL (None: no nginx).
+
+    The instance runs from a config in a temporary directory on a free port, and stops when
+    the block ends (the system's nginx service, if any, is left alone).
+    """
+    binary = ensure_nginx()
     if binary is None:
         yield None
         return
@@ -165,7 +198,7 @@ def main() -> None:
     """Print req/s and the ratio to raw httpx (skips without nginx)."""
     with nginx() as url:
         if url is None:
-            print("P2 skipped: no nginx (apt-get install nginx-light)")  # noqa: T201
+            print("P2 skipped: no nginx")  # noqa: T201
             return
         out = asyncio.run(_run(url))
     base = out["raw httpx.AsyncClient"]

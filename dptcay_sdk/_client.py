@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Literal, Self, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
+from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
@@ -37,16 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
 VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
-DEFAULT_BASE_URL: Final = "https://api.dptcay.com/v1"
-RatePlanName: TypeAlias = Literal["starter", "growth", "scale"]
-
-#: The documented plans: requests per minute per key (the burst figures are not enforced
-#: client-side: the docs do not say how bursts combine with the per-minute rate).
-_PLANS: Final[Mapping[str, tuple[int, float]]] = {
-    "starter": (100, 60.0),
-    "growth": (500, 60.0),
-    "scale": (2000, 60.0),
-}
+DEFAULT_BASE_URL: Final = "https://api.dptcay.com" + BASE_PATH
 #: How long rotation waits for requests sent with the old key before revoking it anyway.
 _DRAIN_TIMEOUT: Final = 30.0
 _DRAIN_POLL: Final = 0.005
@@ -58,12 +50,13 @@ def _throttle_for(rate_plan: RatePlanName | tuple[int, float] | None) -> tuple[T
     if rate_plan is None:
         return ()
     if isinstance(rate_plan, str):
-        try:
-            limit, window = _PLANS[rate_plan]
-        except KeyError:
-            msg = f"rate_plan must be one of {', '.join(_PLANS)} or a (limit, window_seconds) tuple"
-            raise ConfigurationError(msg) from None
-        return (Throttle(limit, window),)
+        # The documented plans; their burst figures are not enforced client-side.
+        plan = RATE_PLANS.get(rate_plan)
+        if plan is None:
+            names = ", ".join(RATE_PLANS)
+            msg = f"rate_plan must be one of {names} or a (limit, window_seconds) tuple"
+            raise ConfigurationError(msg)
+        return (Throttle(plan.limit, plan.window),)
     try:
         limit, window = rate_plan
         return (Throttle(int(limit), float(window)),)

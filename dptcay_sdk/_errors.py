@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from dptcay_sdk._exceptions import APIError
+from dptcay_sdk._spec import OPERATIONS
 from shared_auth import ErrorDetails
 
 if TYPE_CHECKING:
@@ -99,5 +100,6 @@ class KeyRotationError(APIError):
     __module__ = "dptcay_sdk"
 
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
-        super().__init__(message, method="DELETE", path="/keys/{key}")
+        revoke = OPERATIONS["keys.revoke"]
+        super().__init__(message, method=revoke.method, path=revoke.path)
         self.new_key = new_key

@@ -29,11 +29,13 @@ def journal_hook(journal: Journal | str | os.PathLike[str] | None) -> JournalHoo
     """The client's journal hook (``None`` without a journal: nothing is loaded)."""
     if journal is None:
         return None
+    from dptcay_sdk._spec import OPERATIONS  # noqa: PLC0415 - only with a journal
     from shared_auth.fleet._hook import JournalHook  # noqa: PLC0415 - only with a journal
 
     # A refund's reference is its payment: several different refunds of one payment are
     # several intents, so the parameters are part of a refund's key.
-    return JournalHook(journal, api="dptcay", reconcile=None, per_parameters={"/refunds"})
+    refunds = OPERATIONS["refunds.create"].path
+    return JournalHook(journal, api="dptcay", reconcile=None, per_parameters={refunds})
 
 
 def shared_throttles(

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
-from dptcay_sdk import _routes as routes
 from dptcay_sdk._exceptions import InvalidInputError
 from dptcay_sdk._models import (
     ApiKey,
@@ -24,6 +23,7 @@ from dptcay_sdk._models import (
     RevokedKey,
     WebhookEndpoint,
 )
+from dptcay_sdk._routes import ROUTES
 from dptcay_sdk._validation import (
     check_amount,
     check_event_types,
@@ -43,7 +43,7 @@ _PAYMENT: Final = One(Payment)
 
 
 async def _get_payment(call: CallFunction, payment_id: str) -> Payment:
-    return await call(routes.GET_PAYMENT, into=_PAYMENT, path_params={"payment_id": payment_id})
+    return await call(ROUTES["payments.get"], into=_PAYMENT, path_params={"payment_id": payment_id})
 
 
 class _Resource:
@@ -110,7 +110,7 @@ class Payments(_Resource):
             body["expires_in"] = check_expires_in(expires_in)
         reference = body["order_id"]
         return await self._call(
-            routes.CREATE_PAYMENT, into=_PAYMENT, json=body, reference=reference
+            ROUTES["payments.create"], into=_PAYMENT, json=body, reference=reference
         )
 
     async def get(self, payment_id: str, /) -> Payment:
@@ -154,7 +154,7 @@ class Refunds(_Resource):
             body["amount"] = check_amount(amount, name="amount")
         optional_text(body, "reason", reason)
         return await self._call(
-            routes.CREATE_REFUND, into=One(Refund), json=body, reference=payment_id
+            ROUTES["refunds.create"], into=One(Refund), json=body, reference=payment_id
         )
 
 
@@ -166,7 +166,7 @@ class Currencies(_Resource):
     async def list(self) -> ResultList[Currency]:
         """List every supported asset and network (``GET /currencies``)."""
         # The contract wraps the list in ``data``; a bare list is read too.
-        return await self._call(routes.LIST_CURRENCIES, into=Many(Currency, at=("data", BODY)))
+        return await self._call(ROUTES["currencies.list"], into=Many(Currency, at=("data", BODY)))
 
 
 class Webhooks(_Resource):
@@ -196,7 +196,7 @@ class Webhooks(_Resource):
         body: dict[str, Any] = {"url": check_webhook_url(url)}
         if events is not None:
             body["events"] = check_event_types(events)
-        return await self._call(routes.REGISTER_WEBHOOK, into=One(WebhookEndpoint), json=body)
+        return await self._call(ROUTES["webhooks.register"], into=One(WebhookEndpoint), json=body)
 
     async def fetch_event_object(self, event: Event, /) -> Payment:
         """Fetch the authoritative state of the payment an event is about.
@@ -248,7 +248,7 @@ class Keys(_Resource):
         """
         body: dict[str, Any] = {"scope": check_scope(scope)}
         optional_text(body, "label", label)
-        return await self._call(routes.CREATE_KEY, into=One(ApiKey), json=body)
+        return await self._call(ROUTES["keys.create"], into=One(ApiKey), json=body)
 
     async def revoke(self, key: str | Secret, /) -> RevokedKey:
         """Revoke a key (``DELETE /keys/{key}``); it gets 401 from then on.
@@ -261,4 +261,6 @@ class Keys(_Resource):
             NotFoundError: The API knows no such key.
         """
         path_params = {"key": check_key(key)}
-        return await self._call(routes.REVOKE_KEY, into=One(RevokedKey), path_params=path_params)
+        return await self._call(
+            ROUTES["keys.revoke"], into=One(RevokedKey), path_params=path_params
+        )

@@ -1,52 +1,36 @@
-"""The dptcay route table: every operation the docs list, with the scope it needs.
+"""Each declared dptcay operation as the shared pipeline's `Route`.
 
-Paths are relative to the base URL (which already ends in ``/v1``). Money-moving and
-creating POSTs are not idempotent, so the pipeline never resends them after the request
-may have reached the server; ``DELETE /keys/{key}`` is (revoking twice answers the same).
+The facts (method, path, scope, idempotency, throttles, reconcile advice) are those of
+`dptcay_sdk._spec`; a resource performs ``ROUTES["<resource>.<method>"]``. Money-moving
+and creating POSTs are not idempotent, so the pipeline never resends them after the
+request may have reached the server.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
+from dptcay_sdk._spec import OPERATIONS, Operation
 from shared_auth import Route
 
-__all__ = [
-    "CREATE_KEY",
-    "CREATE_PAYMENT",
-    "CREATE_REFUND",
-    "GET_PAYMENT",
-    "LIST_CURRENCIES",
-    "REGISTER_WEBHOOK",
-    "REVOKE_KEY",
-]
+__all__ = ["ROUTES", "route_for"]
 
-CREATE_PAYMENT: Final = Route(
-    "POST",
-    "/payments/create",
-    scope="payments:write",
-    # The API cannot search payments by order_id: the merchant's own records can.
-    outcome_advice=(
-        "the API cannot look payments up by order_id, so before creating it again check "
-        "your payment.* webhook deliveries and the dashboard for order_id '{reference}'"
-    ),
+
+def route_for(op: Operation) -> Route:
+    """The route of one declared operation."""
+    return Route(
+        op.method,
+        op.path,
+        scope=op.scope,
+        idempotent=op.idempotent,
+        throttles=op.throttles,
+        outcome_advice=op.reconcile,
+    )
+
+
+#: Every operation's route, by the SDK method's name (``"payments.create"``).
+ROUTES: Final[Mapping[str, Route]] = MappingProxyType(
+    {name: route_for(op) for name, op in OPERATIONS.items()}
 )
-GET_PAYMENT: Final = Route("GET", "/payments/{payment_id}", scope="payments:read")
-CREATE_REFUND: Final = Route(
-    "POST",
-    "/refunds",
-    scope="refunds:write",
-    outcome_advice=(
-        "read the payment with payments.get('{reference}'): its status and refundable "
-        "remainder show whether the refund was made, before you refund again"
-    ),
-)
-LIST_CURRENCIES: Final = Route("GET", "/currencies", scope="currencies:read")
-REGISTER_WEBHOOK: Final = Route("POST", "/webhooks/register", scope="webhooks:write")
-CREATE_KEY: Final = Route(
-    "POST",
-    "/keys",
-    scope="keys:write",
-    outcome_advice="a key may have been created: check the dashboard's API Keys page",
-)
-REVOKE_KEY: Final = Route("DELETE", "/keys/{key}", scope="keys:write")

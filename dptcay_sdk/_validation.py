@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from dptcay_sdk._exceptions import InvalidInputError, InvalidInputTypeError
 from dptcay_sdk._models import EventType, KeyScope
+from dptcay_sdk._spec import KEY_FORMAT, KEY_PATTERN
 from shared_auth import Secret
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
 
 _KNOWN_EVENTS: Final = tuple(e.value for e in EventType)
 _SCOPES: Final = tuple(s.value for s in KeyScope)
-_KEY: Final = re.compile(r"dp_(?:live|test)_sk_[A-Za-z0-9]{16,}")
 _CURRENCY: Final = re.compile(r"[A-Z0-9]{2,10}")
 
 #: Decimal places of each asset the dptcay docs and catalogue list (BTC counts satoshis,
@@ -294,10 +294,7 @@ def check_key(value: object) -> str:
     if not isinstance(plain, str):
         msg = f"key must be a str or Secret, not {type(value).__name__}"
         raise InvalidInputTypeError(msg, field="key")
-    if _KEY.fullmatch(plain) is None:
-        msg = (
-            "key must be a dptcay API key ('dp_live_sk_…' or 'dp_test_sk_…' followed by at "
-            "least 16 letters or digits); the value given is not one"
-        )
+    if KEY_PATTERN.fullmatch(plain) is None:
+        msg = f"key must be a dptcay API key ({KEY_FORMAT}); the value given is not one"
         raise InvalidInputError(msg, field="key")
     return plain

@@ -7,8 +7,9 @@ window the same size as the server's uses the whole allowance instead.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
+
+from shared_auth._sandbox._window import SlidingLog
 
 __all__ = ["Throttle"]
 
@@ -36,7 +37,7 @@ class Throttle:
         self.limit = limit
         self.window = window
         self._span = window + (min(0.25, window * 0.02) if margin is None else margin)
-        self._starts: deque[float] = deque()
+        self._log = SlidingLog(limit, self._span)
         self._clock = clock
         import anyio  # noqa: PLC0415 - loaded with the first throttle, not the package
 
@@ -52,15 +53,14 @@ class Throttle:
         async with self._lock:
             while True:
                 now = self._clock()
-                starts = self._starts
-                while starts and starts[0] <= now - self._span:
-                    starts.popleft()
-                if len(starts) < self.limit:
-                    starts.append(now)
+                log = self._log
+                log.prune(now)
+                if log.remaining():
+                    log.add(now)
                     return waited
-                delay = starts[0] + self._span - now
+                delay = log.frees_at(now) - now
                 waited += delay
                 await self._sleep(delay)
                 # That slot's time is up. Re-testing it against the clock could spin forever:
                 # in floating point, now + (start + span - now) can still fall short of it.
-                starts.popleft()
+                log.drop_oldest()

@@ -26,7 +26,9 @@ from shared_auth import (
     SDKError,
 )
 
-pytestmark = pytest.mark.anyio
+# Every case is refused by argument validation before any await reaches the loop: one loop
+# is enough (see tests/conftest.py).
+pytestmark = [pytest.mark.anyio, pytest.mark.loop_agnostic]
 
 DP_KEY = "dp_test_sk_" + "a" * 24
 DC_KEY = "dcy_live_" + "0" * 40

@@ -141,6 +141,11 @@ def load(table: Table, scale: float, seed: int) -> None:
     table.add(section, "RSS growth (MB)", {k: r.rss_growth_mb for k, r in results.items()})
     table.add(
         section,
+        "RSS growth in the second half (MB)",
+        {k: r.rss_second_half_mb for k, r in results.items()},
+    )
+    table.add(
+        section,
         "p50 / p99 latency (ms)",
         {k: f"{r.p50:.0f}/{r.p99:.0f}" for k, r in results.items()},
     )

@@ -2,62 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import deque
-from dataclasses import dataclass, field
 
 from dancity_sdk.testing._access import Clock
+from shared_auth._sandbox import RateDecision, SlidingLog
 
-
-@dataclass(frozen=True, slots=True)
-class RateDecision:
-    """The verdict on one request and the numbers its ``X-RateLimit-*`` headers report."""
-
-    allowed: bool
-    limit: int
-    remaining: int
-    reset: int
-    retry_after: int
-
-    def headers(self) -> dict[str, str]:
-        """The documented headers; ``Retry-After`` only on a refusal (a sandbox addition)."""
-        headers = {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset),
-        }
-        if not self.allowed:
-            headers["Retry-After"] = str(self.retry_after)
-        return headers
-
-
-@dataclass(slots=True)
-class _Window:
-    limit: int
-    span: float
-    hits: deque[float] = field(default_factory=deque)
-
-    def prune(self, now: float) -> None:
-        while self.hits and self.hits[0] <= now - self.span:
-            self.hits.popleft()
-
-    def remaining(self) -> int:
-        return max(self.limit - len(self.hits), 0)
-
-    def frees_at(self, now: float) -> float:
-        """When the oldest hit leaves the window (``now + span`` for an empty window)."""
-        return (self.hits[0] if self.hits else now) + self.span
-
-    def decision(self, now: float, *, allowed: bool) -> RateDecision:
-        frees_at = self.frees_at(now)
-        return RateDecision(
-            allowed=allowed,
-            limit=self.limit,
-            remaining=self.remaining(),
-            reset=math.ceil(frees_at),
-            retry_after=max(math.ceil(frees_at - now), 1),
-        )
+__all__ = ["RateDecision", "RateLimiter"]
 
 
 class RateLimiter:
@@ -71,7 +21,7 @@ class RateLimiter:
         self._span = window
         self._clock = clock
         self._lock = threading.Lock()
-        self._windows: dict[tuple[str, bool], _Window] = {}
+        self._windows: dict[tuple[str, bool], SlidingLog] = {}
 
     def hit(self, bucket: str, *, purchase: bool) -> RateDecision:
         """Count one request for ``bucket`` unless a window is full; refused hits don't count."""
@@ -88,14 +38,14 @@ class RateLimiter:
                     now, allowed=False
                 )
             for window in windows:
-                window.hits.append(now)
+                window.add(now)
             # Report the window closest to its limit: that is the one the caller must respect.
             tightest = min(windows, key=lambda window: (window.remaining(), window.limit))
             return tightest.decision(now, allowed=True)
 
-    def _window(self, bucket: str, *, purchase: bool) -> _Window:
+    def _window(self, bucket: str, *, purchase: bool) -> SlidingLog:
         key = (bucket, purchase)
         if key not in self._windows:
             limit = self._purchases if purchase else self._per_key
-            self._windows[key] = _Window(limit=limit, span=self._span)
+            self._windows[key] = SlidingLog(limit, self._span)
         return self._windows[key]

@@ -12,7 +12,6 @@ the faults ask.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import threading
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from typing import Final, NamedTuple
 import anyio
 import httpx
 
+from dancity_sdk import webhooks
 from dancity_sdk.testing._access import Clock
 from dancity_sdk.testing._ledger import Event
 from dancity_sdk.testing._wire import JsonObject, dumps, iso
@@ -55,8 +55,8 @@ class WebhookDelivery(NamedTuple):
 
 
 def sign(secret: str, body: bytes) -> str:
-    """The ``X-Dancity-Signature`` value for ``body``."""
-    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    """The ``X-Dancity-Signature`` value for ``body`` (the SDK's one signer, ``webhooks.sign``)."""
+    return webhooks.sign(body, secret)
 
 
 def _data(event: str, record: JsonObject) -> JsonObject:

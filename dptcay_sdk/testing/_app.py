@@ -1,4 +1,8 @@
-"""The Starlette application: admission middleware, routes and error rendering."""
+"""The Starlette application: admission middleware, routes and error rendering.
+
+The routes are the operations ``dptcay_sdk._spec`` declares (method, path, scope, body
+fields); what each one does is this package's own.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(MISSING_EXTRA) from exc
 
+from dptcay_sdk._spec import BASE_PATH, OPERATIONS, SANDBOX_OPERATIONS, Operation
 from dptcay_sdk.testing._auth import Gatekeeper
 from dptcay_sdk.testing._errors import SandboxError, forbidden, route_error
 from dptcay_sdk.testing._ids import IdFactory
@@ -46,7 +51,7 @@ def build_app(
     ids: IdFactory,
     after_request: Callable[[], Awaitable[None]],
 ) -> Starlette:
-    """Assemble the sandbox's ASGI app; every route lives under ``/v1``.
+    """Assemble the sandbox's ASGI app, one route per declared operation, under ``/v1``.
 
     Args:
         store: The sandbox state.
@@ -55,19 +60,23 @@ def build_app(
         after_request: Awaited after each response (sends queued webhooks).
     """
     api = _Api(store)
-    routes = [
-        _route("POST", "/v1/payments/create", "payments:write", api.create_payment),
-        _route("GET", "/v1/payments/{payment_id}", "payments:read", api.get_payment),
-        _route("POST", "/v1/refunds", "refunds:write", api.create_refund),
-        _route("GET", "/v1/currencies", "currencies:read", api.currencies),
-        _route("POST", "/v1/webhooks/register", "webhooks:write", api.register_webhook),
-        _route("POST", "/v1/keys", "keys:write", api.create_key),
-        _route("DELETE", "/v1/keys/{key}", "keys:write", api.revoke_key),
+    # What each declared operation does; the method, path and scope come from _spec. A
+    # declared operation without behaviour here fails at build time.
+    handlers: dict[str, Handler] = {
+        "payments.create": api.create_payment,
+        "payments.get": api.get_payment,
+        "refunds.create": api.create_refund,
+        "currencies.list": api.currencies,
+        "webhooks.register": api.register_webhook,
+        "keys.create": api.create_key,
+        "keys.revoke": api.revoke_key,
         # Sandbox-only control routes: any valid key may drive the simulation.
-        _route("POST", "/v1/_sandbox/payments/{payment_id}/transition", None, api.move_payment),
-        _route("POST", "/v1/_sandbox/refunds/{refund_id}/transition", None, api.move_refund),
-        _route("GET", "/v1/_sandbox/deliveries", None, api.deliveries),
-    ]
+        "sandbox.move_payment": api.move_payment,
+        "sandbox.move_refund": api.move_refund,
+        "sandbox.deliveries": api.deliveries,
+    }
+    declared = (*OPERATIONS.values(), *SANDBOX_OPERATIONS.values())
+    routes = [_route(op, handlers[op.name]) for op in declared]
     return Starlette(
         routes=routes,
         middleware=[
@@ -126,7 +135,9 @@ class _Api:
         return {"object": "list", "data": data}
 
 
-def _route(method: str, path: str, scope: str | None, handler: Handler) -> Route:
+def _route(op: Operation, handler: Handler) -> Route:
+    scope = op.scope
+
     async def endpoint(request: Request) -> Response:
         key: ApiKey = request.scope[_KEY_SCOPE]
         try:
@@ -136,7 +147,7 @@ def _route(method: str, path: str, scope: str | None, handler: Handler) -> Route
         except SandboxError as error:
             return error_response(error)
 
-    return Route(path, endpoint, methods=[method])
+    return Route(BASE_PATH + op.path, endpoint, methods=[op.method])
 
 
 async def _body(request: Request) -> dict[str, Any]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from dptcay_sdk._spec import KEY_PATTERN, LIVE_KEY_PREFIX
 from dptcay_sdk.testing._errors import SandboxError, rate_limited, unauthorized
 from dptcay_sdk.testing._models import ApiKey
-from dptcay_sdk.testing._ratelimit import RateDecision, SlidingWindowLimiter
+from dptcay_sdk.testing._ratelimit import SlidingWindowLimiter
 from dptcay_sdk.testing._store import Store
-
-KEY_PATTERN = re.compile(r"dp_(live|test)_sk_[A-Za-z0-9]{16,}")
+from shared_auth._sandbox import RateDecision
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,7 @@ class Gatekeeper:
             )
         key = self._store.find_key(secret)
         if key is None:
-            if secret.startswith("dp_live_sk_"):
+            if secret.startswith(LIVE_KEY_PREFIX):
                 raise unauthorized("Live keys are not accepted by the sandbox; use a test key")
             raise unauthorized("Unknown API key")
         if key.revoked:

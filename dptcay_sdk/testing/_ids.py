@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 import string
 
+from dptcay_sdk._spec import TEST_KEY_PREFIX
+
 ALNUM = string.ascii_letters + string.digits
 _HEX = "0123456789abcdef"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-TEST_KEY_PREFIX = "dp_test_sk_"
 
 
 class IdFactory:

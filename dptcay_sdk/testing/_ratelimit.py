@@ -1,13 +1,14 @@
-"""Per-key sliding-window rate limiting with the documented response headers."""
+"""Per-key sliding-window rate limiting (the shared kit's window) with the documented headers."""
 
 from __future__ import annotations
 
-import math
 import threading
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+
+from dptcay_sdk import _spec
+from shared_auth._sandbox import RateDecision, SlidingLog
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,11 @@ class RatePlan:
             raise ValueError("RatePlan.burst must not be below limit")
 
 
+#: The documented plans, as ``dptcay_sdk._spec`` declares them.
 RATE_PLANS: Mapping[str, RatePlan] = MappingProxyType(
     {
-        "starter": RatePlan(100, 60.0, burst=150, name="starter"),
-        "growth": RatePlan(500, 60.0, burst=700, name="growth"),
-        "scale": RatePlan(2000, 60.0, burst=3000, name="scale"),
+        name: RatePlan(plan.limit, plan.window, burst=plan.burst, name=name)
+        for name, plan in _spec.RATE_PLANS.items()
     }
 )
 
@@ -58,28 +59,6 @@ def resolve_plan(plan: str | RatePlan) -> RatePlan:
     except KeyError:
         names = ", ".join(RATE_PLANS)
         raise ValueError(f"unknown rate plan {plan!r}; choose one of {names}") from None
-
-
-@dataclass(frozen=True)
-class RateDecision:
-    """The limiter's answer for one request, and the headers that report it."""
-
-    allowed: bool
-    limit: int
-    remaining: int
-    reset_at: int
-    retry_after: int | None = None
-
-    def headers(self) -> dict[str, str]:
-        """Return the ``X-RateLimit-*`` headers, plus ``Retry-After`` when refused."""
-        headers = {
-            "X-RateLimit-Limit": str(self.limit),
-            "X-RateLimit-Remaining": str(self.remaining),
-            "X-RateLimit-Reset": str(self.reset_at),
-        }
-        if self.retry_after is not None:
-            headers["Retry-After"] = str(self.retry_after)
-        return headers
 
 
 class SlidingWindowLimiter:
@@ -104,41 +83,23 @@ class SlidingWindowLimiter:
         self.plan = plan
         self._clock = clock
         self._wall_clock = wall_clock
-        self._logs: dict[str, deque[float]] = {}
+        self._logs: dict[str, SlidingLog] = {}
         self._lock = threading.Lock()
 
     def hit(self, bucket: str) -> RateDecision:
         """Count one request against ``bucket`` if the window has room."""
         with self._lock:
             now = self._clock()
-            log = self._logs.setdefault(bucket, deque())
-            while log and log[0] <= now - self.plan.window:
-                log.popleft()
-            if len(log) >= self.plan.limit:
-                wait = log[0] + self.plan.window - now
-                return RateDecision(
-                    allowed=False,
-                    limit=self.plan.limit,
-                    remaining=0,
-                    reset_at=self._reset_at(wait),
-                    retry_after=max(1, math.ceil(wait)),
-                )
-            log.append(now)
-            return RateDecision(
-                allowed=True,
-                limit=self.plan.limit,
-                remaining=self.plan.limit - len(log),
-                reset_at=self._reset_at(log[0] + self.plan.window - now),
-            )
+            log = self._logs.get(bucket)
+            if log is None:
+                log = self._logs[bucket] = SlidingLog(self.plan.limit, self.plan.window)
+            log.prune(now)
+            allowed = log.remaining() > 0
+            if allowed:
+                log.add(now)
+            return log.decision(now, allowed=allowed, wall_now=self._wall_clock())
 
     def untouched(self) -> RateDecision:
         """The headers for a request that counts against no key (it failed auth)."""
-        return RateDecision(
-            allowed=True,
-            limit=self.plan.limit,
-            remaining=self.plan.limit,
-            reset_at=self._reset_at(self.plan.window),
-        )
-
-    def _reset_at(self, seconds_from_now: float) -> int:
-        return math.ceil(self._wall_clock() + seconds_from_now)
+        empty = SlidingLog(self.plan.limit, self.plan.window)
+        return empty.decision(self._clock(), allowed=True, wall_now=self._wall_clock())

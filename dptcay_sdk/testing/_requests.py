@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from dptcay_sdk._spec import OPERATIONS, SANDBOX_OPERATIONS
 from dptcay_sdk.testing._catalog import EVENT_TYPES
 from dptcay_sdk.testing._errors import SandboxError, invalid_request
 
@@ -79,10 +80,7 @@ def parse_json_object(raw: bytes) -> dict[str, Any]:
 
 def parse_payment(body: Mapping[str, Any]) -> PaymentRequest:
     """Validate a payment-creation body."""
-    _reject_unknown(
-        body,
-        ("amount", "currency", "network", "description", "order_id", "metadata", "expires_in"),
-    )
+    _reject_unknown(body, "payments.create")
     amount = _decimal(body, "amount")
     if amount is None:
         raise invalid_request("amount is required")
@@ -102,7 +100,7 @@ def parse_payment(body: Mapping[str, Any]) -> PaymentRequest:
 
 def parse_refund(body: Mapping[str, Any]) -> RefundRequest:
     """Validate a refund body."""
-    _reject_unknown(body, ("payment_id", "amount", "reason"))
+    _reject_unknown(body, "refunds.create")
     payment_id = _string(body, "payment_id", max_length=64)
     if payment_id is None:
         raise invalid_request("payment_id is required")
@@ -115,7 +113,7 @@ def parse_refund(body: Mapping[str, Any]) -> RefundRequest:
 
 def parse_webhook(body: Mapping[str, Any]) -> WebhookRequest:
     """Validate a webhook registration body."""
-    _reject_unknown(body, ("url", "events"))
+    _reject_unknown(body, "webhooks.register")
     url = _string(body, "url", max_length=2048)
     if url is None:
         raise invalid_request("url is required")
@@ -127,7 +125,7 @@ def parse_webhook(body: Mapping[str, Any]) -> WebhookRequest:
 
 def parse_key(body: Mapping[str, Any]) -> KeyRequest:
     """Validate a key-creation body."""
-    _reject_unknown(body, ("scope", "label"))
+    _reject_unknown(body, "keys.create")
     scope = body.get("scope")
     if scope not in ("read", "write"):
         raise invalid_request('scope is required and must be "read" or "write"')
@@ -136,7 +134,7 @@ def parse_key(body: Mapping[str, Any]) -> KeyRequest:
 
 def parse_status(body: Mapping[str, Any], allowed: Collection[str]) -> str:
     """Validate a sandbox transition body ``{"status": ...}`` against ``allowed``."""
-    _reject_unknown(body, ("status",))
+    _reject_unknown(body, "sandbox.move_payment")  # both transitions: one body
     status = body.get("status")
     if status not in allowed:
         raise invalid_request(f"status must be one of: {', '.join(allowed)}")
@@ -148,8 +146,10 @@ def format_decimal(value: Decimal) -> str:
     return f"{value:f}"
 
 
-def _reject_unknown(body: Mapping[str, Any], allowed: Collection[str]) -> None:
-    unknown = sorted(set(body) - set(allowed))
+def _reject_unknown(body: Mapping[str, Any], operation: str) -> None:
+    """Refuse the fields the declaration of ``operation`` does not name."""
+    declared = OPERATIONS.get(operation) or SANDBOX_OPERATIONS[operation]
+    unknown = sorted(set(body) - declared.body_field_names)
     if unknown:
         raise invalid_request(f"Unknown field(s): {', '.join(unknown)}")
 

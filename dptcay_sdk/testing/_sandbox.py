@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from dptcay_sdk._spec import BASE_PATH
 from dptcay_sdk.testing import _server
 from dptcay_sdk.testing._app import build_app
 from dptcay_sdk.testing._auth import Gatekeeper
@@ -73,7 +74,7 @@ class DptcaySandbox:
         read_key: A seeded key with ``payments:read`` and ``currencies:read``.
     """
 
-    base_url = "http://localhost/v1"
+    base_url = "http://localhost" + BASE_PATH
     """The base URL for in-process use with ``httpx.ASGITransport(app=sb.app)``."""
 
     def __init__(

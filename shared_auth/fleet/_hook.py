@@ -140,6 +140,9 @@ class JournalHook:
         per_parameters: Collection[str] = (),
         generation: str | None = None,
     ) -> None:
+        # A journal opened here from a target is this hook's to close; one passed in is
+        # the caller's (it may serve other clients).
+        self.owns_journal = not isinstance(journal, Journal)
         self.journal = open_journal(journal)
         self.generation = generation
         self.api = api
@@ -149,6 +152,11 @@ class JournalHook:
 
     def __repr__(self) -> str:
         return f"JournalHook({self.journal!r}, api={self.api!r})"
+
+    async def aclose(self) -> None:
+        """Close the journal if this hook opened it (a journal passed in is left open)."""
+        if self.owns_journal:
+            await self.journal.aclose()
 
     @staticmethod
     def applies(route: Route, reference: str | None) -> bool:

@@ -27,6 +27,7 @@ from shared_auth.fleet._inbox_model import (
     InboxLostError,
     InboxMissingError,
 )
+from shared_auth.fleet._sqlite import close_on_collect
 
 __all__ = ["SQLiteInboxStore"]
 
@@ -172,6 +173,7 @@ class SQLiteInboxStore:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(f"PRAGMA synchronous={self._synchronous}")
             conn.executescript(_SCHEMA)
+            close_on_collect(self, conn)
             self._conn, self._pid = conn, os.getpid()
         return self._conn
 

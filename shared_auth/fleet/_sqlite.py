@@ -19,6 +19,7 @@ import os
 import sqlite3
 import threading
 import urllib.parse
+import weakref
 from pathlib import Path
 from typing import Any, Final, Literal
 
@@ -34,6 +35,22 @@ from shared_auth.fleet._identity import (
 from shared_auth.fleet._intent import Intent, decode_result, encode_result
 
 __all__ = ["SQLiteStore"]
+
+
+def close_on_collect(owner: object, conn: sqlite3.Connection) -> None:
+    """Close ``conn`` when ``owner`` is collected, if no one closed it first.
+
+    A store left open by its user (a journal never ``aclose()``d) would otherwise leave its
+    connection to the garbage collector, which Python 3.13 reports as a ``ResourceWarning``.
+    Only the process that opened the connection closes it: a forked child opens its own.
+    """
+    weakref.finalize(owner, _close_in, conn, os.getpid())
+
+
+def _close_in(conn: sqlite3.Connection, pid: int) -> None:
+    if os.getpid() == pid:
+        conn.close()
+
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS intents (
@@ -234,6 +251,8 @@ class SQLiteStore:
 
     def _adopt(self, conn: sqlite3.Connection, raw: str) -> None:
         st = self.path.stat()
+        if conn is not self._conn:
+            close_on_collect(self, conn)
         self._conn, self._pid, self._inode = conn, os.getpid(), (st.st_dev, st.st_ino)
         self._raw, self.identity = raw, Identity.from_json(raw)
 

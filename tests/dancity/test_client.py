@@ -155,6 +155,7 @@ INVALID_CALLS: list[tuple[str, str, dict[str, Any], type[Exception], str]] = [
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused by validation, before any I/O
 @pytest.mark.parametrize(("resource", "method", "kwargs", "error", "field"), INVALID_CALLS)
 async def test_invalid_input_is_refused_before_any_request(
     recorder: Recorder,
@@ -175,6 +176,7 @@ async def test_invalid_input_is_refused_before_any_request(
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused by validation, before any I/O
 async def test_the_pin_never_appears_in_a_pin_error(recorder: Recorder) -> None:
     with pytest.raises(InvalidInputError) as info:
         await client(recorder).vas.airtime.buy(**{**AIRTIME, "pin": "98x76"})
@@ -472,6 +474,7 @@ async def test_catalog_and_list_queries(recorder: Recorder) -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused by validation, before any I/O
 async def test_naive_datetimes_are_refused(recorder: Recorder) -> None:
     with pytest.raises(InvalidInputError, match="timezone-aware"):
         await client(recorder).vas.transactions.list(start_date=datetime(2025, 1, 1))  # noqa: DTZ001

@@ -54,6 +54,7 @@ async def test_with_options_is_a_cheap_copy_sharing_the_pool() -> None:
     assert third.url.path.endswith("/payments/pay_1")
 
 
+@pytest.mark.loop_agnostic  # awaits nothing
 async def test_with_options_refuses_credential_headers() -> None:
     dp = AsyncDptcayClient(KEY)
     with pytest.raises(ConfigurationError, match="Authorization"):
@@ -148,6 +149,7 @@ async def test_a_slice_of_results_stays_a_result_list() -> None:
     assert "<table>" in head._repr_html_()
 
 
+@pytest.mark.loop_agnostic  # awaits nothing
 async def test_hook_factories_follow_a_copied_converter() -> None:
     # Factories take (cl, converter): a copy with another Decimal hook builds models with it.
     base = AsyncDptcayClient(KEY).converter

@@ -11,7 +11,9 @@ import pytest
 
 from dptcay_sdk import AsyncDptcayClient, InvalidInputError, InvalidInputTypeError, Secret
 
-pytestmark = pytest.mark.anyio
+# Every call here is refused by argument validation before any request, lock or wait: one
+# loop is enough (see tests/conftest.py).
+pytestmark = [pytest.mark.anyio, pytest.mark.loop_agnostic]
 
 KEY = "dp_test_sk_" + "Ab3" * 8
 

@@ -90,7 +90,8 @@ async def test_two_concurrent_rotations_make_one_new_key_and_orphan_none(
 
 
 class _RefuseFirstCreate(_Wire):
-    """The first ``POST /keys`` is refused (a 400) after a pause; the rest reach the sandbox."""
+    """The first ``POST /keys`` is refused (a 400) once every other task waits; the rest reach
+    the sandbox."""
 
     def __init__(self, sb: DptcaySandbox) -> None:
         super().__init__(sb)
@@ -99,7 +100,7 @@ class _RefuseFirstCreate(_Wire):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and request.url.path.endswith("/keys") and not self.refused:
             self.refused += 1
-            await anyio.sleep(0.01)  # the second rotation queues behind this one
+            await anyio.wait_all_tasks_blocked()  # the second rotation now queues behind this one
             return httpx.Response(400, json={"error": "Bad Request", "code": 400, "message": "no"})
         return await super().handle_async_request(request)
 

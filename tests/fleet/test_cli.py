@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,9 @@ def test_each_sdk_declares_its_recoverer_and_the_cli_finds_them() -> None:
 
 
 async def _leave_an_unknown_payment(target: str) -> None:
-    # A worker with a very short lease, so its claim counts as abandoned at once.
-    journal = open_journal(target, lease=0.001, create=True)
+    # A worker whose clock reads a minute ago, with a one-second lease: to the CLI (on the
+    # real clock) its claim was abandoned long since, with no waiting for it to run out.
+    journal = open_journal(target, lease=1.0, create=True, clock=lambda: time.time() - 60)
 
     async def send() -> object:
         await anyio.lowlevel.checkpoint()
@@ -66,7 +68,6 @@ async def _leave_an_unknown_payment(target: str) -> None:
             reconcile=None,
         )
     await journal.aclose()
-    await anyio.sleep(0.01)
 
 
 def test_list_and_recover_report_what_needs_a_person(

@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
@@ -52,6 +51,19 @@ async def dancity(
         ) as client,
     ):
         yield client
+
+
+class _Clock:
+    """A journal's clock that moves only when the test moves it: a lease runs out at once."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 def _charges(sandbox: DancitySandbox, ref: str) -> list[dict[str, Any]]:
@@ -144,6 +156,7 @@ async def test_recover_settles_a_purchase_whose_worker_died(
     dancity_sandbox: DancitySandbox, tmp_path: Path
 ) -> None:
     target = f"sqlite:///{tmp_path / 'j.db'}"
+    clock = _Clock()
     transport = httpx.ASGITransport(app=dancity_sandbox.app, client=("127.0.0.1", 123))
     async with httpx.AsyncClient(transport=transport) as http:
         # The purchase reached Dancity, then the worker died before recording the answer.
@@ -152,14 +165,14 @@ async def test_recover_settles_a_purchase_whose_worker_died(
             base_url=dancity_sandbox.base_url,
             api_version=PIN_GENERATION,
             http_client=http,
-            journal=open_journal(target, lease=0.01, create=True),
+            journal=open_journal(target, lease=1.0, create=True, clock=clock),
         )
         tx = await _buy(client, "order-6")
         journal = open_journal(target)
         assert client._journal is not None
         key = "dancity:order-6"
         journal.store.update(key, client._journal.owner, state="sent", now=0.0)
-        await anyio.sleep(0.05)  # the lease runs out
+        clock.advance(2.0)  # the lease runs out
         report = await client.recover_journal()
     assert [i.reference for i in report.settled] == ["order-6"]
     settled = await journal.get("dancity:order-6")
@@ -199,7 +212,8 @@ async def test_a_dptcay_payment_whose_worker_died_after_sending_needs_review(
     journal_target: str, tmp_path: Path
 ) -> None:
     sandbox = DptcaySandbox()
-    journal = open_journal(journal_target, lease=0.01)
+    clock = _Clock()
+    journal = open_journal(journal_target, lease=1.0, clock=clock)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox.app)) as http:
         client = AsyncDptcayClient(
             sandbox.write_key, base_url=sandbox.base_url, http_client=http, journal=journal
@@ -208,10 +222,10 @@ async def test_a_dptcay_payment_whose_worker_died_after_sending_needs_review(
         key = "dptcay:ord-2"
         assert client._journal is not None
         journal.store.update(key, client._journal.owner, state="sent", now=0.0)
-        await anyio.sleep(0.05)  # the lease runs out
+        clock.advance(2.0)  # the lease runs out
         with pytest.raises(IntentNeedsReviewError, match="cannot be searched"):
             await client.payments.create(amount=Decimal(10), currency="USDC", order_id="ord-2")
-        await anyio.sleep(0.05)
+        clock.advance(2.0)  # and the lease taken to look at it
         report = await client.recover_journal()
     assert [i.reference for i in report.needs_review] == ["ord-2"]
     assert len(sandbox._store._payments) == 1

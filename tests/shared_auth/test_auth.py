@@ -294,7 +294,7 @@ def test_jwt_with_a_bad_base64_payload_has_no_expiry() -> None:
 
 
 class _Provider:
-    """An async token provider that counts its calls and yields to other tasks."""
+    """An async token provider that counts its calls and returns once every other task waits."""
 
     def __init__(self, *tokens: str) -> None:
         self.tokens = list(tokens)
@@ -302,7 +302,7 @@ class _Provider:
 
     async def __call__(self) -> str | Secret:
         self.calls += 1
-        await anyio.sleep(0.01)
+        await anyio.wait_all_tasks_blocked()  # concurrent callers now queue behind this call
         token = self.tokens[min(self.calls, len(self.tokens)) - 1]
         return Secret(token) if self.calls % 2 == 0 else token
 

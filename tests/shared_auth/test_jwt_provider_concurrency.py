@@ -30,7 +30,7 @@ class _FailingProvider:
 
     async def __call__(self) -> str:
         self.calls += 1
-        await anyio.sleep(0.01)  # long enough for every caller to queue behind this call
+        await anyio.wait_all_tasks_blocked()  # every other caller now queues behind this call
         msg = "identity service said no to client_secret=s3cr3t"
         raise OSError(msg)
 
@@ -97,7 +97,7 @@ async def test_an_expired_token_and_100_concurrent_app_calls_make_one_provider_c
     async def provider() -> str:
         nonlocal calls
         calls += 1
-        await anyio.sleep(0.01)
+        await anyio.wait_all_tasks_blocked()  # every other app call now waits for this token
         return sb.issue_jwt()
 
     transport = httpx.ASGITransport(app=sb.app, client=("127.0.0.1", 123))

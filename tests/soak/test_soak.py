@@ -6,6 +6,8 @@ code on a few hundred intents, calls and examples, on asyncio and trio.
 
 from __future__ import annotations
 
+import functools
+
 import anyio
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from benchmarks.soak import _intents, _malformed, _sections
 from benchmarks.soak import _world as world
 from benchmarks.soak.__main__ import Table
 from benchmarks.soak._faults import KINDS, FaultPlan
+from benchmarks.soak._sections import AfterSendResult
 
 SEED = 7
 
@@ -71,9 +74,15 @@ async def test_random_cancellations_never_return_and_leave_the_client_working() 
     assert result.fds_growth == 0
 
 
-@pytest.mark.anyio
-async def test_a_purchase_cancelled_after_send_leaves_a_reference() -> None:
-    result = await _sections.after_send(2, seed=SEED)
+@pytest.fixture(scope="module", params=["asyncio", "trio"])
+def after_send(request: pytest.FixtureRequest) -> AfterSendResult:
+    """The after-send soak, run once per event loop and read by both tests below."""
+    soak = functools.partial(_sections.after_send, 2, seed=SEED)
+    return anyio.run(soak, backend=str(request.param))
+
+
+def test_a_purchase_cancelled_after_send_leaves_a_reference(after_send: AfterSendResult) -> None:
+    result = after_send
     assert result.cancelled_after_send > 0
     assert result.charged > 0
     assert result.warned >= result.cancelled_after_send
@@ -81,9 +90,8 @@ async def test_a_purchase_cancelled_after_send_leaves_a_reference() -> None:
     assert dancity == {}, result
 
 
-@pytest.mark.anyio
-async def test_a_payment_cancelled_after_send_leaves_a_reference() -> None:
-    result = await _sections.after_send(2, seed=SEED)
+def test_a_payment_cancelled_after_send_leaves_a_reference(after_send: AfterSendResult) -> None:
+    result = after_send
     assert result.without_reference_by_method["dptcay payments.create"] == 0
 
 
