@@ -6,6 +6,7 @@ SIGKILL, frozen with SIGSTOP), on asyncio and trio.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -377,7 +378,7 @@ async def test_a_journal_from_an_earlier_version_is_adopted_by_init_with_its_key
     store: Any = journal.store
     # Rewind it to what an earlier version wrote: per-route keys and no identity.
     if journal.backend == "sqlite":
-        with sqlite3.connect(store.path) as conn:
+        with contextlib.closing(sqlite3.connect(store.path)) as conn, conn:
             conn.execute("DROP TABLE meta")
             conn.execute("UPDATE intents SET key = 'dancity:POST /airtime/buy:old-ref'")
             conn.execute(
