@@ -11,9 +11,10 @@ Webhook helpers live in :mod:`dancity_sdk.webhooks`.
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from dancity_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
 from dancity_sdk._client import AsyncDancityClient
 from dancity_sdk._errors import ReconcileTimeoutError, UnsupportedOperationError
-from shared_auth import (
+from dancity_sdk._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -32,13 +33,15 @@ from shared_auth import (
     PaginationError,
     PermissionDeniedError,
     RateBudgetUnavailableError,
-    RateLimit,
     RateLimitError,
     ResponseValidationError,
-    RetryPolicy,
     SDKError,
-    Secret,
     UnprocessableEntityError,
+)
+from shared_auth import (
+    RateLimit,
+    RetryPolicy,
+    Secret,
     new_reference,
 )
 from shared_auth._fast import aiohttp_http_client
@@ -118,6 +121,13 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
+    from dancity_sdk._journal_errors import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
     from dancity_sdk._models import (
         Card,
         CardTransaction,
@@ -151,23 +161,16 @@ if _TYPE_CHECKING:
     from dancity_sdk._sync import DancityClient
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
-    from shared_auth.fleet import (
-        JournalError,
-        JournalLostError,
-        JournalMissingError,
-        JournalUnavailableError,
-        JournalVolatileError,
-    )
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models
 #: and ``ResultList`` load with the first client or response anyway, and the blocking twin
 #: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
-    "JournalError": "shared_auth.fleet",
-    "JournalLostError": "shared_auth.fleet",
-    "JournalMissingError": "shared_auth.fleet",
-    "JournalUnavailableError": "shared_auth.fleet",
-    "JournalVolatileError": "shared_auth.fleet",
+    "JournalError": "dancity_sdk._journal_errors",
+    "JournalLostError": "dancity_sdk._journal_errors",
+    "JournalMissingError": "dancity_sdk._journal_errors",
+    "JournalUnavailableError": "dancity_sdk._journal_errors",
+    "JournalVolatileError": "dancity_sdk._journal_errors",
     "Card": "dancity_sdk._models",
     "CardTransaction": "dancity_sdk._models",
     "CardTransactionPage": "dancity_sdk._models",
@@ -201,8 +204,5 @@ _LAZY: dict[str, str] = {
     "Wallet": "dancity_sdk._models",
 }
 
-
-# Tracebacks name the package users import from (see shared_auth._brand for the shared tree).
-ReconcileTimeoutError.__module__ = __name__
 
 __getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

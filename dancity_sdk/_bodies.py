@@ -18,8 +18,8 @@ from typing import Any, Final
 import attrs
 
 from dancity_sdk._errors import UnsupportedOperationError
+from dancity_sdk._exceptions import InvalidInputError
 from dancity_sdk._spec import GENERATIONS, Field, Generation, Operation, generations_with
-from dancity_sdk._validation import InvalidInputError
 
 __all__ = ["Request", "build", "operation"]
 

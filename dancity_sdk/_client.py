@@ -18,16 +18,15 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 
 from dancity_sdk._errors import parse_error, refused_status
+from dancity_sdk._exceptions import ERRORS, ConfigurationError, MissingCredentialError
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
-    ConfigurationError,
     DancityChannel,
     DancityJWTAuth,
     DancityKeyAuth,
-    MissingCredentialError,
     NotGiven,
     RetryPolicy,
     Route,
@@ -38,6 +37,7 @@ from shared_auth import (
     resolve_policy,
 )
 from shared_auth._config import check_api_host
+from shared_auth._errortable import converting
 from shared_auth._logenv import apply_log_env
 from shared_auth._version import VERSION
 
@@ -178,6 +178,7 @@ class AsyncDancityClient(BaseAsyncClient):
     """
 
     _api_name = "Dancity"
+    _errors = ERRORS
 
     def __init__(
         self,
@@ -348,6 +349,7 @@ class AsyncDancityClient(BaseAsyncClient):
         """The VAS path prefix of the selected ``api_version``."""
         return self._vas_prefix
 
+    @converting
     def set_api_key(self, api_key: str | Secret) -> None:
         """Use a new merchant key from the next request on (regenerating kills the old one)."""
         if self._key_auth is None:
@@ -355,6 +357,7 @@ class AsyncDancityClient(BaseAsyncClient):
         else:
             self._key_auth.set_key(api_key)
 
+    @converting
     def set_jwt(self, jwt: str | Secret) -> None:
         """Use a new user JWT from the next App request on."""
         if self._jwt_auth is None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from shared_auth import APITimeoutError, ConfigurationError, ErrorDetails
+from dancity_sdk._exceptions import APITimeoutError, ConfigurationError
+from shared_auth import ErrorDetails
 
 __all__ = ["ReconcileTimeoutError", "UnsupportedOperationError", "parse_error", "refused_status"]
 
@@ -144,6 +145,8 @@ class ReconcileTimeoutError(APITimeoutError):
             unreadable body...), also the ``__cause__``; ``None`` if every requery answered.
     """
 
+    __module__ = "dancity_sdk"
+
     def __init__(
         self,
         message: str,
@@ -166,6 +169,8 @@ class UnsupportedOperationError(ConfigurationError):
         api_version: The client's generation.
         available_in: Every ``api_version`` that declares the operation.
     """
+
+    __module__ = "dancity_sdk"
 
     def __init__(
         self, message: str, *, operation: str, api_version: str, available_in: tuple[str, ...]

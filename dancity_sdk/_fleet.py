@@ -11,7 +11,8 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from shared_auth import NotFoundError, Raw, Throttle
+from dancity_sdk._exceptions import NotFoundError
+from shared_auth import Raw, Throttle
 
 if TYPE_CHECKING:
     import os

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from dancity_sdk._client import AsyncDancityClient
+from dancity_sdk._exceptions import ERRORS
 from shared_auth import Secret, SyncClient
 from shared_auth._sync import refuse_sync_http_client
 
@@ -22,6 +23,8 @@ class DancityClient(SyncClient[AsyncDancityClient]):
         with DancityClient(api_key="dcy_live_…") as dc:
             balances = dc.vas.wallet.balances()
     """
+
+    _errors = ERRORS
 
     def __init__(self, api_key: str | Secret | None = None, **options: Any) -> None:
         refuse_sync_http_client("DancityClient", options)

@@ -15,22 +15,11 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from dancity_sdk._exceptions import InvalidInputError, InvalidInputTypeError
 from dancity_sdk._wire import amount_to_wire
-from shared_auth import InvalidInputError as _InvalidInputError
-from shared_auth import InvalidInputTypeError as _InvalidInputTypeError
 from shared_auth import Secret, new_reference
-from shared_auth._brand import branded
-
-# The shared classes (``except dancity_sdk.InvalidInputError`` catches them), shown in
-# tracebacks as ``dancity_sdk.InvalidInputError``: see shared_auth._brand.
-if TYPE_CHECKING:
-    InvalidInputError = _InvalidInputError
-    InvalidInputTypeError = _InvalidInputTypeError
-else:
-    InvalidInputError = branded(_InvalidInputError, "dancity_sdk")
-    InvalidInputTypeError = branded(_InvalidInputTypeError, "dancity_sdk")
 
 __all__ = [
     "CHOICES",

@@ -17,7 +17,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from shared_auth import InvalidInputError, InvalidInputTypeError
+from dancity_sdk._exceptions import InvalidInputError, InvalidInputTypeError
 
 __all__ = ["amount_to_wire", "loads"]
 

@@ -44,8 +44,9 @@ from typing import Any, Final, Literal
 import attrs
 import cattrs
 
+from dancity_sdk._exceptions import ConfigurationError, SDKError
 from dancity_sdk._models import TransactionStatus, make_dancity_converter
-from shared_auth import APIObject, ConfigurationError, SDKError, Secret
+from shared_auth import APIObject, Secret
 from shared_auth.fleet._inbox_model import Accepted
 
 __all__ = [  # noqa: RUF022 - plainly sorted, as tests/dancity/test_families.py checks

@@ -15,9 +15,10 @@ A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
+from dptcay_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
 from dptcay_sdk._client import DEFAULT_BASE_URL, VERSION, AsyncDptcayClient, RatePlanName
 from dptcay_sdk._errors import KeyRotationError
-from shared_auth import (
+from dptcay_sdk._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -36,13 +37,15 @@ from shared_auth import (
     PaginationError,
     PermissionDeniedError,
     RateBudgetUnavailableError,
-    RateLimit,
     RateLimitError,
     ResponseValidationError,
-    RetryPolicy,
     SDKError,
-    Secret,
     UnprocessableEntityError,
+)
+from shared_auth import (
+    RateLimit,
+    RetryPolicy,
+    Secret,
     new_reference,
 )
 from shared_auth._fast import aiohttp_http_client
@@ -114,6 +117,13 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
+    from dptcay_sdk._journal_errors import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
     from dptcay_sdk._models import (
         ApiKey,
         Currency,
@@ -132,23 +142,16 @@ if _TYPE_CHECKING:
     from dptcay_sdk._webhooks import DptcayWebhookSource, parse_event
     from shared_auth import ResultList
     from shared_auth._sync import unknown_outcome
-    from shared_auth.fleet import (
-        JournalError,
-        JournalLostError,
-        JournalMissingError,
-        JournalUnavailableError,
-        JournalVolatileError,
-    )
 
 #: Names imported on first access (PEP 562), by the module that defines them. The models,
 #: resources and ``ResultList`` load with the first client or response anyway, and the
 #: blocking twin pulls in anyio's thread portal: ``import dptcay_sdk`` needs none of them.
 _LAZY: dict[str, str] = {
-    "JournalError": "shared_auth.fleet",
-    "JournalLostError": "shared_auth.fleet",
-    "JournalMissingError": "shared_auth.fleet",
-    "JournalUnavailableError": "shared_auth.fleet",
-    "JournalVolatileError": "shared_auth.fleet",
+    "JournalError": "dptcay_sdk._journal_errors",
+    "JournalLostError": "dptcay_sdk._journal_errors",
+    "JournalMissingError": "dptcay_sdk._journal_errors",
+    "JournalUnavailableError": "dptcay_sdk._journal_errors",
+    "JournalVolatileError": "dptcay_sdk._journal_errors",
     "ApiKey": "dptcay_sdk._models",
     "Currencies": "dptcay_sdk._resources",
     "Currency": "dptcay_sdk._models",
@@ -172,8 +175,5 @@ _LAZY: dict[str, str] = {
     "unknown_outcome": "shared_auth._sync",
 }
 
-
-# Tracebacks name the package users import from (see shared_auth._brand for the shared tree).
-KeyRotationError.__module__ = __name__
 
 __getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)

@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
+from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
 from shared_auth import (
     NOT_GIVEN,
-    APIError,
     BaseAsyncClient,
-    ConfigurationError,
     DptcayKeyAuth,
-    InvalidInputError,
     NotGiven,
     RetryPolicy,
     Route,
@@ -125,6 +123,7 @@ class AsyncDptcayClient(BaseAsyncClient):
     """
 
     _api_name = "dptcay"
+    _errors = ERRORS
 
     def __init__(
         self,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from dptcay_sdk._exceptions import APIError
 from dptcay_sdk._spec import OPERATIONS
-from shared_auth import APIError, ErrorDetails
+from shared_auth import ErrorDetails
 
 if TYPE_CHECKING:
     from dptcay_sdk._models import ApiKey
@@ -95,6 +96,8 @@ class KeyRotationError(APIError):
     Attributes:
         new_key: The key the client now uses.
     """
+
+    __module__ = "dptcay_sdk"
 
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
         revoke = OPERATIONS["keys.revoke"]

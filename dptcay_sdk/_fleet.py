@@ -11,7 +11,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from shared_auth import ConfigurationError, Throttle
+from dptcay_sdk._exceptions import ConfigurationError
+from shared_auth import Throttle
 
 if TYPE_CHECKING:
     import os

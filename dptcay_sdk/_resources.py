@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final
 
+from dptcay_sdk._exceptions import InvalidInputError
 from dptcay_sdk._models import (
     ApiKey,
     Currency,
@@ -34,16 +35,7 @@ from dptcay_sdk._validation import (
     check_webhook_url,
     optional_text,
 )
-from shared_auth import (
-    BODY,
-    CallFunction,
-    InvalidInputError,
-    Many,
-    One,
-    ResultList,
-    Secret,
-    new_reference,
-)
+from shared_auth import BODY, CallFunction, Many, One, ResultList, Secret, new_reference
 
 __all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from dptcay_sdk._client import AsyncDptcayClient
+from dptcay_sdk._exceptions import ERRORS
 from shared_auth import Secret, SyncClient
 from shared_auth._sync import refuse_sync_http_client
 
@@ -21,6 +22,8 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
         with DptcayClient(api_key="dp_test_sk_…") as dp:
             payment = dp.payments.get("pay_123")
     """
+
+    _errors = ERRORS
 
     def __init__(self, api_key: str | Secret, **options: Any) -> None:
         refuse_sync_http_client("DptcayClient", options)

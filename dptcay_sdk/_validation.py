@@ -9,24 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Context, Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
+from dptcay_sdk._exceptions import InvalidInputError, InvalidInputTypeError
 from dptcay_sdk._models import EventType, KeyScope
 from dptcay_sdk._spec import KEY_FORMAT, KEY_PATTERN
-from shared_auth import InvalidInputError as _InvalidInputError
-from shared_auth import InvalidInputTypeError as _InvalidInputTypeError
 from shared_auth import Secret
-from shared_auth._brand import branded
-
-# The shared classes (``except dptcay_sdk.InvalidInputError`` catches them), shown in
-# tracebacks as ``dptcay_sdk.InvalidInputError``: see shared_auth._brand.
-if TYPE_CHECKING:
-    InvalidInputError = _InvalidInputError
-    InvalidInputTypeError = _InvalidInputTypeError
-else:
-    InvalidInputError = branded(_InvalidInputError, "dptcay_sdk")
-    InvalidInputTypeError = branded(_InvalidInputTypeError, "dptcay_sdk")
 
 __all__ = [
     "ASSET_DECIMALS",

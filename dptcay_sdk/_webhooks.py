@@ -13,8 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
+from dptcay_sdk._exceptions import InvalidInputError
 from dptcay_sdk._models import Event, make_dptcay_converter
-from shared_auth import InvalidInputError
 from shared_auth.fleet._inbox_model import Accepted
 
 if TYPE_CHECKING:

@@ -65,21 +65,21 @@ from pydantic import BaseModel, Field
 
 from dancity_sdk import AsyncDancityClient, Transaction
 from dancity_sdk.webhooks import DancityWebhookSource
-from dptcay_sdk import (
+from dptcay_sdk import AsyncDptcayClient, Payment, Secret
+
+# The shared names: they catch both SDKs' errors (each SDK's own class subclasses them).
+from shared_auth import (
     APIError,
     APIStatusError,
     APITimeoutError,
-    AsyncDptcayClient,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     InvalidInputError,
     NotFoundError,
     OutcomeUnknownError,
-    Payment,
     PermissionDeniedError,
     RateLimitError,
-    Secret,
     UnprocessableEntityError,
 )
 from shared_auth.fleet import Handler, Inbox, InboxEvent, open_inbox, webhook_endpoint

@@ -26,6 +26,7 @@ from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
 
 if TYPE_CHECKING:
+    from shared_auth._errortable import ErrorTable
     from shared_auth._throttle import Throttle
 
 __all__ = ["Attempt", "Call", "Classifier", "describe_timeouts", "request_id"]
@@ -98,6 +99,8 @@ class Classifier:
 
     policy: RetryPolicy
     _parse_error: ErrorParser
+    #: The client's own error classes: the pipeline raises them directly.
+    errors: ErrorTable
 
     def _status_attempt(
         self,
@@ -152,7 +155,7 @@ class Classifier:
             parts.append(f". {details.hint}")
         parts.append(f" ({method} {path}")
         parts.append(f", request id {rid})" if rid else ")")
-        return status_error_class(status_code)(
+        return self.errors(status_error_class(status_code))(
             "".join(parts),
             status_code=status_code,
             code=details.code,
@@ -187,7 +190,7 @@ class Classifier:
             msg += f" (body starts {excerpt(content)[:80]!r})"
         if rid:
             msg += f" (request id {rid})"
-        error = ResponseValidationError(
+        error = self.errors(ResponseValidationError)(
             msg,
             errors=problem.errors,
             method=call.method,
@@ -205,7 +208,7 @@ class Classifier:
         detail = str(exc) or kind
         host = call.request.url.host
         if isinstance(exc, httpx.TimeoutException | TimeoutError):
-            error: APIError = APITimeoutError(
+            error: APIError = self.errors(APITimeoutError)(
                 f"{call.method} {call.path} to {host} timed out ({kind}: {detail}); the "
                 f"timeouts in force were {describe_timeouts(call.request)} — raise them with "
                 "timeout=",
@@ -214,7 +217,7 @@ class Classifier:
             )
         else:
             what = "failed to connect" if isinstance(exc, (*NEVER_SENT, *PERMANENT)) else "failed"
-            error = APIConnectionError(
+            error = self.errors(APIConnectionError)(
                 f"{call.method} {call.path} to {host} {what} ({kind}: {detail}); the timeouts "
                 f"in force were {describe_timeouts(call.request)} — check base_url and the "
                 "network, or change them with timeout=",
@@ -232,7 +235,7 @@ class Classifier:
 
     def _refused_in_time(self, call: Call, waiting_for: str) -> Attempt:
         """The deadline passed before the request was sent: a typed error, never a send."""
-        error = APITimeoutError(
+        error = self.errors(APITimeoutError)(
             f"{call.method} {call.path}: the call's {self.policy.deadline}s deadline passed "
             f"waiting for {waiting_for}; nothing was sent",
             method=call.method,
@@ -253,7 +256,7 @@ class Classifier:
             f"{advice}."
         )
         read = failure.error
-        error = OutcomeUnknownError(
+        error = self.errors(OutcomeUnknownError)(
             msg,
             reference=call.reference,
             method=call.method,

@@ -6,14 +6,14 @@ import copy
 import ipaddress
 import json
 import logging
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, cast
 
 import attrs
 import httpx
 
 from shared_auth import _tracing
-from shared_auth._brand import rebrand
-from shared_auth._errors import ClientClosedError, ConfigurationError, SDKError
+from shared_auth._errors import ClientClosedError, ConfigurationError
+from shared_auth._errortable import NO_TABLE, ErrorTable, converting, converting_entry_points
 from shared_auth._loops import wrong_loop_error
 from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
 from shared_auth._ratelimit import resolve_rate_limit
@@ -208,6 +208,14 @@ class BaseAsyncClient:
     """
 
     _api_name: str = "API"
+    #: The SDK's own error classes (its ``_exceptions.ERRORS``): raised by its pipeline, and
+    #: what any shared error escaping a call is handed on as.
+    _errors: ClassVar[ErrorTable] = NO_TABLE
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """An SDK client's constructor raises the SDK's error classes, whoever checks."""
+        super().__init_subclass__(**kwargs)
+        converting_entry_points(cls)
 
     def __init__(
         self,
@@ -261,6 +269,7 @@ class BaseAsyncClient:
             json_loads=json_loads,
             on_response=self._remember_headers,
             max_concurrency=max_concurrency,
+            errors=self._errors,
         )
         self._request_options = self._per_request_options()
 
@@ -289,6 +298,7 @@ class BaseAsyncClient:
         """The rate-limit headers of the latest response (``None`` if it carried none)."""
         return resolve_rate_limit(self._last_headers)
 
+    @converting
     def with_options(
         self,
         *,
@@ -367,6 +377,7 @@ class BaseAsyncClient:
         del route
         return ()
 
+    @converting  # a shared error raised outside the pipeline (a journal's) leaves as the SDK's
     async def _call(
         self,
         route: Route,
@@ -420,9 +431,6 @@ class BaseAsyncClient:
                     self._api_name, route.method, prefix + route.path, sending
                 )
             return await sending
-        except SDKError as exc:  # tracebacks name the SDK: dptcay_sdk.NotFoundError
-            rebrand(exc, type(self).__module__.partition(".")[0])
-            raise
         except RuntimeError as exc:  # used from a second event loop: say so, in SDK terms
             wrong_loop = wrong_loop_error(type(self).__name__, exc)
             if wrong_loop is None:
@@ -435,6 +443,7 @@ class BaseAsyncClient:
             converter = self._converter = self._make_converter()
         return converter
 
+    @converting
     async def recover_journal(self, *, grace: float = 0.0) -> RecoveryReport:
         """Settle this API's intents that dead workers left open in the client's journal.
 
@@ -448,6 +457,7 @@ class BaseAsyncClient:
             raise ConfigurationError(msg)
         return await self._journal.recover(grace=grace)
 
+    @converting
     async def check_journal(self) -> str:
         """Check the client's purchase journal now, rather than at the first purchase.
 
@@ -494,9 +504,7 @@ class BaseAsyncClient:
             f"it sends nothing more: create a new {name} (one per application, kept open "
             "while it is used)"
         )
-        error = ClientClosedError(msg)
-        rebrand(error, type(self).__module__.partition(".")[0])
-        return error
+        return self._errors(ClientClosedError)(msg)
 
     async def aclose(self) -> None:
         """Close the connections this client opened (idempotent)."""

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 
-from shared_auth._pipeline import Reply, Unreadable
+from shared_auth._outcomes import Unreadable
+from shared_auth._reply import Reply
 
 if TYPE_CHECKING:
     import cattrs

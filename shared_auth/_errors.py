@@ -359,3 +359,10 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     if status_code >= 500:  # noqa: PLR2004
         return InternalServerError
     return _BY_STATUS.get(status_code, APIStatusError)
+
+
+# Tracebacks and pickles name the public module users import these from, not this file.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = "shared_auth"

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, SupportsIndex, TypeVar, o
 
 import attrs
 
-from shared_auth._pipeline import Reply
 from shared_auth._ratelimit import RateLimit
+from shared_auth._reply import Reply
 from shared_auth._secret import Secret
 
 if TYPE_CHECKING:

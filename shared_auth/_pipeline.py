@@ -37,6 +37,7 @@ from shared_auth._classify import Call as _Call
 from shared_auth._classify import Classifier
 from shared_auth._classify import request_id as _request_id
 from shared_auth._errors import APIError, SDKError
+from shared_auth._errortable import NO_TABLE, ErrorTable
 from shared_auth._gate import Gate, send_within
 from shared_auth._outcomes import (
     OUTCOMES,
@@ -48,8 +49,8 @@ from shared_auth._outcomes import (
     RetryPolicy,
     Unreadable,
 )
-from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
+from shared_auth._reply import Reply
 from shared_auth._tracing import attempt_sent
 
 if TYPE_CHECKING:
@@ -85,40 +86,6 @@ DEADLINE_EXTENSION: Final = "sdk.deadline"
 #: sent", never as a request of unknown outcome.
 _SCOPE_GRACE: Final = 0.05
 _INF: Final = float("inf")
-
-
-@attrs.define(slots=True, eq=False)
-class Reply:
-    """The metadata of one response: what results keep of it (never the body).
-
-    Attributes:
-        status_code: The HTTP status.
-        headers: The response headers.
-        method: The request's method.
-        path: The request's path below the base URL (credentials masked when shown).
-    """
-
-    status_code: int
-    headers: httpx.Headers = attrs.field(repr=False)
-    method: str = ""
-    path: str = attrs.field(default="", repr=lambda p: repr(redact(p)))
-    #: The converter of the client that read the response (for ``to_dict``).
-    converter: cattrs.Converter | None = attrs.field(default=None, repr=False)
-    _rate_limit: RateLimit | None = attrs.field(default=None, init=False, repr=False)
-    _parsed: bool = attrs.field(default=False, init=False, repr=False)
-
-    @property
-    def rate_limit(self) -> RateLimit | None:
-        """The rate-limit headers, parsed on first access (off the success path)."""
-        if not self._parsed:
-            self._rate_limit = RateLimit.from_headers(self.headers)
-            self._parsed = True
-        return self._rate_limit
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id, when it sent one."""
-        return _request_id(self.headers)
 
 
 @attrs.frozen
@@ -176,6 +143,7 @@ class Pipeline(Classifier):
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         max_concurrency: int | None = None,
+        errors: ErrorTable = NO_TABLE,
     ) -> None:
         import anyio  # noqa: PLC0415 - loaded with the first client, not the package
 
@@ -183,6 +151,7 @@ class Pipeline(Classifier):
         self.policy = policy
         self._get_client = get_client
         self._parse_error = parse_error
+        self.errors = errors
         self._envelope = envelope
         self._converter = converter
         # The client's own timeouts: a deadline shorter than their longest clamps them.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hmac
 from typing import Final, final
 
+from shared_auth._credentials import credential_formats
+
 __all__ = ["Secret", "reveal"]
 
-#: Prefixes that are safe to show: they say what kind of credential it is, not which one.
-_KNOWN_PREFIXES: Final = ("dp_live_sk_", "dp_test_sk_", "dcy_live_", "eyJ")
 #: Below this length even the last four characters say too much (a PIN is four digits).
 _MIN_LENGTH_FOR_TAIL: Final = 16
 _ELLIPSIS: Final = "…"
@@ -61,7 +61,8 @@ class Secret:
 
 def redact_value(value: str) -> str:
     """Redact one whole credential value (see :class:`Secret`)."""
-    prefix = next((p for p in _KNOWN_PREFIXES if value.startswith(p)), "")
+    # A registered prefix is safe to show: it says what kind of credential it is, not which.
+    prefix = next((f.prefix for f in credential_formats() if value.startswith(f.prefix)), "")
     if len(value) < _MIN_LENGTH_FOR_TAIL:
         return f"{prefix}{_ELLIPSIS}" if prefix else "****"
     return f"{prefix}{_ELLIPSIS}{value[-4:]}"

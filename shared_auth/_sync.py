@@ -34,13 +34,13 @@ import threading
 import warnings
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Final, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
 
 import anyio
 from anyio.from_thread import BlockingPortal
 
-from shared_auth._brand import rebrand
 from shared_auth._errors import ClientClosedError, ConfigurationError, OutcomeUnknownError
+from shared_auth._errortable import NO_TABLE, ErrorTable, converting_entry_points
 from shared_auth._models import APIObject
 from shared_auth._secret import Secret
 from shared_auth._tracing import CallRecord, recording
@@ -164,10 +164,10 @@ class _Call:
 class _LoopThread:
     """A private event loop on a daemon thread, with a portal into it."""
 
-    def __init__(self, owner: str, package: str) -> None:
+    def __init__(self, owner: str, errors: ErrorTable) -> None:
         self.owner = owner
-        #: The SDK package whose name tracebacks of errors raised here show.
-        self.package = package
+        #: The SDK's error classes: what errors raised or handed on here are.
+        self.errors = errors
         self.closed = False
         self._portal: BlockingPortal | None = None
         self._failure: BaseException | None = None
@@ -206,13 +206,13 @@ class _LoopThread:
             record = call.record
             outcome = None if record is None else record.outcome_unknown("it was interrupted")
             if outcome is not None:
+                outcome = self.errors.convert(outcome)
                 outcome.__cause__ = interrupt
                 setattr(interrupt, _OUTCOME_ATTRIBUTE, outcome)
                 interrupt.add_note(f"{self.owner}: {outcome}")
             raise
         if call.error is not None:
-            rebrand(call.error, self.package)
-            raise call.error
+            raise self.errors.convert(call.error)
         result: _T = call.result
         return result
 
@@ -234,9 +234,7 @@ class _LoopThread:
                 f"this {self.owner} is closed (close() was called or its 'with' block ended), "
                 f"so {name}() cannot run: create a new {self.owner}"
             )
-            error = ClientClosedError(msg)
-            rebrand(error, self.package)
-            raise error
+            raise self.errors(ClientClosedError)(msg)
         if threading.current_thread() is self.thread:
             msg = (
                 f"{name}() of a {self.owner} was called on that client's own event-loop thread "
@@ -356,10 +354,17 @@ class SyncClient(Generic[_A]):
 
     _loop: _LoopThread
     _finalizer: weakref.finalize[..., Any] | None
+    #: The SDK's own error classes (its async client's).
+    _errors: ClassVar[ErrorTable] = NO_TABLE
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """An SDK twin's constructors raise the SDK's error classes, whoever checks."""
+        super().__init_subclass__(**kwargs)
+        converting_entry_points(cls)
 
     def __init__(self, make_async_client: Callable[[], _A]) -> None:
         name = type(self).__name__
-        loop = _LoopThread(name, type(self).__module__.partition(".")[0])
+        loop = _LoopThread(name, self._errors)
         try:
             # Built on the loop thread so anything it binds belongs to that loop.
             async_client: _A = loop.run(

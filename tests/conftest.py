@@ -19,6 +19,8 @@ synchronous tests and need no marker.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 pytest_plugins = ("pytester",)
@@ -26,17 +28,30 @@ pytest_plugins = ("pytester",)
 LOOPS = ("asyncio", "trio")
 """Every event loop the SDK supports; an async test runs on each of them."""
 
+#: The fixtures each SDK registers by its own ``pytest11`` entry point.
+_SDK_PLUGINS = ("dptcay_sdk.pytest_plugin", "dancity_sdk.pytest_plugin")
+
+
 ONE_LOOP = ("asyncio",)
 """The loop a ``loop_agnostic`` test runs on."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the ``loop_agnostic`` marker (the suite runs with ``--strict-markers``)."""
+    """Register the ``loop_agnostic`` marker and load the SDKs' fixture plugins.
+
+    The suite runs with ``--strict-markers``. An editable install registers the SDKs'
+    ``pytest11`` entry points only when it is (re)installed; whichever of the two plugins is
+    not registered yet is registered here, so the suite runs either way.
+    """
     config.addinivalue_line(
         "markers",
         "loop_agnostic: a pure validation test that awaits nothing loop-specific; "
         "runs on asyncio only (see tests/conftest.py)",
     )
+    for name in _SDK_PLUGINS:
+        module = importlib.import_module(name)
+        if not config.pluginmanager.is_registered(module):
+            config.pluginmanager.register(module, name)
 
 
 @pytest.hookimpl(tryfirst=True)  # before the fixture parametrizes it with both loops

@@ -15,8 +15,17 @@ import httpx
 import pytest
 
 from dancity_sdk import AsyncDancityClient
-from dptcay_sdk import APITimeoutError, AsyncDptcayClient, OutcomeUnknownError
-from shared_auth import DancityJWTAuth, Pipeline, RetryPolicy, make_converter
+from dptcay_sdk import AsyncDptcayClient
+
+# The shared names: the tests below call both SDKs and a bare pipeline.
+from shared_auth import (
+    APITimeoutError,
+    DancityJWTAuth,
+    OutcomeUnknownError,
+    Pipeline,
+    RetryPolicy,
+    make_converter,
+)
 from shared_auth.testing import FaultInjector
 from tests.dptcay.test_models import PAYMENT as WIRE_PAYMENT
 from tests.shared_auth._support import EchoPipeline

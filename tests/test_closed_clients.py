@@ -39,8 +39,9 @@ def _shown(exc: BaseException) -> str:
 
 
 def test_the_error_is_public_in_every_package_and_hangs_off_the_tree() -> None:
-    assert dptcay_sdk.ClientClosedError is dancity_sdk.ClientClosedError
-    assert dancity_sdk.ClientClosedError is shared_auth.ClientClosedError
+    for sdk in (dptcay_sdk, dancity_sdk):
+        assert issubclass(sdk.ClientClosedError, shared_auth.ClientClosedError)
+        assert issubclass(sdk.ClientClosedError, sdk.SDKError)
     assert issubclass(shared_auth.ClientClosedError, shared_auth.SDKError)
     assert issubclass(shared_auth.ClientClosedError, RuntimeError)
 

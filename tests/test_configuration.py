@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+import dptcay_sdk
 from dancity_sdk import AsyncDancityClient, ConfigurationError, MissingCredentialError
 from dptcay_sdk import AsyncDptcayClient
 from shared_auth._logenv import _EnvHandler
@@ -45,7 +46,7 @@ def test_dptcay_keywords_override_the_environment() -> None:
     assert dp.base_url == "http://127.0.0.1:8765/v1"
     assert dp.api_key.get_secret_value() == OTHER_DPTCAY_KEY
     assert AsyncDptcayClient.from_env(environ={}, api_key=DPTCAY_KEY).api_key
-    with pytest.raises(ConfigurationError, match="DPTCAY_API_KEY"):
+    with pytest.raises(dptcay_sdk.ConfigurationError, match="DPTCAY_API_KEY"):
         AsyncDptcayClient.from_env(environ={})
 
 

@@ -6,6 +6,7 @@ import pickle
 import subprocess
 import sys
 import traceback
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ import pytest
 import dancity_sdk
 import dptcay_sdk
 import shared_auth
+import shared_auth.fleet
 from dancity_sdk import AsyncDancityClient
 from dptcay_sdk import AsyncDptcayClient, DptcayClient
 
@@ -37,13 +39,16 @@ async def test_api_errors_show_the_sdk_that_raised_them() -> None:
         dc = AsyncDancityClient(DANCITY_KEY, http_client=http, throttle=False)
         with pytest.raises(shared_auth.NotFoundError) as dptcay_error:
             await dp.payments.get("pay_1")
-        with pytest.raises(dptcay_sdk.NotFoundError) as dancity_error:  # one tree
+        with pytest.raises(dancity_sdk.NotFoundError) as dancity_error:
             await dc.vas.transactions.get("tx_1")
     assert _shown(dptcay_error.value) == "dptcay_sdk.NotFoundError"
     assert _shown(dancity_error.value) == "dancity_sdk.NotFoundError"
+    # Raised as the SDK's own class (never re-classed): the shared names catch both.
+    assert type(dptcay_error.value) is dptcay_sdk.NotFoundError
+    assert type(dancity_error.value) is dancity_sdk.NotFoundError
     for error in (dptcay_error.value, dancity_error.value):
-        assert isinstance(error, dancity_sdk.APIStatusError)
-        assert isinstance(error, dptcay_sdk.SDKError)
+        assert isinstance(error, shared_auth.APIStatusError)
+        assert isinstance(error, shared_auth.SDKError)
         assert error.status_code == 404
 
 
@@ -68,14 +73,59 @@ def test_sdk_specific_errors_show_their_package() -> None:
     assert dancity_sdk.ReconcileTimeoutError.__module__ == "dancity_sdk"
 
 
-def test_a_renamed_error_pickles_as_the_shared_class() -> None:
+def test_an_sdk_error_pickles_as_itself() -> None:
     error = dptcay_sdk.InvalidInputError("bad amount", field="amount")
-    shared_auth._brand.rebrand(error, "dptcay_sdk")
     assert _shown(error) == "dptcay_sdk.InvalidInputError"
     restored = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
-    assert type(restored) is shared_auth.InvalidInputError
+    assert type(restored) is dptcay_sdk.InvalidInputError
     assert restored.field == "amount"
     assert str(restored) == "bad amount"
+
+
+def test_errors_raised_before_any_call_show_the_sdk_or_a_public_module() -> None:
+    # A constructor's and from_env's checks, shared or not, raise the SDK's classes.
+    with pytest.raises(dptcay_sdk.ConfigurationError) as bad_key:
+        AsyncDptcayClient("dcy_live_" + "a" * 40)
+    with pytest.raises(dancity_sdk.MissingCredentialError) as no_key:
+        AsyncDancityClient()
+    with pytest.raises(dptcay_sdk.ConfigurationError) as bad_timeout:
+        AsyncDptcayClient(DPTCAY_KEY, timeout=-1)  # checked by the shared code
+    with pytest.raises(dancity_sdk.ConfigurationError) as bad_log:
+        AsyncDancityClient.from_env(environ={"DANCITY_API_KEY": DANCITY_KEY, "DANCITY_LOG": "x"})
+    assert _shown(bad_key.value) == "dptcay_sdk.ConfigurationError"
+    assert _shown(no_key.value) == "dancity_sdk.MissingCredentialError"
+    assert _shown(bad_timeout.value) == "dptcay_sdk.ConfigurationError"
+    assert _shown(bad_log.value) == "dancity_sdk.ConfigurationError"
+    # Raised by the shared code outside any client: the shared, public name.
+    with pytest.raises(shared_auth.ConfigurationError) as shared:
+        shared_auth.fleet.open_journal("/nonexistent/folder/journal.db")
+    assert _shown(shared.value) == "shared_auth.ConfigurationError"
+    with pytest.raises(dancity_sdk.UnsupportedOperationError) as unsupported:
+        raise dancity_sdk.UnsupportedOperationError(
+            "no cards here",
+            operation="cards.create",
+            api_version="2026-04-27",
+            available_in=("2026-05-31",),
+        )
+    assert _shown(unsupported.value) == "dancity_sdk.UnsupportedOperationError"
+    for name in ("IntentConflictError", "JournalError", "JournalUnavailableError", "InboxError"):
+        assert getattr(shared_auth.fleet, name).__module__ == "shared_auth.fleet"
+
+
+def test_no_error_is_re_classed_in_place() -> None:
+    # ``error.__class__ = ...`` decides the class after the exception exists: nowhere.
+    import ast  # noqa: PLC0415
+
+    assigned = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in ("shared_auth", "dptcay_sdk", "dancity_sdk")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Attribute) and target.attr == "__class__"
+    ]
+    assert assigned == []
 
 
 @pytest.mark.anyio
@@ -131,3 +181,51 @@ def test_a_second_event_loop_gets_an_sdk_message() -> None:
     assert message.startswith("RuntimeError this AsyncDptcayClient was used from a second")
     assert "Create one AsyncDptcayClient per event loop" in message
     assert "blocking DptcayClient" in message
+
+
+@pytest.mark.anyio
+async def test_a_shared_error_raised_outside_the_pipeline_leaves_as_the_sdk_s_class(
+    tmp_path: Path,
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(500)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        dp = AsyncDptcayClient(DPTCAY_KEY, http_client=http, journal=tmp_path / "never.db")
+        # The journal (shared code) refuses before anything is sent: a journal error...
+        with pytest.raises(shared_auth.fleet.JournalMissingError) as caught:
+            await dp.payments.create(amount=Decimal(5), currency="USDC", order_id="o-1")
+        with pytest.raises(dptcay_sdk.JournalMissingError) as checked:
+            await dp.check_journal()
+    assert sent == []
+    # ...that leaves the client as dptcay's class, its message and attributes kept.
+    for error in (caught.value, checked.value):
+        assert type(error) is dptcay_sdk.JournalMissingError
+        assert _shown(error) == "dptcay_sdk.JournalMissingError"
+        assert error.backend == "sqlite"
+        assert "shared_auth.fleet init" in str(error)
+    assert caught.value.reference == "o-1"
+
+
+def test_a_converted_error_keeps_its_chain_notes_and_traceback() -> None:
+    from dptcay_sdk._exceptions import ERRORS  # noqa: PLC0415
+
+    cause = OSError("disk gone")
+    try:
+        try:
+            raise cause
+        except OSError as exc:
+            raise shared_auth.APITimeoutError("slow", method="GET", path="/x") from exc
+    except shared_auth.APITimeoutError as error:
+        error.add_note("3 attempts were made")
+        original = error
+    converted = ERRORS.convert(original)
+    assert type(converted) is dptcay_sdk.APITimeoutError
+    assert (converted.args, converted.method, converted.path) == (("slow",), "GET", "/x")
+    assert converted.__cause__ is cause
+    assert converted.__traceback__ is original.__traceback__
+    assert converted.__notes__ == ["3 attempts were made"]
+    assert ERRORS.convert(converted) is converted  # already the SDK's: handed on as is

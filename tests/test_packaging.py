@@ -51,7 +51,8 @@ def test_the_wheel_has_the_licence_urls_extras_and_the_pytest_plugin(
     assert {"Homepage", "Documentation", "Source", "Issues", "Changelog"} <= set(urls)
     assert set(metadata.get_all("Provides-Extra") or []) >= EXTRAS
     assert "[pytest11]" in entry_points
-    assert "shared_auth.pytest_plugin" in entry_points
+    for plugin in ("shared_auth", "dptcay_sdk", "dancity_sdk"):
+        assert f"{plugin}.pytest_plugin" in entry_points
 
 
 def test_the_sdist_carries_what_its_tests_need(built: tuple[Path, Path]) -> None:

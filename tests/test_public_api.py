@@ -34,8 +34,8 @@ PUBLIC_MODULES = (
 PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth")
 #: Public attributes a package root may have besides ``__all__``: its public submodules.
 PUBLIC_SUBMODULES = {
-    "dptcay_sdk": {"testing"},
-    "dancity_sdk": {"testing", "webhooks"},
+    "dptcay_sdk": {"testing", "pytest_plugin"},
+    "dancity_sdk": {"testing", "webhooks", "pytest_plugin"},
     "shared_auth": {"fleet", "testing", "pytest_plugin"},
 }
 
@@ -118,9 +118,20 @@ def test_every_package_ships_py_typed(name: str) -> None:
 
 @pytest.mark.parametrize("sdk", [dptcay_sdk, dancity_sdk], ids=lambda m: m.__name__)
 @pytest.mark.parametrize("error", ERROR_NAMES)
-def test_sdks_re_export_the_one_error_tree(sdk: types.ModuleType, error: str) -> None:
-    assert error in sdk.__all__, f"{sdk.__name__} does not re-export {error}"
-    assert getattr(sdk, error) is getattr(shared_auth, error)
+def test_each_sdk_has_its_own_class_of_every_shared_error(
+    sdk: types.ModuleType, error: str
+) -> None:
+    assert error in sdk.__all__, f"{sdk.__name__} does not export {error}"
+    shared, own = getattr(shared_auth, error), getattr(sdk, error)
+    # A real class of the SDK's, first based on the shared one: ``except`` takes either name.
+    assert own is not shared
+    assert own.__bases__[0] is shared
+    assert (own.__module__, own.__qualname__) == (sdk.__name__, error)
+    # ...and mirroring the tree in the SDK: ``except dptcay_sdk.APIStatusError`` catches
+    # ``dptcay_sdk.NotFoundError``.
+    for parent in shared.__bases__:
+        if parent.__name__ in ERROR_NAMES:
+            assert issubclass(own, getattr(sdk, parent.__name__))
 
 
 @pytest.mark.parametrize(
@@ -142,10 +153,14 @@ def test_shared_values_are_the_same_objects_in_both_sdks() -> None:
         assert getattr(dancity_sdk, name) is getattr(shared_auth, name)
 
 
-def test_catching_one_sdks_error_catches_the_others() -> None:
-    with pytest.raises(dptcay_sdk.NotFoundError):
+def test_the_shared_name_catches_both_sdks_errors_and_each_sdks_name_its_own() -> None:
+    with pytest.raises(shared_auth.NotFoundError):
         raise dancity_sdk.NotFoundError("gone", status_code=404)
-    assert dancity_sdk.APIStatusError is dptcay_sdk.APIStatusError
+    with pytest.raises(shared_auth.APIStatusError):
+        raise dptcay_sdk.NotFoundError("gone", status_code=404)
+    with pytest.raises(dancity_sdk.APIStatusError):
+        raise dancity_sdk.NotFoundError("gone", status_code=404)
+    assert not issubclass(dancity_sdk.NotFoundError, dptcay_sdk.NotFoundError)
 
 
 def test_importing_an_sdk_does_not_import_the_other_or_the_sandbox() -> None:

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PLUGIN = "shared_auth.pytest_plugin"
+PLUGINS = ("shared_auth.pytest_plugin", "dptcay_sdk.pytest_plugin", "dancity_sdk.pytest_plugin")
 
 USER_TESTS = """
 from decimal import Decimal
 
 import pytest
 
-from dancity_sdk import APIStatusError, OutcomeUnknownError
-from dptcay_sdk import APITimeoutError, PaymentStatus
+from dancity_sdk import APIStatusError
+from dptcay_sdk import APITimeoutError, OutcomeUnknownError, PaymentStatus
 
 
 @pytest.fixture(params=["asyncio", "trio"])
@@ -72,9 +72,18 @@ def test_sync_clients_with_a_slow_sandbox(dptcay_sync_client, dptcay_faults, dan
 
 
 def _plugin_args() -> list[str]:
-    """``-p`` the plugin unless the installed distribution already registers it."""
-    registered = any(ep.value == PLUGIN for ep in importlib.metadata.entry_points(group="pytest11"))
-    return [] if registered else ["-p", PLUGIN]
+    """``-p`` each plugin the installed distribution does not already register."""
+    registered = {ep.value for ep in importlib.metadata.entry_points(group="pytest11")}
+    return [arg for plugin in PLUGINS if plugin not in registered for arg in ("-p", plugin)]
+
+
+def test_pyproject_registers_each_plugin_by_its_own_entry_point() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    section = text.split("[project.entry-points.pytest11]", 1)[1].split("\n[", 1)[0]
+    values = {
+        line.split("=", 1)[1].strip().strip('"') for line in section.splitlines() if "=" in line
+    }
+    assert values == set(PLUGINS)
 
 
 def test_the_fixtures_work_in_a_user_s_test_suite(pytester: pytest.Pytester) -> None:
@@ -83,13 +92,21 @@ def test_the_fixtures_work_in_a_user_s_test_suite(pytester: pytest.Pytester) -> 
     result.assert_outcomes(passed=9)  # 4 async tests on asyncio and trio, 1 sync
 
 
-def _import_plugin(prelude: str) -> str:
+def _import_plugin(prelude: str, plugin: str, fixture: str) -> str:
+    # Importing a plugin never imports a sandbox (or Starlette) before a fixture is used.
+    heavy = (
+        "starlette",
+        "uvicorn",
+        "shared_auth.testing",
+        "dptcay_sdk.testing",
+        "dancity_sdk.testing",
+    )
     code = (
         f"import sys\n{prelude}\n"
-        f"import {PLUGIN} as plugin\n"
-        "heavy = ('starlette', 'uvicorn', 'dptcay_sdk', 'dancity_sdk', 'shared_auth.testing')\n"
+        f"import {plugin} as plugin\n"
+        f"heavy = {heavy!r}\n"
         "print(sorted(m for m in heavy if sys.modules.get(m) is not None), "
-        "plugin.SANDBOX_INSTALLED, hasattr(plugin, 'dptcay_client'))\n"
+        f"getattr(plugin, 'SANDBOX_INSTALLED', None), hasattr(plugin, {fixture!r}))\n"
     )
     return subprocess.run(  # noqa: S603 - our interpreter
         [sys.executable, "-c", code],
@@ -100,10 +117,31 @@ def _import_plugin(prelude: str) -> str:
     ).stdout.strip()
 
 
-def test_the_plugin_imports_nothing_heavy() -> None:
-    assert _import_plugin("") == "[] True True"
+def test_the_shared_plugin_names_no_sdk_and_imports_nothing_heavy() -> None:
+    assert _import_plugin("", PLUGINS[0], "webhook_faults") == "[] None True"
+    source = (ROOT / "shared_auth" / "pytest_plugin.py").read_text(encoding="utf-8")
+    assert "dptcay" not in source
+    assert "dancity" not in source
 
 
-def test_without_the_sandbox_extra_the_plugin_defines_nothing() -> None:
+@pytest.mark.parametrize(
+    ("plugin", "fixture"),
+    [
+        ("dptcay_sdk.pytest_plugin", "dptcay_client"),
+        ("dancity_sdk.pytest_plugin", "dancity_client"),
+    ],
+)
+def test_each_sdk_plugin_imports_nothing_heavy(plugin: str, fixture: str) -> None:
+    assert _import_plugin("", plugin, fixture) == "[] True True"
+
+
+@pytest.mark.parametrize(
+    ("plugin", "fixture"),
+    [
+        ("dptcay_sdk.pytest_plugin", "dptcay_client"),
+        ("dancity_sdk.pytest_plugin", "dancity_client"),
+    ],
+)
+def test_without_the_sandbox_extra_an_sdk_plugin_defines_nothing(plugin: str, fixture: str) -> None:
     # sys.modules[name] = None is how Python spells "this module is not installed".
-    assert _import_plugin("sys.modules['starlette'] = None") == "[] False False"
+    assert _import_plugin("sys.modules['starlette'] = None", plugin, fixture) == "[] False False"

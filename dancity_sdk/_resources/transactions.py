@@ -9,6 +9,7 @@ import attrs
 
 from dancity_sdk import _validation as check
 from dancity_sdk._errors import ReconcileTimeoutError
+from dancity_sdk._exceptions import PaginationError
 from dancity_sdk._models import Pagination, Transaction, TransactionPage, TransactionStatus
 from dancity_sdk._resources._base import TRANSACTION, Resource
 from dancity_sdk._spec import APP_OPERATIONS, Generation
@@ -17,11 +18,9 @@ from shared_auth import (
     InternalServerError,
     NotFoundError,
     One,
-    PaginationError,
     RateLimitError,
     ResponseValidationError,
 )
-from shared_auth._brand import rebrand
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -157,11 +156,9 @@ class _Pages(Resource):
             "really is that long, pass a larger max_pages= (or max_pages=None for no limit), "
             "or narrow it with start_date=/end_date=; otherwise the server is looping"
         )
-        error = PaginationError(
+        return PaginationError(
             msg, pages=pages, max_pages=max_pages, method=op.method, path=op.path
         )
-        rebrand(error, "dancity_sdk")
-        return error
 
     async def get(self, transaction_id: str, /) -> Transaction:
         """Requery one transaction by ``_id``, ``tranxId`` or ``customerRef`` (latest match).

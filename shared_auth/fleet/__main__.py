@@ -3,7 +3,7 @@
     python -m shared_auth.fleet init sqlite:///var/lib/shop/journal.db
     python -m shared_auth.fleet check redis://localhost:6379/0
     python -m shared_auth.fleet list sqlite:///var/lib/shop/journal.db
-    DANCITY_API_KEY=… python -m shared_auth.fleet recover redis://localhost:6379/0
+    python -m shared_auth.fleet recover redis://localhost:6379/0
     python -m shared_auth.fleet acknowledge-loss sqlite:///var/lib/shop/journal.db
 
 ``init`` creates the journal (a journal that exists is left as it is; one written by an
@@ -12,26 +12,54 @@ that a lost journal was reconciled from the API's transaction list: it writes a 
 identity (creating the store if it is gone), and workers take purchases again. A journal
 error exits 2 with its message.
 
-``recover`` settles Dancity purchases from Dancity's own record of their ``customerRef``
-(it needs ``DANCITY_API_KEY``, and ``DANCITY_BASE_URL``/``DANCITY_VAS_PREFIX`` if you set
-them for your workers; without a key Dancity intents are left as they are), and reports
-dptcay intents that may have taken effect for a person to check: dptcay cannot be searched
-by ``order_id``. It exits 1 when something needs review, so a cron job can alert.
+``recover`` hands each API's intents to the recoverer its SDK registers: an entry point in
+the ``shared_auth.fleet.recovery`` group (name: the journal's API name; value: an
+``async (journal, grace) -> RecoveryReport | None``), or [`register_recoverer`][] from an
+application that calls [`main`][] itself. A recoverer settles what its API can look up
+and reports the rest for a person to check; it returns ``None`` when it is not configured
+here (it says why on stderr), and that API's intents are left as they are. Each SDK's
+recoverer documents the environment it reads. ``recover`` exits 1 when something needs
+review, so a cron job can alert.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
+import importlib.metadata
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Final
 
 import anyio
 
 from shared_auth.fleet._errors import JournalError
 from shared_auth.fleet._journal import Journal, RecoveryReport, open_journal
+
+__all__ = ["RECOVERY_GROUP", "Recoverer", "main", "recoverers", "register_recoverer"]
+
+#: Settle one API's abandoned intents: ``await recoverer(journal, grace)`` returns its report,
+#: or ``None`` when the recoverer is not configured here (having said why on stderr).
+Recoverer = Callable[[Journal, float], Awaitable[RecoveryReport | None]]
+
+#: The entry point group each SDK registers its recoverer in, named by its journal API name.
+RECOVERY_GROUP: Final = "shared_auth.fleet.recovery"
+
+_REGISTERED: dict[str, Recoverer] = {}
+
+
+def register_recoverer(api: str, recoverer: Recoverer) -> None:
+    """Use ``recoverer`` for ``api``'s intents (before any entry point of the same name)."""
+    _REGISTERED[api] = recoverer
+
+
+def recoverers() -> dict[str, Recoverer]:
+    """The registered recoverers, then those the installed packages' entry points declare."""
+    found = dict(_REGISTERED)
+    for entry in importlib.metadata.entry_points(group=RECOVERY_GROUP):
+        if entry.name not in found:
+            found[entry.name] = entry.load()
+    return found
+
 
 _COMMANDS = (
     ("init", "create the journal (an existing one is left as it is)"),
@@ -62,25 +90,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _dancity_reconcile(journal: Journal) -> tuple[Any, Any]:
-    # The CLI is an application of both layers: it may load an SDK, the library never does.
-    dancity: Any = importlib.import_module("dancity_sdk")
-    client = dancity.AsyncDancityClient.from_env(journal=journal, throttle=True)
-    return client, client._journal  # noqa: SLF001 - the client's own hook knows how to ask
-
-
 async def _recover(
     target: str, grace: float, allow_volatile: bool
 ) -> list[tuple[str, RecoveryReport]]:
     journal = open_journal(target, allow_volatile=allow_volatile)
-    reports = [("dptcay", await journal.recover({}, grace=grace, only_api="dptcay"))]
-    if os.environ.get("DANCITY_API_KEY"):
-        client, hook = await _dancity_reconcile(journal)
-        async with client:
-            reports.append(("dancity", await hook.recover(grace=grace)))
-    else:
-        sys.stderr.write("DANCITY_API_KEY is not set: Dancity intents are left as they are\n")
-    await journal.aclose()
+    reports: list[tuple[str, RecoveryReport]] = []
+    try:
+        for api, recoverer in recoverers().items():
+            report = await recoverer(journal, grace)
+            if report is not None:
+                reports.append((api, report))
+    finally:
+        await journal.aclose()
     return reports
 
 

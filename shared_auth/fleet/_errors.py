@@ -98,3 +98,10 @@ class JournalVolatileError(JournalError):
     A restart would empty it silently. Turn persistence on (``appendonly yes``) or pass
     ``allow_volatile=True`` if losing the journal on a restart is acceptable.
     """
+
+
+# Tracebacks and pickles name the public module users import these from, not this file.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type):
+        _value.__module__ = "shared_auth.fleet"

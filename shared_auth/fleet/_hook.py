@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 import httpx
 
 from shared_auth._errors import ResponseValidationError
-from shared_auth._pipeline import Reply, Unreadable
+from shared_auth._outcomes import Unreadable
+from shared_auth._reply import Reply
 from shared_auth.fleet._identity import journal_key
 from shared_auth.fleet._intent import fingerprint, new_owner
 from shared_auth.fleet._journal import Journal, Reconciler, RecoveryReport, open_journal

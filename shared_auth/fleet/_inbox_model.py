@@ -208,3 +208,14 @@ class InboxStore(Protocol):
     def counts(self) -> dict[str, int]: ...
     def purge(self, now: float) -> int: ...
     def close(self) -> None: ...
+
+
+# Tracebacks and pickles name the public module users import these from, not this file.
+for _cls in (
+    InboxError,
+    InboxUnavailableError,
+    InboxMissingError,
+    InboxLostError,
+    InboxVolatileError,
+):
+    _cls.__module__ = "shared_auth.fleet"

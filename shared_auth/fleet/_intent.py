@@ -173,3 +173,8 @@ class IntentInProgressError(SDKError):
 
 class IntentNeedsReviewError(OutcomeUnknownError):
     """The intent may have taken effect and the API cannot be asked: a person must check."""
+
+
+# Tracebacks and pickles name the public module users import these from, not this file.
+for _cls in (IntentConflictError, IntentInProgressError, IntentNeedsReviewError):
+    _cls.__module__ = "shared_auth.fleet"

@@ -33,7 +33,7 @@ from shared_auth.fleet._intent import (
     IntentConflictError,
     IntentInProgressError,
 )
-from shared_auth.fleet._recovery import RecoveryReport, needs_review, recover_intents
+from shared_auth.fleet._recovery import Reconciler, RecoveryReport, needs_review, recover_intents
 from shared_auth.fleet._store import Store
 
 __all__ = [
@@ -57,9 +57,6 @@ DEFAULT_TIMEOUT: Final = 5.0
 _RECORD_GRACE: Final = 1.0
 
 _LOGGER = logging.getLogger("shared_auth.fleet")
-
-#: ``async (reference) -> the API's record of it (decoded JSON), or None if it has none``.
-Reconciler = Callable[[str], Awaitable[Any]]
 
 
 class Journal:

@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
@@ -13,9 +14,28 @@ from shared_auth.fleet._intent import Intent, IntentNeedsReviewError, new_owner
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from shared_auth.fleet._journal import Journal, Reconciler
+    from shared_auth.fleet._store import Store
 
-__all__ = ["RecoveryReport", "needs_review", "recover_intents"]
+__all__ = ["Reconciler", "RecoveryReport", "needs_review", "recover_intents"]
+
+_T = TypeVar("_T")
+
+#: ``async (reference) -> the API's record of it (decoded JSON), or None if it has none``.
+Reconciler = Callable[[str], Awaitable[Any]]
+
+
+class Journal(Protocol):
+    """What recovery uses of `shared_auth.fleet.Journal` (this module sits below it)."""
+
+    store: Store
+    lease: float
+    _clock: Callable[[], float]
+
+    async def _run(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T: ...
+
+    async def open_intents(self) -> list[Intent]: ...
+
+    def settle_sync(self, key: str, owner: str, answer: Any) -> bool: ...
 
 
 @attrs.frozen(kw_only=True)

@@ -20,7 +20,6 @@ from dptcay_sdk import (
     RateLimitError,
     ResponseValidationError,
 )
-from shared_auth._brand import unbranded
 
 pytestmark = pytest.mark.anyio
 
@@ -94,7 +93,7 @@ async def test_error_shapes(
     with pytest.raises(error) as info:
         await _client(response).payments.get("pay_1")
     exc = info.value
-    assert unbranded(type(exc)) is error  # shown as dptcay_sdk.<name>
+    assert type(exc) is error  # dptcay_sdk.<name>, raised as such
     assert exc.status_code == status
     assert exc.code == code
     assert exc.api_message == message

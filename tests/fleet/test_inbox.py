@@ -17,9 +17,9 @@ from starlette.routing import Route
 
 from dancity_sdk import webhooks
 from dancity_sdk.webhooks import DancityWebhookSource
-from dptcay_sdk import DptcayWebhookSource, InvalidInputError
+from dptcay_sdk import DptcayWebhookSource
 from examples import arq_worker
-from shared_auth import ConfigurationError
+from shared_auth import ConfigurationError, InvalidInputError
 from shared_auth.fleet import (
     Inbox,
     InboxEvent,

@@ -11,6 +11,10 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 
+# The SDKs register their key formats with the floor's redaction when they are imported;
+# these tests mask keys of both formats.
+import dancity_sdk._credentials  # noqa: F401
+import dptcay_sdk._credentials  # noqa: F401
 from shared_auth import Pipeline, Reply
 
 DPTCAY_LIVE_KEY = "dp_live_sk_4f9Kq2Lm8Zr1Tx7Vb3Nc"

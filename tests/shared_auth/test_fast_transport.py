@@ -15,6 +15,7 @@ import httpx
 import pytest
 from httpx_aiohttp import AiohttpTransport
 
+import shared_auth
 from dptcay_sdk import (
     APIConnectionError,
     APITimeoutError,
@@ -67,7 +68,8 @@ async def test_it_is_refused_under_trio_when_built_and_names_asyncio(anyio_backe
         async with aiohttp_http_client() as http:
             assert isinstance(http, httpx.AsyncClient)
         return
-    with pytest.raises(ConfigurationError) as info:
+    # A shared helper called outside any client: the shared class.
+    with pytest.raises(shared_auth.ConfigurationError) as info:
         aiohttp_http_client()
     assert "needs asyncio" in str(info.value)
     assert "under trio" in str(info.value)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -175,3 +177,35 @@ def test_install_log_redaction_is_idempotent_and_takes_extra_loggers() -> None:
         filters = logging.getLogger(name).filters
         assert sum(isinstance(f, SecretsFilter) for f in filters) == 1
     assert {"httpx", "httpcore", "httpcore.http11", "httpcore.connection"} <= set(LOGGER_NAMES)
+
+
+# --- formats come from the SDKs that register them ---------------------------------------
+
+
+def _masked_in_a_fresh_process(imports: str) -> str:
+    code = (
+        f"{imports}\n"
+        "from shared_auth import redact\n"
+        "from shared_auth._redact import LOGGER_NAMES\n"
+        "import logging\n"
+        "from shared_auth import install_log_redaction\n"
+        "install_log_redaction()\n"
+        f"print(redact('k={DPTCAY_LIVE_KEY} d={DANCITY_KEY} j={JWT}'))\n"
+        "print(sorted(n for n in ('dptcay_sdk', 'dancity_sdk') if logging.getLogger(n).filters))\n"
+    )
+    return subprocess.run(  # noqa: S603 - our interpreter
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_the_floor_alone_masks_jwts_and_each_sdk_adds_its_key_formats_on_import() -> None:
+    alone = _masked_in_a_fresh_process("")
+    assert JWT not in alone
+    assert DPTCAY_LIVE_KEY in alone  # the floor knows no SDK's key format...
+    assert DANCITY_KEY in alone
+    assert alone.endswith("[]\n")
+    both = _masked_in_a_fresh_process("import dptcay_sdk, dancity_sdk")
+    for secret in (JWT, DPTCAY_LIVE_KEY, DANCITY_KEY):  # ...each SDK registers its own
+        assert secret not in both
+    assert Secret(DPTCAY_LIVE_KEY).redacted in both
+    assert both.endswith("['dancity_sdk', 'dptcay_sdk']\n")

@@ -24,7 +24,6 @@ from dancity_sdk import DancityClient
 from dptcay_sdk import (
     APITimeoutError,
     ClientClosedError,
-    ConfigurationError,
     DptcayClient,
     OutcomeUnknownError,
 )
@@ -258,10 +257,11 @@ def test_a_call_from_the_client_s_own_loop_thread_is_refused() -> None:
 @pytest.mark.parametrize("twin", [DptcayClient, DancityClient])
 def test_an_httpx_sync_client_is_refused_at_construction(twin: Any) -> None:
     key = "dp_test_sk_" + "0" * 24 if twin is DptcayClient else DANCITY_KEY
-    with httpx.Client() as sync_http, pytest.raises(ConfigurationError) as caught:
+    sdk = sys.modules[twin.__module__.partition(".")[0]]
+    with httpx.Client() as sync_http, pytest.raises(sdk.ConfigurationError) as caught:
         twin(key, http_client=sync_http)
     assert "httpx.AsyncClient" in str(caught.value)
-    with httpx.Client() as sync_http, pytest.raises(ConfigurationError):
+    with httpx.Client() as sync_http, pytest.raises(sdk.ConfigurationError):
         twin.from_env(http_client=sync_http)
 
 
