@@ -194,11 +194,30 @@ class Fleet:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rng.choice(self.ports)}/hook"
 
+    async def _all_receivers_up(self, http: httpx.AsyncClient) -> bool:
+        for port in self.ports:
+            try:
+                if not (await http.get(f"http://127.0.0.1:{port}/ready")).is_success:
+                    return False
+            except httpx.TransportError:
+                return False
+        return True
+
     async def killer(self, period: tuple[float, float]) -> None:
-        """SIGKILL a random receiver or consumer now and then, and start a new one."""
+        """SIGKILL a random receiver or consumer now and then, and start a new one.
+
+        A receiver is killed only while every receiver answers (a rolling restart, as a
+        deployment does it): on a loaded machine a restarted uvicorn takes seconds to come
+        up, and killing the others meanwhile would leave the provider no receiver at all
+        for its whole retry schedule, which tests the harness, not the inbox.
+        """
+        async with httpx.AsyncClient(timeout=1.0) as http:
+            await self._kill_forever(period, http)
+
+    async def _kill_forever(self, period: tuple[float, float], http: httpx.AsyncClient) -> None:
         while True:
             await anyio.sleep(self.rng.uniform(*period))
-            if self.rng.random() < 0.5:
+            if self.rng.random() < 0.5 and await self._all_receivers_up(http):
                 port = self.rng.choice(self.ports)
                 _kill(self.receivers[port])
                 self.kills["receiver"] += 1
