@@ -121,14 +121,7 @@ __all__ = [
 ]
 
 if _TYPE_CHECKING:
-    from dancity_sdk._journal_errors import (
-        JournalError,
-        JournalLostError,
-        JournalMissingError,
-        JournalUnavailableError,
-        JournalVolatileError,
-    )
-    from dancity_sdk._models import (
+    from dancity_sdk._esim_card_models import (
         Card,
         CardTransaction,
         CardTransactionPage,
@@ -142,8 +135,17 @@ if _TYPE_CHECKING:
         EsimPage,
         EsimRegion,
         EsimRegions,
-        ExamPin,
         ExchangeRate,
+    )
+    from dancity_sdk._journal_errors import (
+        JournalError,
+        JournalLostError,
+        JournalMissingError,
+        JournalUnavailableError,
+        JournalVolatileError,
+    )
+    from dancity_sdk._models import (
+        ExamPin,
         Pagination,
         Plan,
         Product,
@@ -171,23 +173,23 @@ _LAZY: dict[str, str] = {
     "JournalMissingError": "dancity_sdk._journal_errors",
     "JournalUnavailableError": "dancity_sdk._journal_errors",
     "JournalVolatileError": "dancity_sdk._journal_errors",
-    "Card": "dancity_sdk._models",
-    "CardTransaction": "dancity_sdk._models",
-    "CardTransactionPage": "dancity_sdk._models",
+    "Card": "dancity_sdk._esim_card_models",
+    "CardTransaction": "dancity_sdk._esim_card_models",
+    "CardTransactionPage": "dancity_sdk._esim_card_models",
     "DancityClient": "dancity_sdk._sync",
-    "Esim": "dancity_sdk._models",
-    "EsimCoverage": "dancity_sdk._models",
-    "EsimDetails": "dancity_sdk._models",
-    "EsimOperator": "dancity_sdk._models",
-    "EsimPackage": "dancity_sdk._models",
-    "EsimPackageDetails": "dancity_sdk._models",
-    "EsimPackages": "dancity_sdk._models",
-    "EsimPage": "dancity_sdk._models",
-    "EsimRegion": "dancity_sdk._models",
-    "EsimRegions": "dancity_sdk._models",
+    "Esim": "dancity_sdk._esim_card_models",
+    "EsimCoverage": "dancity_sdk._esim_card_models",
+    "EsimDetails": "dancity_sdk._esim_card_models",
+    "EsimOperator": "dancity_sdk._esim_card_models",
+    "EsimPackage": "dancity_sdk._esim_card_models",
+    "EsimPackageDetails": "dancity_sdk._esim_card_models",
+    "EsimPackages": "dancity_sdk._esim_card_models",
+    "EsimPage": "dancity_sdk._esim_card_models",
+    "EsimRegion": "dancity_sdk._esim_card_models",
+    "EsimRegions": "dancity_sdk._esim_card_models",
     "unknown_outcome": "shared_auth._sync",
     "ExamPin": "dancity_sdk._models",
-    "ExchangeRate": "dancity_sdk._models",
+    "ExchangeRate": "dancity_sdk._esim_card_models",
     "Pagination": "dancity_sdk._models",
     "Plan": "dancity_sdk._models",
     "Product": "dancity_sdk._models",

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from dancity_sdk import _validation as check
-from dancity_sdk._models import Card, CardTransactionPage, ExchangeRate
+from dancity_sdk._esim_card_models import Card, CardTransactionPage, ExchangeRate
 from dancity_sdk._resources._base import Resource, purchase_ref
 from shared_auth import Many, One
 

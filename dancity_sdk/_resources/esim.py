@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from dancity_sdk import _validation as check
-from dancity_sdk._models import EsimDetails, EsimPackages, EsimPage, EsimRegions
+from dancity_sdk._esim_card_models import EsimDetails, EsimPackages, EsimPage, EsimRegions
 from dancity_sdk._resources._base import Resource, purchase_ref
 from shared_auth import One
 
