@@ -7,31 +7,32 @@ machine, validation and messages, and the answer shapes of the generation's dial
 
 from __future__ import annotations
 
-import math
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Final
 
-from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
 from dancity_sdk.testing import _esim
-from dancity_sdk.testing._access import Allowlist, Clock, JwtSigner, KeyRing
-from dancity_sdk.testing._cards import (
-    CARD_ACTIONS,
-    CREATION_FEE_USD,
-    Card,
-    CardMovement,
-    CardStore,
-)
-from dancity_sdk.testing._catalog import Catalog
-from dancity_sdk.testing._faults import FaultQueue, apply
+from dancity_sdk.testing._card_handlers import CardHandlers
+from dancity_sdk.testing._faults import apply
 from dancity_sdk.testing._fields import WALLET_TYPES, Fields
 from dancity_sdk.testing._generations import Generation
-from dancity_sdk.testing._ledger import STATUSES, Ledger, Order, SearchFilter
-from dancity_sdk.testing._ratelimit import RateLimiter
+from dancity_sdk.testing._handler_kit import (
+    _DAY,
+    _ESIM_PAGE_SIZE,
+    Caller,
+    Handler,
+    SandboxState,
+    _one_of,
+    _paging,
+    _text_query,
+    json_body,
+    pagination,
+    path_value,
+    search_filter,
+)
+from dancity_sdk.testing._ledger import Order
 from dancity_sdk.testing._services import (
     SANDBOX_PIN,
     Buyer,
@@ -47,152 +48,19 @@ from dancity_sdk.testing._services import (
     validate_meter,
     validate_smartcard,
 )
-from dancity_sdk.testing._webhooks import Outbox
 from dancity_sdk.testing._wire import (
     JsonObject,
     WireResponse,
     envelope_error,
-    loads,
     nest_error,
     ok,
-    parse_iso,
     validation_error,
 )
 
-_MAX_PAGE_SIZE: Final = 100
-_DEFAULT_PAGE_SIZE: Final = 10
-_ESIM_PAGE_SIZE: Final = 20
-_DAY: Final = 24 * 3600
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is calling: the account's user and the ``channel`` header (``""`` when absent)."""
-
-    user_id: str
-    channel: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class SandboxState:
-    """Everything one sandbox instance owns; the routes only ever see this."""
-
-    keys: KeyRing
-    allowlist: Allowlist
-    jwt: JwtSigner
-    limiter: RateLimiter
-    ledger: Ledger
-    outbox: Outbox
-    faults: FaultQueue
-    catalog: Catalog
-    esims: _esim.EsimStore
-    cards: CardStore
-    clock: Clock
-
-
-Handler = Callable[[Request, Caller], Awaitable[Response]]
 HandlerFactory = Callable[["Handlers", Generation], Handler]
 
 
-async def json_body(request: Request) -> JsonObject:
-    """The JSON object body (``{}`` when empty).
-
-    Raises:
-        ApiError: 400 when the body is not a JSON object.
-    """
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = loads(raw)
-    except ValueError as exc:
-        raise nest_error(400, "Unexpected token in JSON body") from exc
-    if not isinstance(body, dict):
-        raise nest_error(400, "Request body must be a JSON object")
-    return body
-
-
-def path_value(request: Request) -> str:
-    """The operation's one path parameter, whatever the description calls it."""
-    return str(next(iter(request.path_params.values()), ""))
-
-
-def _positive_int(params: QueryParams, name: str, default: int, errors: list[str]) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        errors.append(f"{name} must be a positive integer")
-        return default
-    return int(raw)
-
-
-def _date(params: QueryParams, name: str, errors: list[str]) -> float | None:
-    raw = params.get(name)
-    if not raw:
-        return None
-    parsed = parse_iso(raw)
-    if parsed is None:
-        errors.append(f"{name} must be a valid ISO 8601 date string")
-    return parsed
-
-
-def _one_of(
-    params: QueryParams, name: str, options: tuple[str, ...], errors: list[str]
-) -> str | None:
-    raw = params.get(name) or None
-    if raw is not None and raw.upper() not in options:
-        errors.append(f"{name} must be one of the following values: {', '.join(options)}")
-    return raw
-
-
-def _paging(params: QueryParams, default: int) -> tuple[int, int, list[str]]:
-    errors: list[str] = []
-    page = _positive_int(params, "page", 1, errors)
-    limit = _positive_int(params, "limit", default, errors)
-    if limit > _MAX_PAGE_SIZE:
-        errors.append(f"limit must not be greater than {_MAX_PAGE_SIZE}")
-    return page, limit, errors
-
-
-def search_filter(params: QueryParams) -> tuple[int, int, SearchFilter]:
-    """Parse ``page``, ``limit`` and the filters of ``GET /transactions``."""
-    page, limit, errors = _paging(params, _DEFAULT_PAGE_SIZE)
-    query = SearchFilter(
-        start=_date(params, "start_date", errors),
-        end=_date(params, "end_date", errors),
-        service=params.get("service") or None,
-        status=_one_of(params, "status", STATUSES, errors),
-        tranx_type=_one_of(params, "tranxType", ("DEBIT", "CREDIT"), errors),
-        text=params.get("query") or None,
-    )
-    if errors:
-        raise validation_error(errors)
-    return page, limit, query
-
-
-def pagination(page: int, limit: int, total: int) -> JsonObject:
-    """The documented pagination block (``pages`` kept for older readers)."""
-    pages = math.ceil(total / limit)
-    return {
-        "page": page,
-        "limit": limit,
-        "total": total,
-        "pages": pages,
-        "totalPages": pages,
-        "hasPrevious": page > 1,
-        "hasNext": page < pages,
-    }
-
-
-def _text_query(params: QueryParams, name: str) -> str:
-    value = params.get(name, "").strip()
-    if not value:
-        raise validation_error([f"{name} should not be empty"])
-    return value
-
-
-class Handlers:
+class Handlers(CardHandlers):
     """Operation behaviour over one :class:`SandboxState`."""
 
     def __init__(self, state: SandboxState) -> None:
@@ -515,126 +383,6 @@ class Handlers:
             return ok(message, data)
 
         return handler
-
-    # --- virtual cards --------------------------------------------------------------------
-
-    async def cards(self, _request: Request, _caller: Caller) -> Response:
-        """``cards.list``."""
-        return ok("Cards fetched", [card.wire() for card in self.state.cards.all()])
-
-    async def card(self, request: Request, _caller: Caller) -> Response:
-        """``cards.get``."""
-        return ok("Card fetched", self.state.cards.get(path_value(request)).wire())
-
-    async def exchange_rate(self, _request: Request, _caller: Caller) -> Response:
-        """``cards.exchange_rate``: NGN per USD."""
-        data = {"currency": "USD", "rate": _esim.EXCHANGE_RATE, "baseCurrency": "NGN"}
-        return ok("Exchange rate fetched", data)
-
-    async def create_card(self, request: Request, caller: Caller) -> Response:
-        """``cards.create``: charges the creation fee; answers 201 with the new card."""
-        state = self.state
-        fields = Fields(await json_body(request))
-        customer_ref = fields.text("customerRef", required=False, exact=True)
-        name = fields.text("nameOnCard", required=False) or "SANDBOX USER"
-        fields.check()
-        card_id = "card_" + state.ledger.new_id()
-        naira = CREATION_FEE_USD * _esim.EXCHANGE_RATE
-        order = Order(
-            "VIRTUAL CARD",
-            "USD Virtual Card",
-            naira,
-            card_id,
-            "Virtual card creation",
-            extra={"cardId": card_id},
-        )
-        record, events = state.ledger.purchase(
-            order,
-            wallettype="main",
-            channel=caller.channel,
-            customer_ref=customer_ref,
-            status="SUCCESS",
-        )
-        card = Card(card_id, f"{int(card_id[-8:], 16) % 10000:04d}", name, state.clock())
-        card.history.append(CardMovement(record["_id"], Decimal(0), "Card created", state.clock()))
-        state.cards.add(card)
-        await state.outbox.publish(events)
-        body = ok("Card created", {**card.wire(), "transaction": record})
-        body.status_code = 201
-        return await apply(state.faults.pop(), request, body)
-
-    async def fund_card(self, request: Request, caller: Caller) -> Response:
-        """``cards.fund``: move USD onto (``fund``) or off (``withdraw``) a card; 201."""
-        state = self.state
-        fields = Fields(await json_body(request))
-        card_id = fields.text("cardId")
-        amount = fields.number("amount", minimum=Decimal("0.01"))
-        action = fields.choice("action", CARD_ACTIONS, default="fund")
-        customer_ref = fields.text("customerRef", required=False, exact=True)
-        fields.check()
-        card = state.cards.get(card_id)
-        state.cards.check_move(card, action, amount)
-        naira = (amount * _esim.EXCHANGE_RATE).quantize(Decimal("0.01"))
-        remarks = f"Virtual card {action} ${amount}"
-        order = Order(
-            "VIRTUAL CARD",
-            "USD Virtual Card",
-            naira,
-            card_id,
-            remarks,
-            extra={"cardId": card_id, "usdAmount": amount},
-        )
-        # Card movements always go through (a card id's last digits decide nothing).
-        if action == "fund":
-            record, events = state.ledger.purchase(
-                order,
-                wallettype="main",
-                channel=caller.channel,
-                customer_ref=customer_ref,
-                status="SUCCESS",
-            )
-        else:
-            record, events = state.ledger.credit(
-                order, wallettype="main", channel=caller.channel, customer_ref=customer_ref
-            )
-        movement = CardMovement(record["_id"], amount, remarks, state.clock())
-        state.cards.move(card, movement, credit=action == "fund")
-        await state.outbox.publish(events)
-        data = {
-            "cardId": card.id,
-            "balance": card.balance,
-            "currency": "USD",
-            "transaction": record,
-        }
-        message = "Card funded successfully" if action == "fund" else "Card withdrawal successful"
-        body = ok(message, data)
-        body.status_code = 201
-        return await apply(state.faults.pop(), request, body)
-
-    async def update_card(self, request: Request, _caller: Caller) -> Response:
-        """``cards.update``: ``{"status": "frozen" | "active"}``."""
-        fields = Fields(await json_body(request))
-        status = fields.text("status").upper()
-        if status and status not in {"FROZEN", "ACTIVE"}:
-            fields.errors.append("status must be one of the following values: frozen, active")
-        fields.check()
-        card = self.state.cards.get(path_value(request))
-        self.state.cards.set_status(card, status)
-        return ok("Card updated", {"cardId": card.id, "status": card.status, **_card_extra(card)})
-
-    async def card_transactions(self, request: Request, _caller: Caller) -> Response:
-        """``cards.transactions``: the card's history, newest first."""
-        page, limit, errors = _paging(request.query_params, _DEFAULT_PAGE_SIZE)
-        if errors:
-            raise validation_error(errors)
-        card = self.state.cards.get(path_value(request))
-        rows = [m.wire() for m in reversed(card.history)]
-        data = {"total": len(rows), "transactions": rows[(page - 1) * limit : page * limit]}
-        return ok("Transactions fetched", data)
-
-
-def _card_extra(card: Card) -> JsonObject:
-    return {"_id": card.id, "balance": card.balance, "currency": "USD"}
 
 
 def _wallettype(fields: Fields, *, required: bool) -> str:

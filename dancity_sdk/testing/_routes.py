@@ -29,16 +29,8 @@ from dancity_sdk.testing._declared import declared_errors
 from dancity_sdk.testing._faults import DEFAULT_DELAY, FAULT_KINDS, Fault, FaultKind
 from dancity_sdk.testing._fields import Fields, declared_failures
 from dancity_sdk.testing._generations import Generation
-from dancity_sdk.testing._handlers import (
-    APP_HANDLERS,
-    VAS_HANDLERS,
-    Caller,
-    Handler,
-    HandlerFactory,
-    Handlers,
-    SandboxState,
-    json_body,
-)
+from dancity_sdk.testing._handler_kit import Caller, Handler, SandboxState, json_body
+from dancity_sdk.testing._handlers import APP_HANDLERS, VAS_HANDLERS, HandlerFactory, Handlers
 from dancity_sdk.testing._ledger import STATUSES, Status
 from dancity_sdk.testing._wire import (
     ApiError,
