@@ -52,10 +52,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final
 
-import attrs
-
+from dancity_sdk._declarations import (
+    _AIRTIME_AMOUNT,
+    _BENEFICIARY,
+    _BETTING_AMOUNT,
+    _CUSTOMER_REF,
+    _DATES,
+    _ELECTRICITY_AMOUNT,
+    _ID,
+    _METER_TYPE,
+    _PAGE,
+    _PIN,
+    _PROMO,
+    _TRANSACTIONS_PAGE,
+    KEY_LIMIT,
+    PURCHASE_LIMIT,
+    THROTTLE_LIMITS,
+    THROTTLE_WINDOW,
+    Field,
+    Generation,
+    Operation,
+    _buy,
+    _cards,
+    _check,
+    _esim_packages,
+    _opt,
+    _read,
+    _req,
+    _shared_reads,
+    _table,
+)
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 
 __all__ = [
@@ -75,320 +103,6 @@ __all__ = [
     "Operation",
     "generations_with",
 ]
-
-
-#: Rate-limits guide: 120 requests/minute per key; 30 VAS purchases/minute.
-KEY_LIMIT: Final = 120
-PURCHASE_LIMIT: Final = 30
-THROTTLE_WINDOW: Final = 60.0
-THROTTLE_LIMITS: Final[Mapping[str, int]] = MappingProxyType(
-    {"key": KEY_LIMIT, "purchase": PURCHASE_LIMIT}
-)
-
-Kind = Literal["string", "integer", "number", "money", "boolean", "datetime"]
-
-
-@attrs.frozen
-class Field:
-    """One body or query field of one operation in one generation.
-
-    Attributes:
-        name: The wire name the description declares (``customerRef``, ``billerCode``…).
-        arg: The SDK method's keyword argument that fills it (``customer_ref``, ``biller``).
-        required: Whether the description lists it in ``required``.
-        kind: Its JSON type; ``money`` is a ``number`` the SDK takes as ``Decimal``/``int``,
-            ``datetime`` a ``date-time`` string.
-        default: Sent when the field is required and the caller gave nothing (the
-            documented default, e.g. ``wallettype: "main"``); ``None`` = no default.
-        enum: The values the description allows, when it lists them.
-        minimum: The description's ``minimum`` (numbers), inclusive; ``None`` = none.
-        maximum: The description's ``maximum`` (numbers), inclusive; ``None`` = none.
-        min_length: The description's ``minLength`` (strings); ``None`` = none.
-        max_length: The description's ``maxLength`` (strings); ``None`` = none.
-        pattern: The description's ``pattern`` (a regular expression the whole string
-            must match); ``None`` = none.
-
-    The client checks every constraint before any I/O and the sandbox refuses what breaks
-    one with the server's 400, both reading these attributes (see ``constraints``).
-    """
-
-    name: str
-    arg: str
-    required: bool = False
-    kind: Kind = "string"
-    default: str | int | None = None
-    enum: tuple[str | int, ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-
-    @property
-    def constraints(self) -> dict[str, object]:
-        """The declared constraints under their OpenAPI names (only those declared)."""
-        declared = {
-            "enum": list(self.enum) or None,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "minLength": self.min_length,
-            "maxLength": self.max_length,
-            "pattern": self.pattern,
-        }
-        return {key: value for key, value in declared.items() if value is not None}
-
-
-@attrs.frozen
-class Operation:
-    """One operation of one generation.
-
-    Attributes:
-        name: The SDK's name for it, ``"<resource>.<method>"`` (``"esim.purchase"``).
-        method: HTTP method.
-        path: Path below the family prefix, with the description's ``{placeholders}``.
-        family: :data:`VAS` or :data:`APP`.
-        idempotent: ``True`` for reads, validations and updates (safe to retry);
-            ``False`` for purchases (never replayed once sent).
-        throttles: Client-side throttles it counts against (``"key"``, ``"purchase"``).
-        body_fields: JSON body fields the description declares (empty: no body).
-        query_fields: Query parameters the description declares.
-        path_params: ``(placeholder, arg)`` pairs of the path template.
-        open_body: The description declares a free-form body (``additionalProperties``);
-            :attr:`body_fields` then names the fields the guides show, which the SDK sends.
-        success_status: The documented success status (``201`` for card creation).
-    """
-
-    name: str
-    method: str
-    path: str
-    family: str = VAS
-    idempotent: bool = True
-    throttles: tuple[str, ...] = ("key",)
-    body_fields: tuple[Field, ...] = ()
-    query_fields: tuple[Field, ...] = ()
-    path_params: tuple[tuple[str, str], ...] = ()
-    open_body: bool = False
-    success_status: int = 200
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        """Wire names of every required body and query field."""
-        return tuple(f.name for f in (*self.body_fields, *self.query_fields) if f.required)
-
-    @property
-    def is_purchase(self) -> bool:
-        """Whether it moves money (not idempotent: never retried once sent)."""
-        return not self.idempotent
-
-    def field(self, arg: str) -> Field | None:
-        """The body or query field an SDK argument fills here, if this operation takes it."""
-        for candidate in (*self.body_fields, *self.query_fields):
-            if candidate.arg == arg:
-                return candidate
-        return None
-
-
-@attrs.frozen
-class Generation:
-    """One published description of the VAS API.
-
-    Attributes:
-        api_version: Its date, the client's ``api_version`` (``"2026-05-31"``).
-        commit: The docs commit it was published in (``c3ab95a``).
-        prefix: The VAS path prefix (``/api/v1``).
-        operations: Every VAS operation it declares, by SDK name.
-    """
-
-    api_version: str
-    commit: str
-    prefix: str
-    operations: Mapping[str, Operation]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self.operations
-
-
-# --- building blocks (only to keep the tables below readable) ---------------------------------
-
-
-def _req(
-    name: str,
-    arg: str,
-    kind: Kind = "string",
-    *,
-    default: str | None = None,
-    enum: tuple[str | int, ...] = (),
-    minimum: int | None = None,
-    maximum: int | None = None,
-    length: int | None = None,
-) -> Field:
-    return Field(
-        name,
-        arg,
-        required=True,
-        kind=kind,
-        default=default,
-        enum=enum,
-        minimum=minimum,
-        maximum=maximum,
-        min_length=length,
-        max_length=length,
-    )
-
-
-def _opt(
-    name: str,
-    arg: str,
-    kind: Kind = "string",
-    *,
-    enum: tuple[str | int, ...] = (),
-    maximum: int | None = None,
-) -> Field:
-    return Field(name, arg, required=False, kind=kind, enum=enum, maximum=maximum)
-
-
-_KEY: Final = ("key",)
-_PURCHASE: Final = ("key", "purchase")
-_CUSTOMER_REF: Final = _opt("customerRef", "customer_ref")
-_PIN: Final = _req("pin", "pin")
-_METER_TYPE: Final = ("prepaid", "postpaid")
-#: Optional fields every 2026-04-27 buy declares besides its own.
-_BENEFICIARY: Final = (
-    _opt("saveAsBeneficiary", "save_as_beneficiary", "boolean"),
-    _opt("beneficiaryName", "beneficiary_name"),
-)
-_PROMO: Final = (_opt("promocode", "promocode"), _opt("deviceKey", "device_key"))
-_PAGE: Final = (_opt("page", "page", "integer"), _opt("limit", "limit", "integer"))
-#: The transactions listing's page: ``limit`` is at most 100 in every description.
-_TRANSACTIONS_PAGE: Final = (
-    _opt("page", "page", "integer"),
-    _opt("limit", "limit", "integer", maximum=100),
-)
-#: ``amount`` bounds every description declares (airtime ₦50-₦1,000, electricity from
-#: ₦500, betting from ₦100).
-_AIRTIME_AMOUNT: Final = _req("amount", "amount", "money", minimum=50, maximum=1000)
-_ELECTRICITY_AMOUNT: Final = _req("amount", "amount", "money", minimum=500)
-_BETTING_AMOUNT: Final = _req("amount", "amount", "money", minimum=100)
-_DATES: Final = (
-    _opt("start_date", "start_date", "datetime"),
-    _opt("end_date", "end_date", "datetime"),
-)
-
-
-def _read(
-    name: str, path: str, *query: Field, path_params: tuple[tuple[str, str], ...] = ()
-) -> Operation:
-    return Operation(name, "GET", path, query_fields=query, path_params=path_params)
-
-
-def _check(
-    name: str,
-    method: str,
-    path: str,
-    *,
-    body: tuple[Field, ...] = (),
-    query: tuple[Field, ...] = (),
-) -> Operation:
-    # Validations only look things up: safe to retry after a 5xx or a reset.
-    return Operation(name, method, path, body_fields=body, query_fields=query)
-
-
-def _buy(name: str, path: str, *body: Field, limited: bool = False) -> Operation:
-    # Purchases move money: never retried once they may have reached the server.
-    throttles = _PURCHASE if limited else _KEY
-    return Operation(name, "POST", path, idempotent=False, throttles=throttles, body_fields=body)
-
-
-_ID: Final = (("id", "id"),)
-_TRANSACTION_ID: Final = (("transactionId", "transaction_id"),)
-_CARD_ID: Final = (("cardId", "card_id"),)
-
-
-def _shared_reads(*, region_kinds: tuple[int, ...] = ()) -> dict[str, Operation]:
-    """Reads whose shape every generation shares (the 2026-05-31 one lists region kinds)."""
-    return {
-        op.name: op
-        for op in (
-            _read("wallet.list", "/wallet"),
-            _read("wallet.get", "/wallet/{id}", path_params=_ID),
-            _read("transactions.get", "/transactions/{transactionId}", path_params=_TRANSACTION_ID),
-            _read("plans.internet", "/plans/internet", *_INTERNET_PLAN_QUERY),
-            _read(
-                "esim.regions",
-                "/esim/regions",
-                _opt("type", "region_kind", "integer", enum=region_kinds),
-            ),
-            _read("esim.topup_packages", "/esim/topup-packages", _req("iccid", "iccid")),
-            _read("esim.my_esims", "/esim/my-esims", *_PAGE),
-            _read("esim.details", "/esim/details/{transactionId}", path_params=_TRANSACTION_ID),
-        )
-    }
-
-
-_INTERNET_PLAN_QUERY: Final = (
-    _opt("internetid", "internet_id"),
-    _opt("product", "product"),
-    _opt("action", "action", enum=("FILTER",)),
-)
-
-
-def _esim_packages(*, region_types: tuple[str, ...] = ()) -> Operation:
-    return _read(
-        "esim.packages",
-        "/esim/packages",
-        _req("regionCode", "region_code"),
-        _opt("regionType", "region_type", enum=region_types),
-        _opt("type", "package_type", enum=("BASE", "TOPUP")),
-    )
-
-
-def _cards() -> dict[str, Operation]:
-    """Virtual cards (2026-04-27 and 2026-05-09): free-form bodies, fields from the guide."""
-    ops = (
-        _read("cards.list", "/cards"),
-        Operation(
-            "cards.create",
-            "POST",
-            "/cards",
-            idempotent=False,
-            body_fields=(_CUSTOMER_REF,),
-            open_body=True,
-            success_status=201,
-        ),
-        _read("cards.exchange_rate", "/cards/exchange-rate"),
-        _read("cards.transactions", "/cards/transactions/{cardId}", *_PAGE, path_params=_CARD_ID),
-        Operation(
-            "cards.fund",
-            "POST",
-            "/cards/wallet",
-            idempotent=False,
-            body_fields=(
-                _req("cardId", "card_id"),
-                _req("amount", "amount", "money"),
-                _req("action", "action", enum=("fund", "withdraw")),
-                _CUSTOMER_REF,
-            ),
-            open_body=True,
-            success_status=201,
-        ),
-        _read("cards.get", "/cards/{cardId}", path_params=_CARD_ID),
-        Operation(
-            "cards.update",
-            "PUT",
-            "/cards/{cardId}",
-            body_fields=(_req("status", "status"),),
-            path_params=_CARD_ID,
-            open_body=True,
-        ),
-    )
-    return {op.name: op for op in ops}
-
-
-def _table(*ops: Operation, base: Mapping[str, Operation]) -> Mapping[str, Operation]:
-    table = dict(base)
-    table.update({op.name: op for op in ops})
-    return MappingProxyType(dict(sorted(table.items())))
-
 
 # --- 2026-04-27 (a868848): /api/external/v1, pin in every buy ----------------------------------
 
