@@ -33,7 +33,7 @@ from shared_auth.fleet._inbox_model import (
     InboxMissingError,
     InboxVolatileError,
 )
-from shared_auth.fleet._redis import redis_client
+from shared_auth.fleet._redis import is_volatile, redis_client
 
 if TYPE_CHECKING:
     import redis
@@ -245,22 +245,14 @@ class RedisInboxStore:
 
     def _check_persistence(self) -> None:
         # The journal's rule: a server that keeps nothing across a restart is refused.
-        if self._allow_volatile:
+        if self._allow_volatile or not is_volatile(self._redis):
             return
-        import redis as redis_lib  # noqa: PLC0415 - optional extra, present by now
-
-        try:
-            save: Any = self._redis.config_get("save")
-            appendonly: Any = self._redis.config_get("appendonly")
-        except redis_lib.ResponseError:
-            return  # CONFIG is disabled (a managed Redis): the identity checks still apply
-        if not save.get("save") and appendonly.get("appendonly") in {"no", b"no"}:
-            msg = (
-                "this Redis keeps no data across a restart (no RDB save, appendonly no): a "
-                "restart would empty the inbox and every old event would be accepted again. "
-                "Turn on persistence (appendonly yes) or pass allow_volatile=True"
-            )
-            raise InboxVolatileError(msg, backend=self.backend, journal=self.where)
+        msg = (
+            "this Redis keeps no data across a restart (no RDB save, appendonly no): a "
+            "restart would empty the inbox and every old event would be accepted again. "
+            "Turn on persistence (appendonly yes) or pass allow_volatile=True"
+        )
+        raise InboxVolatileError(msg, backend=self.backend, journal=self.where)
 
     def _call(self, script: Any, keys: list[str], args: list[Any], key: str | None) -> Any:
         result = script(keys=[self._meta, *keys], args=[self._identity, *args])

@@ -45,7 +45,7 @@ from shared_auth.fleet._intent import Intent, encode_result
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "redis_client"]
+__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "is_volatile", "redis_client"]
 
 REDIS_HINT: Final = "Redis support needs the 'redis' extra: pip install 'dptcay-dancity-sdk[redis]'"
 #: Seconds a Redis command (and a connection attempt) may take before it fails.
@@ -158,6 +158,21 @@ def _describe(client: redis.Redis) -> str:
     return f"redis://{host}:{port}/{kwargs.get('db', 0)}"
 
 
+def is_volatile(client: redis.Redis) -> bool:
+    """Whether ``client``'s server keeps nothing across a restart (no RDB save, no AOF).
+
+    ``False`` when CONFIG is disabled (a managed Redis): the identity checks still apply.
+    """
+    import redis as redis_lib  # noqa: PLC0415 - the optional extra, present by now
+
+    try:
+        save_config: dict[str, Any] = client.config_get("save")  # type: ignore[assignment]
+        aof_config: dict[str, Any] = client.config_get("appendonly")  # type: ignore[assignment]
+    except redis_lib.ResponseError:
+        return False
+    return not save_config.get("save") and aof_config.get("appendonly") in {"no", b"no"}
+
+
 class RedisStore:
     """Intents in Redis, shared by every process and host that uses the same server.
 
@@ -209,23 +224,14 @@ class RedisStore:
     # --- opening, creating, identity ---------------------------------------------------------
 
     def _check_persistence(self) -> None:
-        if self._allow_volatile:
+        if self._allow_volatile or not is_volatile(self._redis):
             return
-        import redis  # noqa: PLC0415
-
-        try:
-            save_config: dict[str, Any] = self._redis.config_get("save")  # type: ignore[assignment]
-            aof_config: dict[str, Any] = self._redis.config_get("appendonly")  # type: ignore[assignment]
-            save, appendonly = save_config.get("save"), aof_config.get("appendonly")
-        except redis.ResponseError:
-            return  # CONFIG is disabled (a managed Redis): identity checks still apply
-        if not save and appendonly in {"no", b"no"}:
-            msg = (
-                "this Redis keeps no data across a restart (no RDB save, appendonly no): a "
-                "restart would empty the journal. Turn on persistence (appendonly yes) or "
-                "pass allow_volatile=True"
-            )
-            raise JournalVolatileError(msg, backend=self.backend, journal=self.where)
+        msg = (
+            "this Redis keeps no data across a restart (no RDB save, appendonly no): a "
+            "restart would empty the journal. Turn on persistence (appendonly yes) or "
+            "pass allow_volatile=True"
+        )
+        raise JournalVolatileError(msg, backend=self.backend, journal=self.where)
 
     def _has_records(self) -> bool:
         if self._redis.exists(self._open_key):
