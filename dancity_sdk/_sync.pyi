@@ -24,21 +24,17 @@ from dancity_sdk import TransactionPage
 from dancity_sdk import TransactionStatus
 from dancity_sdk import Validation
 from dancity_sdk import Wallet
-from dancity_sdk._client import JWTArgument
+from dancity_sdk._client import DancityOptions
 from datetime import datetime
 from decimal import Decimal
-from shared_auth import DancityChannel
-from shared_auth import Journal
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
-from shared_auth import TimeoutArgument
-from shared_auth.fleet import RateBudgetOutage
-from typing import Any
+from shared_auth._options import CallOptions
 from typing import Self
+from typing import Unpack
 import cattrs
 import httpx
-import os
 
 
 __all__ = ["DancityClient"]
@@ -171,9 +167,9 @@ class _App:
 
 class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
-    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret | None = ..., **options: Unpack[DancityOptions]) -> None: ...
     @classmethod
-    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., jwt: JWTArgument | NotGiven | None = ..., base_url: str | NotGiven = ..., api_version: str | NotGiven | None = ..., vas_prefix: str | NotGiven | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., environ: Mapping[str, str] | None = ..., **options: Unpack[DancityOptions]) -> Self: ...
     @property
     def api_version(self) -> str: ...
     @property
@@ -190,7 +186,7 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     def timeout(self) -> httpx.Timeout: ...
     @property
     def last_rate_limit(self) -> RateLimit | None: ...
-    def with_options(self, *, timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., extra_headers: Mapping[str, str] | None = ...) -> Self: ...
+    def with_options(self, **options: Unpack[CallOptions]) -> Self: ...
     def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     def check_journal(self) -> str: ...
     vas: _Vas

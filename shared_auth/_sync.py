@@ -33,8 +33,8 @@ import sys
 import threading
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar, Unpack
 
 import anyio
 from anyio.from_thread import BlockingPortal
@@ -42,14 +42,17 @@ from anyio.from_thread import BlockingPortal
 from shared_auth._errors import ClientClosedError, ConfigurationError, OutcomeUnknownError
 from shared_auth._errortable import NO_TABLE, ErrorTable, converting_entry_points
 from shared_auth._models import APIObject
+from shared_auth._options import CallOptions, check_options
 from shared_auth._secret import Secret
 from shared_auth._tracing import CallRecord, recording
 
-__all__ = ["SyncClient", "refuse_sync_http_client", "unknown_outcome"]
+__all__ = ["SyncClient", "check_twin_options", "unknown_outcome"]
 
 
 class _AsyncClosable(Protocol):
     async def aclose(self) -> None: ...
+
+    def with_options(self, **options: Unpack[CallOptions]) -> Self: ...
 
 
 _A = TypeVar("_A", bound=_AsyncClosable)
@@ -79,8 +82,16 @@ def unknown_outcome(interrupt: BaseException) -> OutcomeUnknownError | None:
     return outcome if isinstance(outcome, OutcomeUnknownError) else None
 
 
-def refuse_sync_http_client(twin: str, options: dict[str, Any]) -> None:
-    """A blocking twin drives an ``httpx.AsyncClient``: refuse an ``httpx.Client`` early."""
+def check_twin_options(
+    twin: type, options: Mapping[str, object], record: object, *, method: str
+) -> None:
+    """Check a blocking twin's ``**options`` before its loop thread starts.
+
+    Refuses a keyword ``record`` (the options ``TypedDict``) lacks, naming ``method`` (the
+    twin's, as the caller called it), and an ``httpx.Client``: the twin drives an
+    ``httpx.AsyncClient``.
+    """
+    check_options(options, record, method=method)
     http_client = options.get("http_client")
     if http_client is None or "httpx" not in sys.modules:
         return
@@ -88,9 +99,10 @@ def refuse_sync_http_client(twin: str, options: dict[str, Any]) -> None:
 
     if isinstance(http_client, httpx.Client):
         msg = (
-            f"{twin} runs the async client on its own event-loop thread, so http_client= must "
-            "be an httpx.AsyncClient, not an httpx.Client: pass httpx.AsyncClient(...) (it is "
-            "used, and must be closed, on that thread: prefer letting the client create its own)"
+            f"{twin.__name__} runs the async client on its own event-loop thread, so "
+            "http_client= must be an httpx.AsyncClient, not an httpx.Client: pass "
+            "httpx.AsyncClient(...) (it is used, and must be closed, on that thread: prefer "
+            "letting the client create its own)"
         )
         raise ConfigurationError(msg)
 
@@ -377,6 +389,13 @@ class SyncClient(Generic[_A]):
         self._async_client = async_client
         self._finalizer = weakref.finalize(self, _finalize, loop, async_client.aclose, name)
 
+    @classmethod
+    def _driving(cls, make_async_client: Callable[[], _A]) -> Self:
+        """A twin over the async client ``make_async_client`` builds (for ``from_env``)."""
+        self = cls.__new__(cls)
+        SyncClient.__init__(self, make_async_client)
+        return self
+
     @property
     def async_client(self) -> _A:
         """The async client this one drives (use it only on this client's loop)."""
@@ -389,6 +408,15 @@ class SyncClient(Generic[_A]):
         if inspect.ismethod(value) and not inspect.iscoroutinefunction(value):
             return self._returning_views(value, name)
         return _wrap(value, self._loop, name)
+
+    def with_options(self, **options: Unpack[CallOptions]) -> Self:
+        """A blocking copy with other call options, on this client's loop and connections.
+
+        See the async client's ``with_options()``; the options are
+        [CallOptions][shared_auth.CallOptions]. Closing the copy closes nothing.
+        """
+        check_options(options, CallOptions, method=f"{type(self).__name__}.with_options()")
+        return self._view(self._async_client.with_options(**options))
 
     def _returning_views(self, method: Callable[..., Any], name: str) -> Callable[..., Any]:
         """``method``, with an async client it returns (``with_options()``) made blocking."""
