@@ -212,6 +212,31 @@ async def test_optional_fields_are_sent_only_when_given(recorder: Recorder) -> N
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused before any I/O
+@pytest.mark.parametrize(
+    ("call", "refused"),
+    [
+        (lambda dc: dc.vas.airtime.buy(**AIRTIME, promo_code="X"), "airtime.buy() got"),
+        # betting.fund takes no promocode in any generation: not one of its extras
+        (
+            lambda dc: dc.vas.betting.fund(product="B", account_id="1", amount=100, promocode="X"),
+            "betting.fund() got",
+        ),
+        (lambda dc: dc.vas.education.purchase(product="WAEC", save_as_beneficiary=True), "educ"),
+        (lambda dc: dc.vas.esim.purchase(package_code="NG", pinn="1234"), "esim.purchase() got"),
+    ],
+)
+async def test_a_misspelt_or_foreign_purchase_extra_is_a_type_error_naming_the_method(
+    recorder: Recorder, call: Callable[[AsyncDancityClient], Any], refused: str
+) -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument") as info:
+        await call(client(recorder))
+    assert str(info.value).startswith(f"client.vas.{refused}")
+    assert "9753" not in str(info.value)
+    assert recorder.requests == []
+
+
+@pytest.mark.anyio
 async def test_purchases_show_the_servers_customer_ref_and_keep_the_one_sent(
     recorder: Recorder,
 ) -> None:
