@@ -21,14 +21,14 @@ from dancity_sdk import Secret
 from dancity_sdk import Service
 from dancity_sdk import Transaction
 from dancity_sdk import TransactionPage
-from dancity_sdk import TransactionStatus
 from dancity_sdk import Validation
 from dancity_sdk import Wallet
 from dancity_sdk._client import DancityOptions
 from dancity_sdk._resources._purchase import BettingExtras
 from dancity_sdk._resources._purchase import EducationExtras
 from dancity_sdk._resources._purchase import PurchaseExtras
-from datetime import datetime
+from dancity_sdk._resources.transactions import MerchantTransactionFilters
+from dancity_sdk._resources.transactions import TransactionFilters
 from decimal import Decimal
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport
@@ -115,8 +115,8 @@ class _VasInternet:
 
 class _VasTransactions:
     """``client.vas.transactions``: list, walk, requery and reconcile."""
-    def list(self, *, page: int | None = ..., limit: int | None = ..., start_date: datetime | str | None = ..., end_date: datetime | str | None = ..., service: str | None = ..., status: TransactionStatus | str | None = ..., tranx_type: str | None = ..., query: str | None = ..., use_filter: bool | None = ..., is_bulk: bool | None = ...) -> TransactionPage: ...
-    def iterate(self, *, limit: int | None = ..., start_date: datetime | str | None = ..., end_date: datetime | str | None = ..., service: str | None = ..., status: TransactionStatus | str | None = ..., tranx_type: str | None = ..., query: str | None = ..., use_filter: bool | None = ..., is_bulk: bool | None = ..., max_pages: int | None = ...) -> Generator[Transaction, None, None]: ...
+    def list(self, *, page: int | None = ..., **filters: Unpack[MerchantTransactionFilters]) -> TransactionPage: ...
+    def iterate(self, *, max_pages: int | None = ..., **filters: Unpack[MerchantTransactionFilters]) -> Generator[Transaction, None, None]: ...
     def reconcile(self, customer_ref: str, /, *, interval: float = ..., timeout: float = ...) -> Transaction: ...
     def get(self, transaction_id: str, /) -> Transaction: ...
 
@@ -152,8 +152,8 @@ class _Vas:
 
 class _AppTransactions:
     """``client.app.transactions``: the signed-in user's transactions (JWT)."""
-    def list(self, *, page: int | None = ..., limit: int | None = ..., start_date: datetime | str | None = ..., end_date: datetime | str | None = ..., service: str | None = ..., status: TransactionStatus | str | None = ..., tranx_type: str | None = ..., query: str | None = ...) -> TransactionPage: ...
-    def iterate(self, *, limit: int | None = ..., start_date: datetime | str | None = ..., end_date: datetime | str | None = ..., service: str | None = ..., status: TransactionStatus | str | None = ..., tranx_type: str | None = ..., query: str | None = ..., max_pages: int | None = ...) -> Generator[Transaction, None, None]: ...
+    def list(self, *, page: int | None = ..., **filters: Unpack[TransactionFilters]) -> TransactionPage: ...
+    def iterate(self, *, max_pages: int | None = ..., **filters: Unpack[TransactionFilters]) -> Generator[Transaction, None, None]: ...
     def get(self, transaction_id: str, /) -> Transaction: ...
 
 

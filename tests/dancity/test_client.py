@@ -499,6 +499,28 @@ async def test_catalog_and_list_queries(recorder: Recorder) -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused before any I/O
+async def test_a_filter_a_listing_does_not_take_is_a_type_error_naming_the_method(
+    recorder: Recorder,
+) -> None:
+    dc = client(recorder, G1)
+    with pytest.raises(TypeError) as info:
+        await dc.vas.transactions.list(statuss="FAILED")  # type: ignore[call-arg]
+    assert str(info.value) == (
+        "client.vas.transactions.list() got an unexpected keyword argument 'statuss'; "
+        "did you mean 'status'?"
+    )
+    with pytest.raises(TypeError, match=r"^client\.app\.transactions\.iterate\(\) .*'is_bulk'"):
+        dc.app.transactions.iterate(is_bulk=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^client\.vas\.transactions\.iterate\(\) .*'page'"):
+        dc.vas.transactions.iterate(page=2)  # type: ignore[call-arg]
+    with pytest.raises(InvalidInputError, match="2026-04-27") as refused:
+        await client(recorder, G3).vas.transactions.list(use_filter=True)
+    assert refused.value.field == "use_filter"
+    assert recorder.requests == []
+
+
+@pytest.mark.anyio
 @pytest.mark.loop_agnostic  # refused by validation, before any I/O
 async def test_naive_datetimes_are_refused(recorder: Recorder) -> None:
     with pytest.raises(InvalidInputError, match="timezone-aware"):
