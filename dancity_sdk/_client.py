@@ -122,12 +122,10 @@ def _version_of_prefix(vas_prefix: object) -> str:
 
 
 class DancityOptions(ClientOptions, total=False):
-    """The options of [AsyncDancityClient][dancity_sdk.AsyncDancityClient] and its twin.
+    """The options of [AsyncDancityClient][dancity_sdk.AsyncDancityClient] (and its twin).
 
-    Keywords of the constructor, ``from_env()`` and [DancityClient][dancity_sdk.DancityClient];
-    every one may be left out. Besides these, every option of
-    [ClientOptions][shared_auth.ClientOptions] (timeouts, retries, ``http_client``, the
-    fleet's rate budget and journal).
+    Those below, for Dancity's two families, and every
+    [ClientOptions][shared_auth.ClientOptions] one.
 
     Attributes:
         jwt: A user JWT, or an async callable returning a fresh one, for ``client.app.*``.

@@ -14,9 +14,7 @@ from dancity_sdk import ExchangeRate
 from dancity_sdk import Plan
 from dancity_sdk import Product
 from dancity_sdk import ProductQuote
-from dancity_sdk import RateLimit
 from dancity_sdk import ResultList
-from dancity_sdk import RetryPolicy
 from dancity_sdk import Secret
 from dancity_sdk import Service
 from dancity_sdk import Transaction
@@ -33,11 +31,8 @@ from decimal import Decimal
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
-from shared_auth._options import CallOptions
 from typing import Self
 from typing import Unpack
-import cattrs
-import httpx
 
 
 __all__ = ["DancityClient"]
@@ -179,17 +174,6 @@ class DancityClient(SyncClient[AsyncDancityClient]):
     def vas_prefix(self) -> str: ...
     def set_api_key(self, api_key: str | Secret) -> None: ...
     def set_jwt(self, jwt: str | Secret) -> None: ...
-    @property
-    def base_url(self) -> str: ...
-    @property
-    def converter(self) -> cattrs.Converter: ...
-    @property
-    def retry_policy(self) -> RetryPolicy: ...
-    @property
-    def timeout(self) -> httpx.Timeout: ...
-    @property
-    def last_rate_limit(self) -> RateLimit | None: ...
-    def with_options(self, **options: Unpack[CallOptions]) -> Self: ...
     def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     def check_journal(self) -> str: ...
     vas: _Vas

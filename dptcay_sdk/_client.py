@@ -10,15 +10,7 @@ import httpx
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
-from shared_auth import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    DptcayKeyAuth,
-    NotGiven,
-    Route,
-    Secret,
-    Throttle,
-)
+from shared_auth import NOT_GIVEN, BaseAsyncClient, DptcayKeyAuth, NotGiven, Route, Secret, Throttle
 from shared_auth._config import check_api_host
 from shared_auth._options import ClientOptions, check_options, rate_budget_of
 from shared_auth._version import VERSION as _VERSION
@@ -64,12 +56,9 @@ def _throttle_for(rate_plan: RatePlanName | tuple[int, float] | None) -> tuple[T
 
 
 class DptcayOptions(ClientOptions, total=False):
-    """The options of [AsyncDptcayClient][dptcay_sdk.AsyncDptcayClient] and its twin.
+    """What [AsyncDptcayClient][dptcay_sdk.AsyncDptcayClient] and its twin take.
 
-    Keywords of the constructor, ``from_env()`` and [DptcayClient][dptcay_sdk.DptcayClient];
-    every one may be left out. Besides these, every option of
-    [ClientOptions][shared_auth.ClientOptions] (timeouts, retries, ``http_client``, the
-    fleet's rate budget and journal).
+    The two below, and every [ClientOptions][shared_auth.ClientOptions] option.
 
     Attributes:
         base_url: The API root (default ``https://api.dptcay.com/v1``). ``http://`` is

@@ -10,10 +10,8 @@ from dptcay_sdk import Currency
 from dptcay_sdk import Event
 from dptcay_sdk import EventType
 from dptcay_sdk import Payment
-from dptcay_sdk import RateLimit
 from dptcay_sdk import Refund
 from dptcay_sdk import ResultList
-from dptcay_sdk import RetryPolicy
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
@@ -21,11 +19,8 @@ from dptcay_sdk._client import DptcayOptions
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
-from shared_auth._options import CallOptions
 from typing import Self
 from typing import Unpack
-import cattrs
-import httpx
 
 
 __all__ = ["DptcayClient"]
@@ -69,17 +64,6 @@ class DptcayClient(SyncClient[AsyncDptcayClient]):
     @property
     def livemode(self) -> bool: ...
     def rotate_key(self, *, scope: str = ..., label: str | None = ...) -> ApiKey: ...
-    @property
-    def base_url(self) -> str: ...
-    @property
-    def converter(self) -> cattrs.Converter: ...
-    @property
-    def retry_policy(self) -> RetryPolicy: ...
-    @property
-    def timeout(self) -> httpx.Timeout: ...
-    @property
-    def last_rate_limit(self) -> RateLimit | None: ...
-    def with_options(self, **options: Unpack[CallOptions]) -> Self: ...
     def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     def check_journal(self) -> str: ...
     payments: _Payments

@@ -95,8 +95,9 @@ class CallOptions(_CallLimits, total=False):
 class ClientOptions(_CallLimits, total=False):
     """The options both clients take: keywords of the constructor, ``from_env()`` and twin.
 
-    Each SDK's own options record adds those of its API (its base URL, its throttle);
-    every option may be left out.
+    Each SDK's own options record adds those of its API (its base URL, its throttle) and
+    types the keywords of its client's constructor and ``from_env()`` and of its blocking
+    twin; every option may be left out.
 
     Attributes:
         timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
