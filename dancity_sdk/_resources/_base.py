@@ -10,6 +10,7 @@ import attrs
 from dancity_sdk import _validation as check
 from dancity_sdk._bodies import build, operation
 from dancity_sdk._models import Transaction
+from dancity_sdk._resources._purchase import checked_extras
 from dancity_sdk._routes import route_for
 from shared_auth import One
 from shared_auth._options import check_options
@@ -74,12 +75,18 @@ class Resource:
             reference=reference,
         )
 
-    async def _buy(self, op: Operation, /, *, customer_ref: str, **values: object) -> Transaction:
+    async def _buy(
+        self, op: Operation, customer_ref: str, extras: Mapping[str, object], /, **values: object
+    ) -> Transaction:
         """A purchase: sent once with ``customer_ref``; the answer keeps the server's record.
+
+        ``values`` are the method's own arguments, checked; ``extras`` its
+        [PurchaseExtras][dancity_sdk.PurchaseExtras], checked here (after the others).
 
         The reference the SDK sent is on :attr:`Transaction.sent_customer_ref`; the
         record's own ``customer_ref`` is whatever the server says.
         """
+        values.update(checked_extras(extras))
         tx = await self._send(
             op, TRANSACTION, reference=customer_ref, customer_ref=customer_ref, **values
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final, Unpack
 from dancity_sdk import _validation as check
 from dancity_sdk._esim_card_models import EsimDetails, EsimPackages, EsimPage, EsimRegions
 from dancity_sdk._resources._base import Resource, purchase_ref
-from dancity_sdk._resources._purchase import PurchaseExtras, checked_extras
+from dancity_sdk._resources._purchase import PurchaseExtras
 from shared_auth import One
 
 if TYPE_CHECKING:
@@ -70,11 +70,11 @@ class EsimResource(Resource):
         op = self._operation("esim.purchase", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             package_code=check.text(package_code, field="package_code"),
             iccid=check.optional_text(iccid, field="iccid"),
             wallettype=check.optional_text(wallettype, field="wallettype"),
-            **checked_extras(extras),
         )
 
     async def my_esims(self, *, page: int | None = None, limit: int | None = None) -> EsimPage:

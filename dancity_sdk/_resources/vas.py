@@ -17,7 +17,6 @@ from dancity_sdk._resources._purchase import (
     BettingExtras,
     EducationExtras,
     PurchaseExtras,
-    checked_extras,
 )
 from shared_auth import One
 
@@ -70,11 +69,11 @@ class AirtimeResource(Resource):
         op = self._operation("airtime.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             phone=check.phone(phone),
             amount=check.amount(amount),
-            **checked_extras(extras),
         )
 
 
@@ -99,11 +98,11 @@ class DataResource(Resource):
         op = self._operation("data.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             plan=check.text(plan, field="plan"),
             phone=check.phone(phone),
             wallettype=check.optional_text(wallettype, field="wallettype"),
-            **checked_extras(extras),
         )
 
 
@@ -148,12 +147,12 @@ class CableResource(Resource):
         op = self._operation("cable.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             smartcard_number=check.text(smartcard_number, field="smartcard_number"),
             cableplan=check.text(cableplan, field="cableplan"),
             cablename=check.optional_text(cablename, field="cablename"),
             customer_name=check.text(customer_name, field="customer_name"),
-            **checked_extras(extras),
         )
 
 
@@ -202,7 +201,8 @@ class ElectricityResource(Resource):
         op = self._operation("electricity.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             meter_number=check.text(meter_number, field="meter_number"),
             biller=check.text(biller, field="biller"),
             biller_id=check.optional_text(biller_id, field="biller_id"),
@@ -210,7 +210,6 @@ class ElectricityResource(Resource):
             amount=check.amount(amount),
             customer_name=check.text(customer_name, field="customer_name"),
             address=check.text(address, field="address"),
-            **checked_extras(extras),
         )
 
 
@@ -264,11 +263,11 @@ class InternetResource(Resource):
         op = self._operation("internet.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             plan=check.text(plan, field="plan"),
             account_id=check.text(account_id, field="account_id"),
             phone=check.phone(phone),
-            **checked_extras(extras),
         )
 
 
@@ -305,11 +304,11 @@ class EducationResource(Resource):
         op = self._operation("education.purchase", extras, EducationExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             quantity=check.positive_int(quantity, field="quantity"),
             exam_number=check.optional_text(exam_number, field="exam_number"),
-            **checked_extras(extras),
         )
 
 
@@ -334,9 +333,9 @@ class BettingResource(Resource):
         op = self._operation("betting.fund", extras, BettingExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             account_id=check.text(account_id, field="account_id"),
             amount=check.amount(amount),
-            **checked_extras(extras),
         )
