@@ -32,8 +32,22 @@ class _Beneficiary(TypedDict, total=False):
     beneficiary_name: str | None
 
 
-class PurchaseExtras(_Pin, _Promotion, _Beneficiary, total=False):
-    """The optional fields of a purchase (``**extras`` of the buy methods).
+class BettingExtras(_Pin, _Beneficiary, total=False):
+    """The [PurchaseExtras][dancity_sdk.PurchaseExtras] ``betting.fund`` takes.
+
+    ``pin``, ``save_as_beneficiary`` and ``beneficiary_name``.
+    """
+
+
+class EducationExtras(_Pin, _Promotion, total=False):
+    """The [PurchaseExtras][dancity_sdk.PurchaseExtras] ``education.purchase`` takes.
+
+    ``pin``, ``promocode`` and ``device_key``.
+    """
+
+
+class PurchaseExtras(BettingExtras, EducationExtras, total=False):
+    """The optional fields of a purchase (``**extras`` of the buy methods): all five.
 
     Declared by api_version ``"2026-04-27"``; the later generations refuse them before
     any I/O (except ``promocode`` on ``education.purchase`` in ``"2026-05-31"``), saying
@@ -47,20 +61,6 @@ class PurchaseExtras(_Pin, _Promotion, _Beneficiary, total=False):
         device_key: The buyer's device key.
         save_as_beneficiary: Keep the number, card or account as a beneficiary.
         beneficiary_name: The beneficiary's name.
-    """
-
-
-class BettingExtras(_Pin, _Beneficiary, total=False):
-    """The [PurchaseExtras][dancity_sdk.PurchaseExtras] ``betting.fund`` takes.
-
-    ``pin``, ``save_as_beneficiary`` and ``beneficiary_name``.
-    """
-
-
-class EducationExtras(_Pin, _Promotion, total=False):
-    """The [PurchaseExtras][dancity_sdk.PurchaseExtras] ``education.purchase`` takes.
-
-    ``pin``, ``promocode`` and ``device_key``.
     """
 
 
