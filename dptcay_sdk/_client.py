@@ -66,7 +66,8 @@ class DptcayOptions(ClientOptions, total=False):
             ``https://api.dptcay.io/v1``.
         rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
             ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
-            instead of collecting 429s (default: no throttle).
+            instead of collecting 429s (default: no throttle). A shared ``rate_budget``
+            shares this window.
     """
 
     base_url: str
