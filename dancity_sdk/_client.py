@@ -10,10 +10,8 @@ which one a route gets, so neither can reach the other family's routes.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self, Unpack
 
 import httpx
 
@@ -28,24 +26,22 @@ from shared_auth import (
     DancityJWTAuth,
     DancityKeyAuth,
     NotGiven,
-    RetryPolicy,
     Route,
     Secret,
     Throttle,
-    TimeoutArgument,
     TokenProvider,
-    resolve_policy,
 )
 from shared_auth._config import check_api_host
 from shared_auth._errortable import converting
-from shared_auth._logenv import apply_log_env
+from shared_auth._options import ClientOptions, check_options, rate_budget_of
 from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
-    from shared_auth import CallFunction, Journal
-    from shared_auth.fleet import RateBudgetOutage
+    from collections.abc import Mapping
 
-__all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
+    from shared_auth import CallFunction
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "DancityOptions", "resolve_api_version"]
 
 DEFAULT_BASE_URL: Final = "https://api.dancity.app"
 _USER_AGENT: Final = f"dancity-sdk-python/{VERSION}"
@@ -125,6 +121,36 @@ def _version_of_prefix(vas_prefix: object) -> str:
     return version
 
 
+class DancityOptions(ClientOptions, total=False):
+    """The options of [AsyncDancityClient][dancity_sdk.AsyncDancityClient] (and its twin).
+
+    Those below, for Dancity's two families, and every
+    [ClientOptions][shared_auth.ClientOptions] one.
+
+    Attributes:
+        jwt: A user JWT, or an async callable returning a fresh one, for ``client.app.*``.
+        base_url: ``https://api.dancity.app`` (the default); ``http://`` only for a
+            loopback sandbox.
+        api_version: The description to follow, by date: ``"2026-05-31"`` (``/api/v1``,
+            the default: the newest), ``"2026-05-09"`` or ``"2026-04-27"``
+            (``/api/external/v1``). It decides paths, bodies and which operations exist.
+        vas_prefix: Deprecated: ``"/api/v1"`` means ``api_version="2026-05-31"``,
+            ``"/api/external/v1"`` means ``"2026-05-09"``.
+        channel: The ``channel`` header on VAS routes (default ``"API"``, for server
+            integrations).
+        throttle: Keep under the documented 120 requests/minute per key and 30
+            purchases/minute on the client side instead of collecting 429s (default
+            ``True``).
+    """
+
+    jwt: JWTArgument | None
+    base_url: str
+    api_version: str | None
+    vas_prefix: str | None
+    channel: DancityChannel
+    throttle: bool
+
+
 class AsyncDancityClient(BaseAsyncClient):
     """The async client for Dancity's merchant (VAS) and App APIs.
 
@@ -134,42 +160,10 @@ class AsyncDancityClient(BaseAsyncClient):
 
     Args:
         api_key: The merchant key ``dcy_live_<40 hex>`` for ``client.vas.*``.
-        jwt: A user JWT, or an async callable returning a fresh one, for ``client.app.*``.
-        base_url: ``https://api.dancity.app``; ``http://`` only for a loopback sandbox.
-        api_version: The description to follow, by date: ``"2026-05-31"`` (``/api/v1``,
-            the default: the newest), ``"2026-05-09"`` or ``"2026-04-27"``
-            (``/api/external/v1``). It decides paths, bodies and which operations exist.
-        vas_prefix: Deprecated: ``"/api/v1"`` means ``api_version="2026-05-31"``,
-            ``"/api/external/v1"`` means ``"2026-05-09"``.
-        channel: The ``channel`` header on VAS routes; ``"API"`` for server integrations.
-        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
-            10 s to connect; ``None`` disables it.
-        max_retries: Retries after a failed first attempt (default 2).
-        deadline: Seconds a whole call may take, throttle, JWT refresh, retries and waits
-            included (default 120; ``None``: no bound).
-        retry: A full :class:`RetryPolicy` (``max_retries``/``deadline`` override its fields).
-        throttle: Keep under the documented 120 requests/minute per key and 30
-            purchases/minute on the client side instead of collecting 429s.
-        rate_budget: Where those windows live: in this process (``None``, the default), or
-            a ``redis://`` URL (or a blocking ``redis.Redis``) to share them with every
-            process and host using the same key (needs the ``redis`` extra).
-        rate_budget_outage: What a shared ``rate_budget`` does while its Redis is
-            unreachable: ``"fail"`` (the default) raises `RateBudgetUnavailableError` and
-            sends nothing; ``shared_auth.fleet.LocalFallback(processes=N)`` throttles each
-            process to its share of each window (``limit // N``) until Redis answers again.
-        journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
-            a ``redis://`` URL): each purchase is claimed by its ``customer_ref`` before it
-            is sent, so a retried job returns the recorded transaction instead of buying
-            again. The journal must exist (``python -m shared_auth.fleet init``); check it
-            at startup with ``check_journal()``. See "Running many workers" in the README.
-        http_client: An ``httpx.AsyncClient`` you own and close yourself.
-        max_concurrency: How many requests the client sends at once (its ``with_options``
-            copies and blocking twin included: they share one pool); further calls wait
-            their turn, first come first served, within their deadline. Default: the
-            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
-            shared with every client using the same ``http_client``.
-        default_headers: Headers sent with every request (never ``Authorization`` or
-            ``channel``, which the route family's credential sets).
+        **options: The client's options, each described in
+            [DancityOptions][dancity_sdk.DancityOptions] (``jwt=`` for ``client.app.*``).
+            With ``journal=``, each purchase is claimed in the journal by its
+            ``customer_ref`` before it is sent.
 
     Raises:
         MissingCredentialError: neither ``api_key`` nor ``jwt`` was given.
@@ -180,27 +174,15 @@ class AsyncDancityClient(BaseAsyncClient):
     _api_name = "Dancity"
     _errors = ERRORS
 
+    _env_prefix = "DANCITY"
+    _env_options = ("api_key", "jwt", "base_url", "api_version", "vas_prefix")
+    _env_logger = "dancity_sdk"
+
     def __init__(
-        self,
-        api_key: str | Secret | None = None,
-        *,
-        jwt: JWTArgument | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        api_version: str | None = None,
-        vas_prefix: str | None = None,
-        channel: DancityChannel = "API",
-        timeout: TimeoutArgument = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-        throttle: bool = True,
-        http_client: httpx.AsyncClient | None = None,
-        max_concurrency: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
-        rate_budget_outage: RateBudgetOutage = "fail",
-        journal: Journal | str | os.PathLike[str] | None = None,
+        self, api_key: str | Secret | None = None, **options: Unpack[DancityOptions]
     ) -> None:
+        check_options(options, DancityOptions, method=f"{type(self).__name__}()")
+        jwt = options.get("jwt")
         if api_key is None and jwt is None:
             msg = (
                 "AsyncDancityClient needs at least one credential: api_key= (the dcy_live_ "
@@ -214,32 +196,35 @@ class AsyncDancityClient(BaseAsyncClient):
         from dancity_sdk._models import make_dancity_converter  # noqa: PLC0415
         from dancity_sdk._spec import GENERATIONS, THROTTLE_LIMITS, THROTTLE_WINDOW  # noqa: PLC0415
 
-        generation = GENERATIONS[resolve_api_version(api_version, vas_prefix)]
+        version = resolve_api_version(options.get("api_version"), options.get("vas_prefix"))
+        generation = GENERATIONS[version]
         self._api_version = generation.api_version
-        self._channel: DancityChannel = channel
+        channel = self._channel = options.get("channel", "API")
         self._key_auth = None if api_key is None else DancityKeyAuth(api_key, channel=channel)
         self._jwt_auth = None if jwt is None else _jwt_auth(jwt)
         self._vas_prefix = generation.prefix
+        base_url = options.get("base_url", DEFAULT_BASE_URL)
         check_api_host(base_url, api=self._api_name)
         super().__init__(
+            options,
             base_url=base_url,
-            timeout=timeout,
-            http_client=http_client,
-            max_concurrency=max_concurrency,
-            default_headers=default_headers,
-            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
             converter=make_dancity_converter,
             envelope=refused_status,
             logger=_LOGGER,
             user_agent=_USER_AGENT,
             json_loads=loads,
-            journal=journal_hook(journal, self._call, generation),
+            journal=journal_hook(options.get("journal"), self._call, generation),
         )
         key = "" if self._key_auth is None else self._key_auth.key.get_secret_value()
         windows = {name: (limit, THROTTLE_WINDOW) for name, limit in THROTTLE_LIMITS.items()}
+        rate_budget, outage = rate_budget_of(options)
         self._throttles, self._observe_rate = rate_windows(
-            rate_budget, api_key=key, enabled=throttle, windows=windows, outage=rate_budget_outage
+            rate_budget,
+            api_key=key,
+            enabled=options.get("throttle", True),
+            windows=windows,
+            outage=outage,
         )
         self._generation = generation
         self._bind_resources()
@@ -256,23 +241,8 @@ class AsyncDancityClient(BaseAsyncClient):
         cls,
         *,
         api_key: str | Secret | NotGiven | None = NOT_GIVEN,
-        jwt: JWTArgument | NotGiven | None = NOT_GIVEN,
-        base_url: str | NotGiven = NOT_GIVEN,
-        api_version: str | NotGiven | None = NOT_GIVEN,
-        vas_prefix: str | NotGiven | None = NOT_GIVEN,
-        channel: DancityChannel = "API",
-        timeout: TimeoutArgument = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-        throttle: bool = True,
-        http_client: httpx.AsyncClient | None = None,
-        max_concurrency: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
-        rate_budget_outage: RateBudgetOutage = "fail",
-        journal: Journal | str | os.PathLike[str] | None = None,
+        **options: Unpack[DancityOptions],
     ) -> Self:
         """Build a client from the ``DANCITY_*`` environment variables.
 
@@ -285,59 +255,19 @@ class AsyncDancityClient(BaseAsyncClient):
 
         Args:
             api_key: Instead of ``DANCITY_API_KEY``.
-            jwt: Instead of ``DANCITY_JWT`` (a token or an async provider).
-            base_url: Instead of ``DANCITY_BASE_URL``.
-            api_version: Instead of ``DANCITY_API_VERSION``.
-            vas_prefix: Instead of ``DANCITY_VAS_PREFIX`` (deprecated).
-            channel: As for the constructor.
-            timeout: As for the constructor.
-            max_retries: As for the constructor.
-            deadline: As for the constructor.
-            retry: As for the constructor.
-            throttle: As for the constructor.
-            http_client: As for the constructor.
-            max_concurrency: As for the constructor.
-            default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
-            rate_budget: As for the constructor.
-            rate_budget_outage: As for the constructor.
-            journal: As for the constructor.
+            **options: The constructor's options
+                ([DancityOptions][dancity_sdk.DancityOptions]); ``jwt``, ``base_url``,
+                ``api_version`` and ``vas_prefix`` instead of ``DANCITY_JWT``,
+                ``DANCITY_BASE_URL``, ``DANCITY_API_VERSION`` and ``DANCITY_VAS_PREFIX``.
 
         Raises:
             MissingCredentialError: Neither a key nor a JWT, from either source.
             ConfigurationError: A value is invalid.
         """
-        env = os.environ if environ is None else environ
-        apply_log_env("DANCITY_LOG", "dancity_sdk", env)
-        if isinstance(api_key, NotGiven):
-            api_key = env.get("DANCITY_API_KEY", "").strip() or None
-        if isinstance(jwt, NotGiven):
-            jwt = env.get("DANCITY_JWT", "").strip() or None
-        if isinstance(base_url, NotGiven):
-            base_url = env.get("DANCITY_BASE_URL", "").strip() or DEFAULT_BASE_URL
-        if isinstance(api_version, NotGiven):
-            api_version = env.get("DANCITY_API_VERSION", "").strip() or None
-        if isinstance(vas_prefix, NotGiven):
-            vas_prefix = env.get("DANCITY_VAS_PREFIX", "").strip() or None
-        return cls(
-            api_key,
-            jwt=jwt,
-            base_url=base_url,
-            api_version=api_version,
-            vas_prefix=vas_prefix,
-            channel=channel,
-            timeout=timeout,
-            max_retries=max_retries,
-            deadline=deadline,
-            retry=retry,
-            throttle=throttle,
-            http_client=http_client,
-            max_concurrency=max_concurrency,
-            default_headers=default_headers,
-            rate_budget=rate_budget,
-            rate_budget_outage=rate_budget_outage,
-            journal=journal,
-        )
+        check_options(options, DancityOptions, method=f"{cls.__name__}.from_env()")
+        found = cls._from_environment(environ, {**options, "api_key": api_key})
+        return cls(found.pop("api_key", None), **found)
 
     @property
     def api_version(self) -> str:

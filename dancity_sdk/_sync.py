@@ -1,13 +1,12 @@
-"""``DancityClient``: the blocking twin of :class:`AsyncDancityClient`."""
+"""``DancityClient``: the blocking twin of [AsyncDancityClient][dancity_sdk.AsyncDancityClient]."""
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Unpack
 
-from dancity_sdk._client import AsyncDancityClient
+from dancity_sdk._client import AsyncDancityClient, DancityOptions
 from dancity_sdk._exceptions import ERRORS
 from shared_auth import Secret, SyncClient
-from shared_auth._sync import refuse_sync_http_client
 
 __all__ = ["DancityClient"]
 
@@ -15,25 +14,22 @@ __all__ = ["DancityClient"]
 class DancityClient(SyncClient[AsyncDancityClient]):
     """The Dancity client for scripts and notebooks: the async client's surface, blocking.
 
-    It runs an :class:`AsyncDancityClient` on a private event-loop thread, so it works in
-    Jupyter (where a loop already runs) and in plain scripts; a JWT provider stays an async
-    callable and runs on that thread. Arguments are those of :class:`AsyncDancityClient`.
-    Close it with ``with`` or :meth:`close`::
+    It runs an [AsyncDancityClient][dancity_sdk.AsyncDancityClient] on a private event-loop
+    thread, so it works in Jupyter (where a loop already runs) and in plain scripts; a JWT
+    provider stays an async callable and runs on that thread. Its options are the async
+    client's ([DancityOptions][dancity_sdk.DancityOptions]), as are the arguments of its
+    ``from_env()``. Close it with ``with`` or ``close()``::
 
         with DancityClient(api_key="dcy_live_…") as dc:
             balances = dc.vas.wallet.balances()
     """
 
     _errors = ERRORS
+    _async_class = AsyncDancityClient
+    _options = DancityOptions
 
-    def __init__(self, api_key: str | Secret | None = None, **options: Any) -> None:
-        refuse_sync_http_client("DancityClient", options)
+    def __init__(
+        self, api_key: str | Secret | None = None, **options: Unpack[DancityOptions]
+    ) -> None:
+        self._check_options(options, method=f"{type(self).__name__}()")
         super().__init__(lambda: AsyncDancityClient(api_key, **options))
-
-    @classmethod
-    def from_env(cls, **options: Any) -> Self:
-        """Build from ``DANCITY_API_KEY`` / ``DANCITY_JWT`` / ``DANCITY_BASE_URL``."""
-        refuse_sync_http_client("DancityClient", options)
-        self = cls.__new__(cls)
-        SyncClient.__init__(self, lambda: AsyncDancityClient.from_env(**options))
-        return self

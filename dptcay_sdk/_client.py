@@ -3,39 +3,26 @@
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self, Unpack
 
 import httpx
 
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
-from shared_auth import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    DptcayKeyAuth,
-    NotGiven,
-    RetryPolicy,
-    Route,
-    Secret,
-    Throttle,
-    TimeoutArgument,
-    resolve_policy,
-)
+from shared_auth import NOT_GIVEN, BaseAsyncClient, DptcayKeyAuth, NotGiven, Route, Secret, Throttle
 from shared_auth._config import check_api_host
-from shared_auth._logenv import apply_log_env
+from shared_auth._options import ClientOptions, check_options, rate_budget_of
 from shared_auth._version import VERSION as _VERSION
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import anyio
 
     from dptcay_sdk._models import ApiKey
-    from shared_auth import Journal
-    from shared_auth.fleet import RateBudgetOutage
 
-__all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
+__all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "DptcayOptions", "RatePlanName"]
 
 VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
 DEFAULT_BASE_URL: Final = "https://api.dptcay.com" + BASE_PATH
@@ -68,6 +55,25 @@ def _throttle_for(rate_plan: RatePlanName | tuple[int, float] | None) -> tuple[T
         raise ConfigurationError(msg) from exc
 
 
+class DptcayOptions(ClientOptions, total=False):
+    """What [AsyncDptcayClient][dptcay_sdk.AsyncDptcayClient] and its twin take.
+
+    The two below, and every [ClientOptions][shared_auth.ClientOptions] option.
+
+    Attributes:
+        base_url: The API root (default ``https://api.dptcay.com/v1``). ``http://`` is
+            accepted only for a loopback host (the sandbox). The docs' curl examples use
+            ``https://api.dptcay.io/v1``.
+        rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
+            ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
+            instead of collecting 429s (default: no throttle). A shared ``rate_budget``
+            shares this window.
+    """
+
+    base_url: str
+    rate_plan: RatePlanName | tuple[int, float] | None
+
+
 class AsyncDptcayClient(BaseAsyncClient):
     """The async dptcay client.
 
@@ -78,41 +84,12 @@ class AsyncDptcayClient(BaseAsyncClient):
             payment = await dp.payments.create(amount=Decimal("125.50"), currency="USDC")
 
     Args:
-        api_key: A ``dp_live_sk_…`` or ``dp_test_sk_…`` key (``str`` or :class:`Secret`).
+        api_key: A ``dp_live_sk_…`` or ``dp_test_sk_…`` key (``str`` or `Secret`).
             Anything else (such as a Dancity ``dcy_live_`` key) is refused before any I/O.
-        base_url: The API root. ``http://`` is accepted only for a loopback host (the
-            sandbox). The docs' curl examples use ``https://api.dptcay.io/v1``.
-        timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
-            10 s to connect; ``None`` disables it.
-        max_retries: Retries after a failed attempt (default 2).
-        deadline: Seconds a whole call may take, retries and waits included (default
-            120; ``None``: no bound).
-        retry: The full retry and deadline policy (``max_retries``/``deadline`` override
-            its fields).
-        rate_plan: Throttle client-side to your plan (``"starter"``, ``"growth"``,
-            ``"scale"``) or to ``(limit, window_seconds)``, so calls wait for a free slot
-            instead of collecting 429s.
-        default_headers: Headers sent with every request (never ``Authorization``).
-        http_client: An ``httpx.AsyncClient`` you own and close (its base URL and auth
-            are not used). By default the client creates and closes its own.
-        max_concurrency: How many requests the client sends at once (its ``with_options``
-            copies and blocking twin included: they share one pool); further calls wait
-            their turn, first come first served, within their deadline. Default: the
-            connection pool's ``max_connections`` (100 when it is unknown or unbounded),
-            shared with every client using the same ``http_client``.
-        rate_budget: Where the ``rate_plan`` window lives: in this process (``None``, the
-            default), or a ``redis://`` URL (or a blocking ``redis.Redis``) to share it with
-            every process and host using the same key (needs the ``redis`` extra).
-        rate_budget_outage: What a shared ``rate_budget`` does while its Redis is
-            unreachable: ``"fail"`` (the default) raises `RateBudgetUnavailableError` and
-            sends nothing; ``shared_auth.fleet.LocalFallback(processes=N)`` throttles each
-            process to ``limit // N`` until Redis answers again.
-        journal: A purchase journal (``shared_auth.fleet.Journal``, a SQLite file path or
-            a ``redis://`` URL): ``payments.create`` with an ``order_id`` and
-            ``refunds.create`` are claimed before they are sent, so a retried job returns
-            the recorded answer instead of creating again. The journal must exist
-            (``python -m shared_auth.fleet init``); check it at startup with
-            ``check_journal()``. See "Running many workers".
+        **options: The client's options, each described in
+            [DptcayOptions][dptcay_sdk.DptcayOptions]. With ``journal=``,
+            ``payments.create`` with an ``order_id`` and ``refunds.create`` are claimed in
+            the journal before they are sent.
 
     Attributes:
         payments: Create and read payments.
@@ -125,52 +102,36 @@ class AsyncDptcayClient(BaseAsyncClient):
     _api_name = "dptcay"
     _errors = ERRORS
 
-    def __init__(
-        self,
-        api_key: str | Secret,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: TimeoutArgument = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-        rate_plan: RatePlanName | tuple[int, float] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        max_concurrency: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
-        rate_budget_outage: RateBudgetOutage = "fail",
-        journal: Journal | str | os.PathLike[str] | None = None,
-    ) -> None:
+    _env_prefix = "DPTCAY"
+    _env_options = ("api_key", "base_url")
+    _env_logger = "dptcay_sdk"
+
+    def __init__(self, api_key: str | Secret, **options: Unpack[DptcayOptions]) -> None:
+        check_options(options, DptcayOptions, method=f"{type(self).__name__}()")
         from dptcay_sdk._fleet import journal_hook, shared_throttles  # noqa: PLC0415
 
         self._auth = DptcayKeyAuth(api_key)
+        base_url = options.get("base_url", DEFAULT_BASE_URL)
         check_api_host(base_url, api=self._api_name)
         self._target: tuple[httpx.Auth, str] = (self._auth, "")
-        self._throttles = _throttle_for(rate_plan)
+        self._throttles = _throttle_for(options.get("rate_plan"))
         self._rotation_lock: anyio.Lock | None = None
         self._rotations = 0
         self._last_rotation: ApiKey | None = None
         from dptcay_sdk._models import make_dptcay_converter  # noqa: PLC0415 - import time
 
         super().__init__(
+            options,
             base_url=base_url,
-            timeout=timeout,
-            http_client=http_client,
-            max_concurrency=max_concurrency,
-            default_headers=default_headers,
-            retry=resolve_policy(retry, max_retries=max_retries, deadline=deadline),
             parse_error=parse_error,
             converter=make_dptcay_converter,
             logger=_logger,
             user_agent=f"dptcay-sdk-python/{VERSION}",
-            journal=journal_hook(journal),
+            journal=journal_hook(options.get("journal")),
         )
+        rate_budget, outage = rate_budget_of(options)
         self._throttles, self._observe_rate = shared_throttles(
-            rate_budget,
-            self._throttles,
-            api_key=self._auth.key.get_secret_value(),
-            outage=rate_budget_outage,
+            rate_budget, self._throttles, api_key=self._auth.key.get_secret_value(), outage=outage
         )
         self._bind_resources()
 
@@ -197,19 +158,8 @@ class AsyncDptcayClient(BaseAsyncClient):
         cls,
         *,
         api_key: str | Secret | NotGiven = NOT_GIVEN,
-        base_url: str | NotGiven = NOT_GIVEN,
-        timeout: TimeoutArgument = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        retry: RetryPolicy | None = None,
-        rate_plan: RatePlanName | tuple[int, float] | None = None,
-        http_client: httpx.AsyncClient | None = None,
-        max_concurrency: int | None = None,
-        default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
-        rate_budget_outage: RateBudgetOutage = "fail",
-        journal: Journal | str | os.PathLike[str] | None = None,
+        **options: Unpack[DptcayOptions],
     ) -> Self:
         """Build a client from ``DPTCAY_API_KEY`` and, if set, ``DPTCAY_BASE_URL``.
 
@@ -219,51 +169,25 @@ class AsyncDptcayClient(BaseAsyncClient):
 
         Args:
             api_key: Instead of ``DPTCAY_API_KEY``.
-            base_url: Instead of ``DPTCAY_BASE_URL`` (default ``https://api.dptcay.com/v1``).
-            timeout: As for the constructor.
-            max_retries: As for the constructor.
-            deadline: As for the constructor.
-            retry: As for the constructor.
-            rate_plan: As for the constructor.
-            http_client: As for the constructor.
-            max_concurrency: As for the constructor.
-            default_headers: As for the constructor.
             environ: Where to read the variables (default: ``os.environ``).
-            rate_budget: As for the constructor.
-            rate_budget_outage: As for the constructor.
-            journal: As for the constructor.
+            **options: The constructor's options
+                ([DptcayOptions][dptcay_sdk.DptcayOptions]); ``base_url`` instead of
+                ``DPTCAY_BASE_URL``.
 
         Raises:
             ConfigurationError: No key (``DPTCAY_API_KEY`` is missing or empty and no
                 ``api_key=``), or a value is invalid.
         """
-        env = os.environ if environ is None else environ
-        apply_log_env("DPTCAY_LOG", "dptcay_sdk", env)
-        if isinstance(api_key, NotGiven):
-            api_key = env.get("DPTCAY_API_KEY", "").strip()
-        if not api_key:
+        check_options(options, DptcayOptions, method=f"{cls.__name__}.from_env()")
+        found = cls._from_environment(environ, {**options, "api_key": api_key})
+        key = found.pop("api_key", None)
+        if not key:
             msg = (
                 "the environment variable DPTCAY_API_KEY is not set (or empty): set it to your "
                 "dptcay key (dp_live_sk_… or dp_test_sk_…), or pass api_key= to AsyncDptcayClient"
             )
             raise ConfigurationError(msg)
-        if isinstance(base_url, NotGiven):
-            base_url = env.get("DPTCAY_BASE_URL", "").strip() or DEFAULT_BASE_URL
-        return cls(
-            api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            deadline=deadline,
-            retry=retry,
-            rate_plan=rate_plan,
-            http_client=http_client,
-            max_concurrency=max_concurrency,
-            default_headers=default_headers,
-            rate_budget=rate_budget,
-            rate_budget_outage=rate_budget_outage,
-            journal=journal,
-        )
+        return cls(key, **found)
 
     @property
     def api_key(self) -> Secret:

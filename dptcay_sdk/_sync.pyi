@@ -10,25 +10,17 @@ from dptcay_sdk import Currency
 from dptcay_sdk import Event
 from dptcay_sdk import EventType
 from dptcay_sdk import Payment
-from dptcay_sdk import RateLimit
-from dptcay_sdk import RatePlanName
 from dptcay_sdk import Refund
 from dptcay_sdk import ResultList
-from dptcay_sdk import RetryPolicy
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
-from shared_auth import Journal
+from dptcay_sdk._client import DptcayOptions
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport
 from shared_auth import SyncClient
-from shared_auth import TimeoutArgument
-from shared_auth.fleet import RateBudgetOutage
-from typing import Any
 from typing import Self
-import cattrs
-import httpx
-import os
+from typing import Unpack
 
 
 __all__ = ["DptcayClient"]
@@ -64,25 +56,14 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, **options: Unpack[DptcayOptions]) -> None: ...
     @classmethod
-    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., base_url: str | NotGiven = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., environ: Mapping[str, str] | None = ..., **options: Unpack[DptcayOptions]) -> Self: ...
     @property
     def api_key(self) -> Secret: ...
     @property
     def livemode(self) -> bool: ...
     def rotate_key(self, *, scope: str = ..., label: str | None = ...) -> ApiKey: ...
-    @property
-    def base_url(self) -> str: ...
-    @property
-    def converter(self) -> cattrs.Converter: ...
-    @property
-    def retry_policy(self) -> RetryPolicy: ...
-    @property
-    def timeout(self) -> httpx.Timeout: ...
-    @property
-    def last_rate_limit(self) -> RateLimit | None: ...
-    def with_options(self, *, timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., extra_headers: Mapping[str, str] | None = ...) -> Self: ...
     def recover_journal(self, *, grace: float = ...) -> RecoveryReport: ...
     def check_journal(self) -> str: ...
     payments: _Payments

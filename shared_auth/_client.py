@@ -6,16 +6,30 @@ import copy
 import ipaddress
 import json
 import logging
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, cast
+import os
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar, Unpack, cast
 
-import attrs
 import httpx
 
 from shared_auth import _tracing
 from shared_auth._errors import ClientClosedError, ConfigurationError, SDKError
 from shared_auth._errortable import NO_TABLE, ErrorTable, converting, converting_entry_points
+from shared_auth._logenv import apply_log_env
 from shared_auth._loops import wrong_loop_error
-from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
+from shared_auth._options import (
+    NOT_GIVEN,
+    CallOptions,
+    ClientOptions,
+    NotGiven,
+    TimeoutArgument,
+    check_max_concurrency,
+    check_options,
+    checked_headers,
+    policy_of,
+    resolve_policy,
+    resolve_timeout,
+)
+from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
@@ -28,6 +42,7 @@ if TYPE_CHECKING:
     import httpx as _httpx
 
     from shared_auth._decode import Decoder
+    from shared_auth._pipeline import RetryPolicy
     from shared_auth._ratelimit import RateLimit
     from shared_auth._throttle import Throttle
     from shared_auth.fleet._hook import JournalHook
@@ -36,6 +51,8 @@ if TYPE_CHECKING:
 __all__ = [
     "NOT_GIVEN",
     "BaseAsyncClient",
+    "CallOptions",
+    "ClientOptions",
     "NotGiven",
     "TimeoutArgument",
     "resolve_policy",
@@ -44,12 +61,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-#: No timeout or deadline is this long; a larger one is a mistake (or an overflow).
-_MAX_SECONDS: Final = 365 * 24 * 3600.0
-_RESERVED_HEADERS: Final = frozenset({"authorization", "channel", "host", "content-length"})
 
 _LOOPBACK_NAMES: Final = frozenset({"localhost", "localhost.localdomain"})
-DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
 #: The connection pool of the httpx client the SDK builds for itself (a caller's
 #: ``http_client`` keeps its own): httpx's defaults, 100 connections and 20 kept alive.
 #: Measured with benchmark P8 against nginx on a quiet machine, each client starting cold
@@ -95,106 +108,6 @@ def validate_base_url(url: str, *, what: str) -> str:
     return str(parsed).rstrip("/")
 
 
-class NotGiven:
-    """The type of :data:`NOT_GIVEN`: an argument left out (``None`` means "no limit")."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-#: The default of ``timeout=`` and ``deadline=``: "use the SDK's default". Pass ``None`` to
-#: disable the limit, as in httpx.
-NOT_GIVEN: Final = NotGiven()
-
-TimeoutArgument = float | httpx.Timeout | None | NotGiven
-
-
-def resolve_timeout(timeout: TimeoutArgument, *, what: str) -> httpx.Timeout:
-    """The per-attempt ``httpx.Timeout`` for a ``timeout=`` argument, checked."""
-    if isinstance(timeout, NotGiven):
-        return DEFAULT_TIMEOUT
-    if timeout is None:
-        return httpx.Timeout(None)
-    values: tuple[object, ...] = (
-        tuple(timeout.as_dict().values()) if isinstance(timeout, httpx.Timeout) else (timeout,)
-    )
-    for value in values:
-        if value is not None and not _is_seconds(value):
-            msg = (
-                f"{what} timeout must be a positive number of seconds, an httpx.Timeout or "
-                f"None for no timeout; got {timeout!r}"
-            )
-            raise ConfigurationError(msg)
-    return httpx.Timeout(timeout)
-
-
-def _checked_headers(headers: Mapping[str, str] | None, *, what: str) -> dict[str, str]:
-    """Caller-supplied headers, refusing those the route family's credential sets."""
-    checked: dict[object, object] = dict(cast("Mapping[object, object]", headers or {}))
-    for name, value in checked.items():
-        if not isinstance(name, str) or not isinstance(value, str):
-            msg = f"{what} must map header names to string values; got {name!r}: {value!r}"
-            raise ConfigurationError(msg)
-        if name.lower() in _RESERVED_HEADERS:
-            msg = f"{what} must not set {name!r}: the client's credential does"
-            raise ConfigurationError(msg)
-    return cast("dict[str, str]", checked)
-
-
-def _is_seconds(value: object) -> bool:
-    """A positive, finite, sane number of seconds (not a bool, not NaN)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return 0 < value < _MAX_SECONDS
-
-
-def _is_count(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _check_max_concurrency(value: object) -> None:
-    if value is not None and not (_is_count(value) and value):
-        msg = (
-            "max_concurrency must be an int >= 1 (how many requests the client sends at once; "
-            f"the others wait their turn) or None to size it from the connection pool; got "
-            f"{value!r}"
-        )
-        raise ConfigurationError(msg)
-
-
-def resolve_policy(
-    retry: RetryPolicy | None,
-    *,
-    max_retries: int | NotGiven = NOT_GIVEN,
-    deadline: float | NotGiven | None = NOT_GIVEN,
-) -> RetryPolicy:
-    """A :class:`RetryPolicy` from a client's ``retry=``/``max_retries=``/``deadline=``."""
-    if retry is not None and not isinstance(cast("object", retry), RetryPolicy):
-        msg = (
-            f"retry must be a RetryPolicy (or None), not {type(retry).__name__}: pass "
-            "RetryPolicy(max_retries=..., deadline=...), or max_retries=/deadline= alone"
-        )
-        raise ConfigurationError(msg)
-    policy = retry if retry is not None else RetryPolicy()
-    changes: dict[str, Any] = {}
-    if not isinstance(max_retries, NotGiven):
-        if not _is_count(max_retries):
-            msg = f"max_retries must be an int >= 0 (0 disables retrying); got {max_retries!r}"
-            raise ConfigurationError(msg)
-        changes["max_retries"] = max_retries
-    if not isinstance(deadline, NotGiven):
-        if deadline is not None and not _is_seconds(deadline):
-            msg = f"deadline must be a positive number of seconds or None; got {deadline!r}"
-            raise ConfigurationError(msg)
-        changes["deadline"] = deadline
-    return attrs.evolve(policy, **changes) if changes else policy
-
-
 class BaseAsyncClient:
     """The lifecycle both async clients share.
 
@@ -211,6 +124,12 @@ class BaseAsyncClient:
     #: The SDK's own error classes (its ``_exceptions.ERRORS``): raised by its pipeline, and
     #: what any shared error escaping a call is handed on as.
     _errors: ClassVar[ErrorTable] = NO_TABLE
+    #: ``from_env()``: the prefix of the SDK's variables (``DPTCAY`` reads ``DPTCAY_LOG``).
+    _env_prefix: ClassVar[str] = ""
+    #: ``from_env()``: the options read from ``<prefix>_<OPTION>`` when not given.
+    _env_options: ClassVar[tuple[str, ...]] = ()
+    #: ``from_env()``: the logger ``<prefix>_LOG`` turns on.
+    _env_logger: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """An SDK client's constructor raises the SDK's error classes, whoever checks."""
@@ -219,23 +138,37 @@ class BaseAsyncClient:
 
     def __init__(
         self,
+        options: ClientOptions,
+        /,
         *,
         base_url: str,
-        timeout: TimeoutArgument,
-        http_client: httpx.AsyncClient | None,
-        retry: RetryPolicy,
         parse_error: ErrorParser,
         converter: Callable[[], cattrs.Converter],
         logger: logging.Logger,
         user_agent: str,
         envelope: Envelope | None = None,
-        default_headers: Mapping[str, str] | None = None,
         json_loads: Callable[[bytes], Any] = json.loads,
         journal: JournalHook | None = None,
-        max_concurrency: int | None = None,
     ) -> None:
+        """Apply ``options`` (those the SDK's client does not read itself).
+
+        Args:
+            options: The client's [ClientOptions][shared_auth.ClientOptions]: its timeout,
+                retry policy, ``http_client``, ``max_concurrency`` and ``default_headers``
+                are applied here; the SDK's client reads its rate budget and journal.
+            base_url: The API root, checked by `validate_base_url`.
+            parse_error: The SDK's error-body parser.
+            converter: The factory of the SDK's cattrs converter.
+            logger: The SDK's logger.
+            user_agent: The ``User-Agent`` every request carries.
+            envelope: The SDK's reading of a 2xx that is a refusal.
+            json_loads: The JSON decoder of response bodies.
+            journal: The SDK's journal hook for the ``journal`` option (``None``: none).
+        """
         install_log_redaction()
-        _check_max_concurrency(max_concurrency)
+        http_client = options.get("http_client")
+        max_concurrency = options.get("max_concurrency")
+        check_max_concurrency(max_concurrency)
         # Fleet support: the purchase journal and a shared rate budget's header feedback.
         # Both stay off the path of every call they do not concern.
         self._journal = journal
@@ -248,9 +181,10 @@ class BaseAsyncClient:
             )
             raise ConfigurationError(msg)
         self._base_url = validate_base_url(base_url, what=self._api_name)
-        self._timeout = resolve_timeout(timeout, what=self._api_name)
+        self._timeout = resolve_timeout(options.get("timeout", NOT_GIVEN), what=self._api_name)
         self._user_agent = user_agent
-        self._default_headers = _checked_headers(default_headers, what="default_headers")
+        headers = options.get("default_headers")
+        self._default_headers = checked_headers(headers, what="default_headers")
         self._http_client = http_client
         self._owns_http_client = http_client is None
         self._closed = False
@@ -261,7 +195,7 @@ class BaseAsyncClient:
             base_url=self._base_url,
             get_client=self._client,
             parse_error=parse_error,
-            policy=retry,
+            policy=policy_of(options.get("retry"), options),
             logger=logger,
             converter=self._get_converter,
             timeout=self._timeout,
@@ -272,6 +206,25 @@ class BaseAsyncClient:
             errors=self._errors,
         )
         self._request_options = self._per_request_options()
+
+    @classmethod
+    def _from_environment(
+        cls, environ: Mapping[str, str] | None, given: Mapping[str, object]
+    ) -> dict[str, Any]:
+        """``from_env()``'s keywords for the constructor: ``given``, then the environment.
+
+        Each of ``_env_options`` that ``given`` lacks (or gives as ``NOT_GIVEN``) is read
+        from ``<prefix>_<OPTION>`` when that variable is set and not blank; ``<prefix>_LOG``
+        turns on the SDK's logger.
+        """
+        env = os.environ if environ is None else environ
+        apply_log_env(f"{cls._env_prefix}_LOG", cls._env_logger, env)
+        found = {name: value for name, value in given.items() if not isinstance(value, NotGiven)}
+        for name in cls._env_options:
+            value = env.get(f"{cls._env_prefix}_{name.upper()}", "").strip()
+            if name not in found and value:
+                found[name] = value
+        return found
 
     @property
     def base_url(self) -> str:
@@ -299,14 +252,7 @@ class BaseAsyncClient:
         return resolve_rate_limit(self._last_headers)
 
     @converting
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutArgument = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        deadline: float | NotGiven | None = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> Self:
+    def with_options(self, **options: Unpack[CallOptions]) -> Self:
         """A copy of this client with other call options, sharing its connections.
 
         The copy shares the connection pool and its admission gate (``max_concurrency``
@@ -318,35 +264,28 @@ class BaseAsyncClient:
             await slow.payments.get("pay_1")
 
         Args:
-            timeout: Per-attempt timeout (``None``: none).
-            max_retries: Retries after a failed first attempt.
-            deadline: Seconds the whole call may take (``None``: no bound).
-            extra_headers: Headers added to every request of the copy.
+            **options: What the copy changes: see [CallOptions][shared_auth.CallOptions].
         """
+        check_options(options, CallOptions, method=f"{type(self).__name__}.with_options()")
         clone = copy.copy(self)
-        clone._configure_copy(timeout, max_retries, deadline, extra_headers)  # noqa: SLF001
+        clone._configure_copy(options)  # noqa: SLF001
         return clone
 
-    def _configure_copy(
-        self,
-        timeout: TimeoutArgument,
-        max_retries: int | NotGiven,
-        deadline: float | NotGiven | None,
-        extra_headers: Mapping[str, str] | None,
-    ) -> None:
+    def _configure_copy(self, options: CallOptions) -> None:
         """Finish a :meth:`with_options` copy (``self`` is the copy).
 
         The copy starts with the original's pipeline, whose ``get_client`` is the
         original's: both use one connection pool.
         """
         inherited = self._timeout
+        timeout = options.get("timeout", NOT_GIVEN)
         if not isinstance(timeout, NotGiven):
             self._timeout = resolve_timeout(timeout, what=self._api_name)
+        extra_headers = options.get("extra_headers")
         if extra_headers:
-            extra = _checked_headers(extra_headers, what="extra_headers")
+            extra = checked_headers(extra_headers, what="extra_headers")
             self._default_headers = {**self._default_headers, **extra}
-        policy = resolve_policy(self._pipeline.policy, max_retries=max_retries, deadline=deadline)
-        self._pipeline = self._pipeline.with_policy(policy)
+        self._pipeline = self._pipeline.with_policy(policy_of(self._pipeline.policy, options))
         self._owns_http_client = False
         self._owns_journal = False  # the original closes the journal it opened
         self._request_options = self._per_request_options(forced=self._timeout is not inherited)

@@ -33,26 +33,30 @@ import sys
 import threading
 import warnings
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Self, TypeVar, Unpack
 
 import anyio
 from anyio.from_thread import BlockingPortal
 
+from shared_auth._client import BaseAsyncClient
 from shared_auth._errors import ClientClosedError, ConfigurationError, OutcomeUnknownError
-from shared_auth._errortable import NO_TABLE, ErrorTable, converting_entry_points
+from shared_auth._errortable import NO_TABLE, ErrorTable, converting, converting_entry_points
 from shared_auth._models import APIObject
+from shared_auth._options import CallOptions, check_options
 from shared_auth._secret import Secret
 from shared_auth._tracing import CallRecord, recording
 
-__all__ = ["SyncClient", "refuse_sync_http_client", "unknown_outcome"]
+if TYPE_CHECKING:
+    import cattrs
+    import httpx
 
+    from shared_auth._pipeline import RetryPolicy
+    from shared_auth._ratelimit import RateLimit
 
-class _AsyncClosable(Protocol):
-    async def aclose(self) -> None: ...
+__all__ = ["SyncClient", "unknown_outcome"]
 
-
-_A = TypeVar("_A", bound=_AsyncClosable)
+_A = TypeVar("_A", bound=BaseAsyncClient)
 _T = TypeVar("_T")
 #: Values handed back as they are: data, not something to drive through the loop thread.
 _PLAIN = (APIObject, Secret, str, bytes, int, float, bool, tuple, list, dict, type(None))
@@ -77,22 +81,6 @@ def unknown_outcome(interrupt: BaseException) -> OutcomeUnknownError | None:
     """
     outcome = getattr(interrupt, _OUTCOME_ATTRIBUTE, None)
     return outcome if isinstance(outcome, OutcomeUnknownError) else None
-
-
-def refuse_sync_http_client(twin: str, options: dict[str, Any]) -> None:
-    """A blocking twin drives an ``httpx.AsyncClient``: refuse an ``httpx.Client`` early."""
-    http_client = options.get("http_client")
-    if http_client is None or "httpx" not in sys.modules:
-        return
-    import httpx  # noqa: PLC0415 - already imported, see above
-
-    if isinstance(http_client, httpx.Client):
-        msg = (
-            f"{twin} runs the async client on its own event-loop thread, so http_client= must "
-            "be an httpx.AsyncClient, not an httpx.Client: pass httpx.AsyncClient(...) (it is "
-            "used, and must be closed, on that thread: prefer letting the client create its own)"
-        )
-        raise ConfigurationError(msg)
 
 
 @functools.cache
@@ -345,6 +333,24 @@ class _SyncProxy:
         return f"<blocking {self._target!r}>"
 
 
+def _from_env(cls: type[SyncClient[Any]], **arguments: Any) -> SyncClient[Any]:
+    """Build the async client's ``from_env(**arguments)`` and drive it.
+
+    The arguments are the async client's ``from_env()``'s: its own (``api_key``,
+    ``environ``) and the client's options, checked here first (``_check_options``).
+    """
+    own = inspect.signature(cls._async_class.from_env).parameters
+    options = {
+        name: value
+        for name, value in arguments.items()
+        if name not in own or own[name].kind is inspect.Parameter.VAR_KEYWORD
+    }
+    cls._check_options(options, method=f"{cls.__name__}.from_env()")
+    self = cls.__new__(cls)
+    SyncClient.__init__(self, lambda: cls._async_class.from_env(**arguments))
+    return self
+
+
 class SyncClient(Generic[_A]):
     """The blocking form of an async client: same resources, same methods, no ``await``.
 
@@ -356,11 +362,38 @@ class SyncClient(Generic[_A]):
     _finalizer: weakref.finalize[..., Any] | None
     #: The SDK's own error classes (its async client's).
     _errors: ClassVar[ErrorTable] = NO_TABLE
+    #: A twin's async client class (its ``from_env`` is the twin's), and the ``TypedDict``
+    #: of its options.
+    _async_class: ClassVar[Any] = None
+    _options: ClassVar[object] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """An SDK twin's constructors raise the SDK's error classes, whoever checks."""
         super().__init_subclass__(**kwargs)
         converting_entry_points(cls)
+
+    @classmethod
+    def _check_options(cls, options: Mapping[str, object], *, method: str) -> None:
+        """Check a twin's ``**options`` before its loop thread starts.
+
+        Refuses a keyword its options ``TypedDict`` lacks, naming ``method`` (the twin's,
+        as the caller called it), and an ``httpx.Client``: the twin drives an
+        ``httpx.AsyncClient``.
+        """
+        check_options(options, cls._options, method=method)
+        http_client = options.get("http_client")
+        if http_client is None or "httpx" not in sys.modules:
+            return
+        import httpx  # noqa: PLC0415 - already imported, see above
+
+        if isinstance(http_client, httpx.Client):
+            msg = (
+                f"{cls.__name__} runs the async client on its own event-loop thread, so "
+                "http_client= must be an httpx.AsyncClient, not an httpx.Client: pass "
+                "httpx.AsyncClient(...) (it is used, and must be closed, on that thread: prefer "
+                "letting the client create its own)"
+            )
+            raise ConfigurationError(msg)
 
     def __init__(self, make_async_client: Callable[[], _A]) -> None:
         name = type(self).__name__
@@ -377,6 +410,9 @@ class SyncClient(Generic[_A]):
         self._async_client = async_client
         self._finalizer = weakref.finalize(self, _finalize, loop, async_client.aclose, name)
 
+    if not TYPE_CHECKING:  # typed by each twin's stub, as its async client's from_env()
+        from_env = classmethod(converting(_from_env))
+
     @property
     def async_client(self) -> _A:
         """The async client this one drives (use it only on this client's loop)."""
@@ -389,6 +425,40 @@ class SyncClient(Generic[_A]):
         if inspect.ismethod(value) and not inspect.iscoroutinefunction(value):
             return self._returning_views(value, name)
         return _wrap(value, self._loop, name)
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._async_client.base_url
+
+    @property
+    def converter(self) -> cattrs.Converter:
+        """The async client's converter (wire format ↔ models), built on first use."""
+        return self._async_client.converter
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry and deadline policy in force."""
+        return self._async_client.retry_policy
+
+    @property
+    def timeout(self) -> httpx.Timeout:
+        """The per-attempt timeouts in force."""
+        return self._async_client.timeout
+
+    @property
+    def last_rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the latest response (``None`` if it carried none)."""
+        return self._async_client.last_rate_limit
+
+    def with_options(self, **options: Unpack[CallOptions]) -> Self:
+        """A blocking copy with other call options, on this client's loop and connections.
+
+        See the async client's ``with_options()``; the options are
+        [CallOptions][shared_auth.CallOptions]. Closing the copy closes nothing.
+        """
+        check_options(options, CallOptions, method=f"{type(self).__name__}.with_options()")
+        return self._view(self._async_client.with_options(**options))
 
     def _returning_views(self, method: Callable[..., Any], name: str) -> Callable[..., Any]:
         """``method``, with an async client it returns (``with_options()``) made blocking."""

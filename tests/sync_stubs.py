@@ -23,7 +23,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from shared_auth._sync import _attributes, _is_async_surface
+from shared_auth._sync import SyncClient, _attributes, _is_async_surface
 
 __all__ = ["TWINS", "render", "write"]
 
@@ -34,6 +34,10 @@ _HEADER = (
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _PUBLIC_PACKAGES = ("dptcay_sdk", "dancity_sdk", "shared_auth", "shared_auth.fleet")
 _SKIPPED = frozenset({"aclose"})
+#: What every twin inherits, typed, from ``SyncClient`` (the client's properties and
+#: ``with_options``). Not ``from_env``: SyncClient's forwards any arguments to the async
+#: client's, so the stub types it from there.
+_INHERITED = frozenset(name for name in vars(SyncClient) if not name.startswith("_")) - {"from_env"}
 
 
 def _dptcay_sample() -> Any:
@@ -158,6 +162,8 @@ def _class_body(
     lines: list[str] = []
     cls = type(obj)
     for name, value, owner in _members(cls):
+        if is_client and name in _INHERITED:
+            continue
         home = sys.modules[owner.__module__]
         if isinstance(value, property) and value.fget is not None:
             lines += [

@@ -20,20 +20,62 @@ from shared_auth._logenv import _EnvHandler
 DPTCAY_KEY = "dp_test_sk_" + "0" * 24
 OTHER_DPTCAY_KEY = "dp_test_sk_" + "1" * 24
 DANCITY_KEY = "dcy_live_" + "ab" * 20
-#: Read from the environment when not given, so from_env widens them with NotGiven.
-FROM_ENV = {"api_key", "jwt", "base_url", "api_version", "vas_prefix"}
 
 
 @pytest.mark.parametrize("cls", [AsyncDptcayClient, AsyncDancityClient])
-def test_from_env_takes_every_constructor_keyword(cls: Any) -> None:
+def test_from_env_takes_the_constructors_options_record(cls: Any) -> None:
     init = inspect.signature(cls.__init__).parameters
     from_env = inspect.signature(cls.from_env).parameters
-    assert set(from_env) == (set(init) - {"self"}) | {"environ"}
-    for name, parameter in from_env.items():
-        assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, name
-        if name not in FROM_ENV | {"environ"}:
-            assert parameter.annotation == init[name].annotation, name
-            assert parameter.default == init[name].default, name
+    assert list(from_env) == ["api_key", "environ", "options"]
+    assert from_env["options"].kind is inspect.Parameter.VAR_KEYWORD
+    assert init["options"].kind is inspect.Parameter.VAR_KEYWORD
+    # One record types both: its options are declared once.
+    assert from_env["options"].annotation == init["options"].annotation
+    assert init["options"].annotation == f"Unpack[{cls.__name__.removeprefix('Async')[:-6]}Options]"
+
+
+@pytest.mark.parametrize(
+    ("call", "method", "wrong", "meant"),
+    [
+        (
+            lambda: AsyncDancityClient(DANCITY_KEY, jwtt="x"),  # type: ignore[call-arg]
+            "AsyncDancityClient()",
+            "jwtt",
+            "jwt",
+        ),
+        (
+            lambda: AsyncDancityClient.from_env(environ={}, api_verison="2026-05-09"),  # type: ignore[call-arg]
+            "AsyncDancityClient.from_env()",
+            "api_verison",
+            "api_version",
+        ),
+        (
+            lambda: AsyncDptcayClient(DPTCAY_KEY).with_options(max_retry=0),  # type: ignore[call-arg]
+            "AsyncDptcayClient.with_options()",
+            "max_retry",
+            "max_retries",
+        ),
+        (
+            lambda: AsyncDancityClient(DANCITY_KEY).with_options(default_headers={}),  # type: ignore[call-arg]
+            "AsyncDancityClient.with_options()",
+            "default_headers",
+            "extra_headers",
+        ),
+        (
+            lambda: AsyncDptcayClient(DPTCAY_KEY, environ={}),  # type: ignore[call-arg]
+            "AsyncDptcayClient()",
+            "environ",
+            None,
+        ),
+    ],
+)
+def test_a_misspelt_option_names_the_method_called(
+    call: Any, method: str, wrong: str, meant: str | None
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        call()
+    hint = "" if meant is None else f"; did you mean {meant!r}?"
+    assert str(caught.value) == f"{method} got an unexpected keyword argument {wrong!r}{hint}"
 
 
 def test_dptcay_keywords_override_the_environment() -> None:

@@ -7,6 +7,7 @@ resource branches on the generation itself.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from dancity_sdk import _validation as check
@@ -39,48 +40,40 @@ if TYPE_CHECKING:
 __all__ = ["AppNamespace", "VasNamespace"]
 
 
+def _bind(namespace: object, call: CallFunction, generation: Generation) -> None:
+    """Give ``namespace`` one resource per annotated attribute, each of the annotated class."""
+    module = sys.modules[__name__]
+    for name, annotation in type(namespace).__annotations__.items():
+        setattr(namespace, name, getattr(module, annotation)(call, generation))
+
+
 class VasNamespace:
     """``client.vas``: the merchant (VAS) API — merchant key plus ``channel``."""
 
-    __slots__ = (
-        "airtime",
-        "betting",
-        "cable",
-        "cards",
-        "catalog",
-        "data",
-        "education",
-        "electricity",
-        "esim",
-        "internet",
-        "transactions",
-        "validation",
-        "wallet",
-    )
+    # One resource per attribute, each of the class it is annotated with (see _bind).
+    airtime: AirtimeResource
+    betting: BettingResource
+    cable: CableResource
+    cards: CardsResource
+    catalog: CatalogResource
+    data: DataResource
+    education: EducationResource
+    electricity: ElectricityResource
+    esim: EsimResource
+    internet: InternetResource
+    transactions: TransactionsResource
+    validation: ValidationResource
+    wallet: WalletResource
 
     def __init__(self, call: CallFunction, generation: Generation) -> None:
-        self.wallet = WalletResource(call, generation)
-        self.catalog = CatalogResource(call, generation)
-        self.airtime = AirtimeResource(call, generation)
-        self.data = DataResource(call, generation)
-        self.cable = CableResource(call, generation)
-        self.electricity = ElectricityResource(call, generation)
-        self.validation = ValidationResource(call, generation)
-        self.internet = InternetResource(call, generation)
-        self.education = EducationResource(call, generation)
-        self.betting = BettingResource(call, generation)
-        self.esim = EsimResource(call, generation)
-        self.cards = CardsResource(call, generation)
-        self.transactions = TransactionsResource(call, generation)
+        _bind(self, call, generation)
 
 
 class AppWalletResource(Resource):
     """``client.app.wallet``: the signed-in user's wallet (JWT)."""
 
     __slots__ = ()
-
-    def __init__(self, call: CallFunction) -> None:
-        super().__init__(call, APP_GENERATION)
+    _namespace = "client.app"
 
     async def get(self, wallet_id: str, /) -> Wallet:
         """``GET /api/wallet/{id}``: only the signed-in user's wallet is returned."""
@@ -92,8 +85,8 @@ class AppWalletResource(Resource):
 class AppNamespace:
     """``client.app``: the first-party App API — user JWT, never a ``channel`` header."""
 
-    __slots__ = ("transactions", "wallet")
+    transactions: AppTransactionsResource
+    wallet: AppWalletResource
 
     def __init__(self, call: CallFunction) -> None:
-        self.wallet = AppWalletResource(call)
-        self.transactions = AppTransactionsResource(call)
+        _bind(self, call, APP_GENERATION)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 import attrs
 
 from dancity_sdk import _validation as check
 from dancity_sdk._bodies import build, operation
 from dancity_sdk._models import Transaction
+from dancity_sdk._resources._purchase import checked_extras
 from dancity_sdk._routes import route_for
 from shared_auth import One
+from shared_auth._options import check_options
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Generation, Operation
@@ -29,13 +32,28 @@ class Resource:
 
     __slots__ = ("_call", "_generation")
 
+    #: Where users reach the resource, for messages (``client.app`` for the App family).
+    _namespace: ClassVar[str] = "client.vas"
+
     def __init__(self, call: CallFunction, generation: Generation) -> None:
         self._call = call
         self._generation = generation
 
-    def _operation(self, name: str) -> Operation:
-        """The selected generation's declaration; raises before I/O if it has none."""
+    def _operation(
+        self, name: str, keywords: Mapping[str, object] | None = None, record: object = None
+    ) -> Operation:
+        """The selected generation's declaration; raises before I/O if it has none.
+
+        ``keywords``, the method's ``**`` keywords, are checked first against ``record``,
+        the ``TypedDict`` that types them.
+        """
+        if keywords:
+            self._refuse_unknown(keywords, record, name)
         return operation(self._generation, name)
+
+    def _refuse_unknown(self, keywords: Mapping[str, object], record: object, name: str) -> None:
+        """Refuse a keyword ``record`` lacks, as Python would, naming the method called."""
+        check_options(keywords, record, method=f"{self._namespace}.{name}()")
 
     async def _send(
         self,
@@ -57,12 +75,18 @@ class Resource:
             reference=reference,
         )
 
-    async def _buy(self, op: Operation, /, *, customer_ref: str, **values: object) -> Transaction:
+    async def _buy(
+        self, op: Operation, customer_ref: str, extras: Mapping[str, object], /, **values: object
+    ) -> Transaction:
         """A purchase: sent once with ``customer_ref``; the answer keeps the server's record.
+
+        ``values`` are the method's own arguments, checked; ``extras`` its
+        [PurchaseExtras][dancity_sdk.PurchaseExtras], checked here (after the others).
 
         The reference the SDK sent is on :attr:`Transaction.sent_customer_ref`; the
         record's own ``customer_ref`` is whatever the server says.
         """
+        values.update(checked_extras(extras))
         tx = await self._send(
             op, TRANSACTION, reference=customer_ref, customer_ref=customer_ref, **values
         )

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Unpack
 
 from dancity_sdk import _validation as check
 from dancity_sdk._esim_card_models import EsimDetails, EsimPackages, EsimPage, EsimRegions
 from dancity_sdk._resources._base import Resource, purchase_ref
+from dancity_sdk._resources._purchase import PurchaseExtras
 from shared_auth import One
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction
-    from shared_auth import Secret
 
 __all__ = ["EsimResource"]
 
@@ -58,32 +58,23 @@ class EsimResource(Resource):
         customer_ref: str | None = None,
         iccid: str | None = None,
         wallettype: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Buy an eSIM package (or a top-up: pass the eSIM's ``iccid``, 2026-05-31).
 
         A purchase: sent once with ``customer_ref`` (generated when omitted); after
         :class:`OutcomeUnknownError` reconcile, never buy again. The answer carries
-        ``iccid`` and ``activation_code`` (install it; keep it secret).
+        ``iccid`` and ``activation_code`` (install it; keep it secret). ``**extras``: the
+        2026-04-27 fields, see [PurchaseExtras][dancity_sdk.PurchaseExtras].
         """
-        op = self._operation("esim.purchase")
+        op = self._operation("esim.purchase", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             package_code=check.text(package_code, field="package_code"),
             iccid=check.optional_text(iccid, field="iccid"),
             wallettype=check.optional_text(wallettype, field="wallettype"),
-            pin=check.pin(pin),
-            promocode=check.optional_text(promocode, field="promocode"),
-            save_as_beneficiary=check.optional_bool(
-                save_as_beneficiary, field="save_as_beneficiary"
-            ),
-            beneficiary_name=check.optional_text(beneficiary_name, field="beneficiary_name"),
-            device_key=check.optional_text(device_key, field="device_key"),
         )
 
     async def my_esims(self, *, page: int | None = None, limit: int | None = None) -> EsimPage:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypedDict, Unpack
 
 import attrs
 
@@ -26,9 +27,15 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from dancity_sdk._spec import Operation
-    from shared_auth import APIError, CallFunction
+    from shared_auth import APIError
 
-__all__ = ["APP_GENERATION", "AppTransactionsResource", "TransactionsResource"]
+__all__ = [
+    "APP_GENERATION",
+    "AppTransactionsResource",
+    "MerchantTransactionFilters",
+    "TransactionFilters",
+    "TransactionsResource",
+]
 
 _PAGE: Final = One(TransactionPage, at=("data",))
 #: The descriptions' default page size, to tell a last page when no pagination is sent.
@@ -38,30 +45,67 @@ _DEFAULT_LIMIT: Final = 10
 DEFAULT_MAX_PAGES: Final = 1000
 
 
-def _filters(
-    *,
-    page: int | None,
-    limit: int | None,
-    start_date: datetime | str | None,
-    end_date: datetime | str | None,
-    service: str | None = None,
-    status: TransactionStatus | str | None = None,
-    tranx_type: str | None = None,
-    query: str | None = None,
-    use_filter: bool | None = None,
-    is_bulk: bool | None = None,
-) -> dict[str, Any]:
+class TransactionFilters(TypedDict, total=False):
+    """What a transaction listing is narrowed to (``**filters`` of ``list()``/``iterate()``).
+
+    ``client.app.transactions`` takes these; ``client.vas.transactions`` takes
+    [MerchantTransactionFilters][dancity_sdk.MerchantTransactionFilters]. A filter the
+    selected generation does not declare is refused before any I/O.
+
+    Attributes:
+        limit: Rows per page (at most 100 per the docs; the API's default is 10).
+        start_date: From this moment: an aware ``datetime`` or an ISO 8601 string.
+        end_date: Up to this moment: an aware ``datetime`` or an ISO 8601 string.
+        service: The service, e.g. ``"DATA"`` (VAS: api_version 2026-04-27 only).
+        status: The status, e.g. ``TransactionStatus.SUCCESS`` (VAS: 2026-04-27 only).
+        tranx_type: ``"DEBIT"`` or ``"CREDIT"`` (VAS: 2026-04-27 only).
+        query: Free-text search (VAS: 2026-04-27 only).
+    """
+
+    limit: int | None
+    start_date: datetime | str | None
+    end_date: datetime | str | None
+    service: str | None
+    status: TransactionStatus | str | None
+    tranx_type: str | None
+    query: str | None
+
+
+class MerchantTransactionFilters(TransactionFilters, total=False):
+    """The filters of ``client.vas.transactions``: those of ``client.app.transactions``, and two.
+
+    Every [TransactionFilters][dancity_sdk.TransactionFilters] option, and these.
+
+    Attributes:
+        use_filter: Apply the filters (sent as ``filter``; api_version 2026-04-27 only).
+        is_bulk: Only bulk (or only single) purchases (api_version 2026-04-27 only).
+    """
+
+    use_filter: bool | None
+    is_bulk: bool | None
+
+
+#: Each filter's check (``page`` included), made before any I/O.
+_CHECKS: Final[Mapping[str, Callable[..., object]]] = {
+    "page": check.optional_positive_int,
+    "limit": check.optional_positive_int,
+    "start_date": check.optional_timestamp,
+    "end_date": check.optional_timestamp,
+    "service": check.optional_text,
+    "status": check.optional_text,
+    "tranx_type": check.optional_text,
+    "query": check.optional_text,
+    "use_filter": check.optional_bool,
+    "is_bulk": check.optional_bool,
+}
+
+
+def _checked(filters: Mapping[str, object]) -> dict[str, Any]:
+    """The given filters, each checked (in a fixed order: the first bad one is reported)."""
     return {
-        "page": check.optional_positive_int(page, field="page"),
-        "limit": check.optional_positive_int(limit, field="limit"),
-        "start_date": check.optional_timestamp(start_date, field="start_date"),
-        "end_date": check.optional_timestamp(end_date, field="end_date"),
-        "service": check.optional_text(service, field="service"),
-        "status": check.optional_text(status, field="status"),
-        "tranx_type": check.optional_text(tranx_type, field="tranx_type"),
-        "query": check.optional_text(query, field="query"),
-        "use_filter": check.optional_bool(use_filter, field="use_filter"),
-        "is_bulk": check.optional_bool(is_bulk, field="is_bulk"),
+        name: checker(filters[name], field=name)
+        for name, checker in _CHECKS.items()
+        if name in filters
     }
 
 
@@ -96,14 +140,24 @@ def _identity(tx: Transaction) -> str | None:
     return tx.mongo_id or tx.tranx_id or tx.transaction_id
 
 
-def _max_pages(value: int | None) -> int | None:
-    return check.optional_positive_int(value, field="max_pages")
-
-
 class _Pages(Resource):
     """Listing and requerying, shared by the VAS and App transaction resources."""
 
     __slots__ = ()
+
+    #: The ``TypedDict`` of the ``**filters`` its ``list()`` and ``iterate()`` take.
+    _filters: ClassVar[object] = TransactionFilters
+
+    async def _list(self, page: int | None, filters: Mapping[str, object]) -> TransactionPage:
+        self._refuse_unknown(filters, self._filters, "transactions.list")
+        return await self._page(_checked({**filters, "page": page}))
+
+    def _iterate(
+        self, max_pages: int | None, filters: Mapping[str, object]
+    ) -> AsyncIterator[Transaction]:
+        self._refuse_unknown(filters, self._filters, "transactions.iterate")
+        pages = check.optional_positive_int(max_pages, field="max_pages")
+        return self._walk(_checked(filters), pages)
 
     def _list_operation(self) -> Operation:
         return self._operation("transactions.list")
@@ -179,50 +233,24 @@ class TransactionsResource(_Pages):
     """
 
     __slots__ = ()
+    _filters = MerchantTransactionFilters
 
     async def list(
-        self,
-        *,
-        page: int | None = None,
-        limit: int | None = None,
-        start_date: datetime | str | None = None,
-        end_date: datetime | str | None = None,
-        service: str | None = None,
-        status: TransactionStatus | str | None = None,
-        tranx_type: str | None = None,
-        query: str | None = None,
-        use_filter: bool | None = None,
-        is_bulk: bool | None = None,
+        self, *, page: int | None = None, **filters: Unpack[MerchantTransactionFilters]
     ) -> TransactionPage:
-        """One page of transactions, newest first (``limit`` at most 100 per the docs)."""
-        return await self._page(
-            _filters(
-                page=page,
-                limit=limit,
-                start_date=start_date,
-                end_date=end_date,
-                service=service,
-                status=status,
-                tranx_type=tranx_type,
-                query=query,
-                use_filter=use_filter,
-                is_bulk=is_bulk,
-            )
-        )
+        """One page of transactions, newest first (``limit`` at most 100 per the docs).
+
+        Args:
+            page: The page, from 1.
+            **filters: See [MerchantTransactionFilters][dancity_sdk.MerchantTransactionFilters].
+        """
+        return await self._list(page, filters)
 
     def iterate(
         self,
         *,
-        limit: int | None = None,
-        start_date: datetime | str | None = None,
-        end_date: datetime | str | None = None,
-        service: str | None = None,
-        status: TransactionStatus | str | None = None,
-        tranx_type: str | None = None,
-        query: str | None = None,
-        use_filter: bool | None = None,
-        is_bulk: bool | None = None,
         max_pages: int | None = DEFAULT_MAX_PAGES,
+        **filters: Unpack[MerchantTransactionFilters],
     ) -> AsyncIterator[Transaction]:
         """Every matching transaction, page after page, each page fetched when reached.
 
@@ -236,30 +264,17 @@ class TransactionsResource(_Pages):
         empty page, a page whose number does not advance, or a page whose rows were all
         seen already. A row seen on an earlier page is not yielded twice.
 
-        ``max_pages`` (default 1000: 10,000 rows at the default page size) is how many
-        pages are read at most before a listing that still announces another page is
-        taken for a looping server; ``max_pages=None`` reads on without a limit.
+        Args:
+            max_pages: How many pages are read at most (default 1000: 10,000 rows at the
+                default page size) before a listing that still announces another page is
+                taken for a looping server; ``None`` reads on without a limit.
+            **filters: See [MerchantTransactionFilters][dancity_sdk.MerchantTransactionFilters].
 
         Raises:
             PaginationError: ``max_pages`` pages were read and the listing still announced
                 another (the rows read so far were yielded).
         """
-        pages = _max_pages(max_pages)
-        return self._walk(
-            _filters(
-                page=None,
-                limit=limit,
-                start_date=start_date,
-                end_date=end_date,
-                service=service,
-                status=status,
-                tranx_type=tranx_type,
-                query=query,
-                use_filter=use_filter,
-                is_bulk=is_bulk,
-            ),
-            pages,
-        )
+        return self._iterate(max_pages, filters)
 
     async def reconcile(
         self,
@@ -362,64 +377,25 @@ class AppTransactionsResource(_Pages):
     """``client.app.transactions``: the signed-in user's transactions (JWT)."""
 
     __slots__ = ()
-
-    def __init__(self, call: CallFunction) -> None:
-        super().__init__(call, APP_GENERATION)
+    _namespace = "client.app"
 
     async def list(
-        self,
-        *,
-        page: int | None = None,
-        limit: int | None = None,
-        start_date: datetime | str | None = None,
-        end_date: datetime | str | None = None,
-        service: str | None = None,
-        status: TransactionStatus | str | None = None,
-        tranx_type: str | None = None,
-        query: str | None = None,
+        self, *, page: int | None = None, **filters: Unpack[TransactionFilters]
     ) -> TransactionPage:
-        """One page of the user's transactions (``GET /api/transactions``)."""
-        return await self._page(
-            _filters(
-                page=page,
-                limit=limit,
-                start_date=start_date,
-                end_date=end_date,
-                service=service,
-                status=status,
-                tranx_type=tranx_type,
-                query=query,
-            )
-        )
+        """One page of the user's transactions (``GET /api/transactions``).
+
+        Args:
+            page: The page, from 1.
+            **filters: See [TransactionFilters][dancity_sdk.TransactionFilters].
+        """
+        return await self._list(page, filters)
 
     def iterate(
-        self,
-        *,
-        limit: int | None = None,
-        start_date: datetime | str | None = None,
-        end_date: datetime | str | None = None,
-        service: str | None = None,
-        status: TransactionStatus | str | None = None,
-        tranx_type: str | None = None,
-        query: str | None = None,
-        max_pages: int | None = DEFAULT_MAX_PAGES,
+        self, *, max_pages: int | None = DEFAULT_MAX_PAGES, **filters: Unpack[TransactionFilters]
     ) -> AsyncIterator[Transaction]:
         """Every matching transaction of the user, each page fetched when reached.
 
         Ends as ``client.vas.transactions.iterate()`` does, with the same ``max_pages``
         guard (a [`PaginationError`][shared_auth.PaginationError] past it).
         """
-        pages = _max_pages(max_pages)
-        return self._walk(
-            _filters(
-                page=None,
-                limit=limit,
-                start_date=start_date,
-                end_date=end_date,
-                service=service,
-                status=status,
-                tranx_type=tranx_type,
-                query=query,
-            ),
-            pages,
-        )
+        return self._iterate(max_pages, filters)

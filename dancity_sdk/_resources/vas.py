@@ -8,16 +8,20 @@ any I/O, an argument that generation does not take.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from dancity_sdk import _validation as check
 from dancity_sdk._models import ProductQuote, Validation
 from dancity_sdk._resources._base import Resource, purchase_ref
+from dancity_sdk._resources._purchase import (
+    BettingExtras,
+    EducationExtras,
+    PurchaseExtras,
+)
 from shared_auth import One
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction
-    from shared_auth import Secret
 
 __all__ = [
     "AirtimeResource",
@@ -33,26 +37,6 @@ __all__ = [
 _VALIDATION = One(Validation, at=("data",))
 
 
-def _extras(
-    *,
-    pin: str | Secret | None = None,
-    promocode: str | None = None,
-    save_as_beneficiary: bool | None = None,
-    beneficiary_name: str | None = None,
-    device_key: str | None = None,
-) -> dict[str, object]:
-    """The optional purchase fields, checked; each generation decides which it takes."""
-    return {
-        "pin": check.pin(pin),
-        "promocode": check.optional_text(promocode, field="promocode"),
-        "save_as_beneficiary": check.optional_bool(
-            save_as_beneficiary, field="save_as_beneficiary"
-        ),
-        "beneficiary_name": check.optional_text(beneficiary_name, field="beneficiary_name"),
-        "device_key": check.optional_text(device_key, field="device_key"),
-    }
-
-
 class AirtimeResource(Resource):
     """``client.vas.airtime``."""
 
@@ -65,11 +49,7 @@ class AirtimeResource(Resource):
         phone: str,
         amount: Decimal | int,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Buy airtime. **Check the returned transaction's status** (a 200 can be ``FAILED``).
 
@@ -83,27 +63,17 @@ class AirtimeResource(Resource):
             customer_ref: Your reference; one is generated when omitted. Either way it is
                 on ``tx.sent_customer_ref`` and on :class:`OutcomeUnknownError`, to
                 reconcile by.
-            pin: Transaction PIN: required by api_version ``"2026-04-27"``, refused by the
-                later ones (their bodies have no PIN).
-            promocode: A promotion code (``2026-04-27`` only).
-            save_as_beneficiary: Keep the number as a beneficiary (``2026-04-27`` only).
-            beneficiary_name: The beneficiary's name (``2026-04-27`` only).
-            device_key: The buyer's device key (``2026-04-27`` only).
+            **extras: The 2026-04-27 fields (``pin``, ``promocode``…), each described in
+                [PurchaseExtras][dancity_sdk.PurchaseExtras]; every buy method takes them.
         """
-        op = self._operation("airtime.buy")
+        op = self._operation("airtime.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             phone=check.phone(phone),
             amount=check.amount(amount),
-            **_extras(
-                pin=pin,
-                promocode=promocode,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-                device_key=device_key,
-            ),
         )
 
 
@@ -119,30 +89,20 @@ class DataResource(Resource):
         phone: str,
         customer_ref: str | None = None,
         wallettype: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Buy a data plan (``plan`` = a plan's ``plan_id`` or ``id``). Check the status.
 
         ``wallettype`` defaults to ``"main"`` where the generation requires it.
         """
-        op = self._operation("data.buy")
+        op = self._operation("data.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             plan=check.text(plan, field="plan"),
             phone=check.phone(phone),
             wallettype=check.optional_text(wallettype, field="wallettype"),
-            **_extras(
-                pin=pin,
-                promocode=promocode,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-                device_key=device_key,
-            ),
         )
 
 
@@ -177,32 +137,22 @@ class CableResource(Resource):
         customer_name: str,
         cablename: str | None = None,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Subscribe a smartcard to a plan (``cableplan`` = the plan's ``plan_id``).
 
         ``cablename`` (the provider) is required by ``2026-04-27`` and ``2026-05-09``;
         ``2026-05-31`` resolves it from the plan and refuses it.
         """
-        op = self._operation("cable.buy")
+        op = self._operation("cable.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             smartcard_number=check.text(smartcard_number, field="smartcard_number"),
             cableplan=check.text(cableplan, field="cableplan"),
             cablename=check.optional_text(cablename, field="cablename"),
             customer_name=check.text(customer_name, field="customer_name"),
-            **_extras(
-                pin=pin,
-                promocode=promocode,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-                device_key=device_key,
-            ),
         )
 
 
@@ -240,11 +190,7 @@ class ElectricityResource(Resource):
         address: str,
         biller_id: str | None = None,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Vend electricity (``amount >= 500``). A successful prepaid vend carries ``token``.
 
@@ -252,10 +198,11 @@ class ElectricityResource(Resource):
         ``billerCode`` (2026-05-31); ``biller_id`` (the biller's ``_id``, sent as
         ``billerCode``) is 2026-04-27 only.
         """
-        op = self._operation("electricity.buy")
+        op = self._operation("electricity.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             meter_number=check.text(meter_number, field="meter_number"),
             biller=check.text(biller, field="biller"),
             biller_id=check.optional_text(biller_id, field="biller_id"),
@@ -263,13 +210,6 @@ class ElectricityResource(Resource):
             amount=check.amount(amount),
             customer_name=check.text(customer_name, field="customer_name"),
             address=check.text(address, field="address"),
-            **_extras(
-                pin=pin,
-                promocode=promocode,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-                device_key=device_key,
-            ),
         )
 
 
@@ -317,27 +257,17 @@ class InternetResource(Resource):
         account_id: str,
         phone: str,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[PurchaseExtras],
     ) -> Transaction:
         """Buy an internet bundle for a provider account/device id (``accountid``)."""
-        op = self._operation("internet.buy")
+        op = self._operation("internet.buy", extras, PurchaseExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             plan=check.text(plan, field="plan"),
             account_id=check.text(account_id, field="account_id"),
             phone=check.phone(phone),
-            **_extras(
-                pin=pin,
-                promocode=promocode,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-                device_key=device_key,
-            ),
         )
 
 
@@ -363,9 +293,7 @@ class EducationResource(Resource):
         quantity: int = 1,
         exam_number: str | None = None,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        promocode: str | None = None,
-        device_key: str | None = None,
+        **extras: Unpack[EducationExtras],
     ) -> Transaction:
         """Buy exam PINs (delivered once, in ``transaction.pins``: store them).
 
@@ -373,14 +301,14 @@ class EducationResource(Resource):
         ``exam_number`` (JAMB) is 2026-05-31 only. ``quantity`` is checked against the
         bounds the generation declares (1 to 5 in 2026-05-31) before any I/O.
         """
-        op = self._operation("education.purchase")
+        op = self._operation("education.purchase", extras, EducationExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             quantity=check.positive_int(quantity, field="quantity"),
             exam_number=check.optional_text(exam_number, field="exam_number"),
-            **_extras(pin=pin, promocode=promocode, device_key=device_key),
         )
 
 
@@ -396,24 +324,18 @@ class BettingResource(Resource):
         account_id: str,
         amount: Decimal | int,
         customer_ref: str | None = None,
-        pin: str | Secret | None = None,
-        save_as_beneficiary: bool | None = None,
-        beneficiary_name: str | None = None,
+        **extras: Unpack[BettingExtras],
     ) -> Transaction:
         """Fund a betting account (``amount >= 100``); wrong-account credits are not reversible.
 
         ``account_id`` is sent as ``account_id`` (2026-05-31) or ``customerIdentifier``.
         """
-        op = self._operation("betting.fund")
+        op = self._operation("betting.fund", extras, BettingExtras)
         return await self._buy(
             op,
-            customer_ref=purchase_ref(customer_ref),
+            purchase_ref(customer_ref),
+            extras,
             product=check.text(product, field="product"),
             account_id=check.text(account_id, field="account_id"),
             amount=check.amount(amount),
-            **_extras(
-                pin=pin,
-                save_as_beneficiary=save_as_beneficiary,
-                beneficiary_name=beneficiary_name,
-            ),
         )

@@ -212,6 +212,31 @@ async def test_optional_fields_are_sent_only_when_given(recorder: Recorder) -> N
 
 
 @pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused before any I/O
+@pytest.mark.parametrize(
+    ("call", "refused"),
+    [
+        (lambda dc: dc.vas.airtime.buy(**AIRTIME, promo_code="X"), "airtime.buy() got"),
+        # betting.fund takes no promocode in any generation: not one of its extras
+        (
+            lambda dc: dc.vas.betting.fund(product="B", account_id="1", amount=100, promocode="X"),
+            "betting.fund() got",
+        ),
+        (lambda dc: dc.vas.education.purchase(product="WAEC", save_as_beneficiary=True), "educ"),
+        (lambda dc: dc.vas.esim.purchase(package_code="NG", pinn="1234"), "esim.purchase() got"),
+    ],
+)
+async def test_a_misspelt_or_foreign_purchase_extra_is_a_type_error_naming_the_method(
+    recorder: Recorder, call: Callable[[AsyncDancityClient], Any], refused: str
+) -> None:
+    with pytest.raises(TypeError, match="unexpected keyword argument") as info:
+        await call(client(recorder))
+    assert str(info.value).startswith(f"client.vas.{refused}")
+    assert "9753" not in str(info.value)
+    assert recorder.requests == []
+
+
+@pytest.mark.anyio
 async def test_purchases_show_the_servers_customer_ref_and_keep_the_one_sent(
     recorder: Recorder,
 ) -> None:
@@ -471,6 +496,28 @@ async def test_catalog_and_list_queries(recorder: Recorder) -> None:
         "start_date": "2025-04-01T00:00:00.000Z",
         "status": "FAILED",
     }
+
+
+@pytest.mark.anyio
+@pytest.mark.loop_agnostic  # refused before any I/O
+async def test_a_filter_a_listing_does_not_take_is_a_type_error_naming_the_method(
+    recorder: Recorder,
+) -> None:
+    dc = client(recorder, G1)
+    with pytest.raises(TypeError) as info:
+        await dc.vas.transactions.list(statuss="FAILED")  # type: ignore[call-arg]
+    assert str(info.value) == (
+        "client.vas.transactions.list() got an unexpected keyword argument 'statuss'; "
+        "did you mean 'status'?"
+    )
+    with pytest.raises(TypeError, match=r"^client\.app\.transactions\.iterate\(\) .*'is_bulk'"):
+        dc.app.transactions.iterate(is_bulk=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"^client\.vas\.transactions\.iterate\(\) .*'page'"):
+        dc.vas.transactions.iterate(page=2)  # type: ignore[call-arg]
+    with pytest.raises(InvalidInputError, match="2026-04-27") as refused:
+        await client(recorder, G3).vas.transactions.list(use_filter=True)
+    assert refused.value.field == "use_filter"
+    assert recorder.requests == []
 
 
 @pytest.mark.anyio

@@ -45,10 +45,8 @@ class DemoClient(BaseAsyncClient):
         timeout: TimeoutArgument = NOT_GIVEN,
     ) -> None:
         super().__init__(
+            {"timeout": timeout, "http_client": http_client, "retry": RetryPolicy(max_retries=0)},
             base_url="https://api.example.test/",
-            timeout=timeout,
-            http_client=http_client,
-            retry=RetryPolicy(max_retries=0),
             parse_error=parse_error,
             converter=make_converter,
             logger=logging.getLogger("shared_auth"),
@@ -178,10 +176,8 @@ async def test_a_caller_supplied_http_client_is_never_closed() -> None:
 
 def test_the_base_client_needs_route_targets() -> None:
     client = BaseAsyncClient(
+        {"timeout": None, "http_client": None, "retry": RetryPolicy()},
         base_url="https://api.example.test",
-        timeout=None,
-        http_client=None,
-        retry=RetryPolicy(),
         parse_error=parse_error,
         converter=make_converter,
         logger=logging.getLogger("shared_auth"),
@@ -195,10 +191,8 @@ def test_the_base_client_needs_route_targets() -> None:
 def test_the_base_url_is_validated() -> None:
     with pytest.raises(ConfigurationError, match="API base_url must use https://"):
         BaseAsyncClient(
+            {"timeout": None},
             base_url="http://api.example.test",
-            timeout=None,
-            http_client=None,
-            retry=RetryPolicy(),
             parse_error=parse_error,
             converter=make_converter,
             logger=logging.getLogger("shared_auth"),

@@ -265,6 +265,24 @@ def test_an_httpx_sync_client_is_refused_at_construction(twin: Any) -> None:
         twin.from_env(http_client=sync_http)
 
 
+def test_a_misspelt_option_names_the_twins_method_before_any_thread_starts() -> None:
+    threads = threading.active_count()
+    with pytest.raises(TypeError) as caught:
+        DptcayClient("dp_test_sk_" + "0" * 24, rate_plann="growth")  # type: ignore[call-arg]
+    assert str(caught.value) == (
+        "DptcayClient() got an unexpected keyword argument 'rate_plann'; did you mean 'rate_plan'?"
+    )
+    with pytest.raises(TypeError, match=r"^DancityClient\.from_env\(\) got .* 'throtle'"):
+        DancityClient.from_env(environ={}, throtle=False)  # type: ignore[call-arg]
+    assert threading.active_count() == threads
+    with DancityClient(DANCITY_KEY) as dc, pytest.raises(TypeError) as caught:
+        dc.with_options(timout=1)  # type: ignore[call-arg]
+    assert str(caught.value) == (
+        "DancityClient.with_options() got an unexpected keyword argument 'timout'; "
+        "did you mean 'timeout'?"
+    )
+
+
 def test_with_options_gives_a_blocking_copy_on_the_same_loop(served: Served) -> None:
     with DptcayClient(served.sandbox.write_key, base_url=served.url) as dp:
         quick = dp.with_options(timeout=0.2, max_retries=0)

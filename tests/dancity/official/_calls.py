@@ -8,6 +8,7 @@ selected generation requires, or everything it declares.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -179,19 +180,29 @@ def method_of(client: AsyncDancityClient, call: Call) -> Callable[..., Awaitable
     return target  # type: ignore[no-any-return]
 
 
-def arguments(call: Call, op: Operation, *, full: bool) -> dict[str, object]:
-    """The call's own arguments plus the required (or all) declared ones it lacks."""
+def keywords_of(method: Callable[..., object]) -> set[str]:
+    """The keyword-only arguments ``method`` takes, those of its ``**x: Unpack[Record]`` too."""
     import inspect  # noqa: PLC0415
 
+    names: set[str] = set()
+    for parameter in inspect.signature(method).parameters.values():
+        if parameter.kind is parameter.KEYWORD_ONLY:
+            names.add(parameter.name)
+        elif parameter.kind is parameter.VAR_KEYWORD:
+            record_name = str(parameter.annotation).removeprefix("Unpack[").removesuffix("]")
+            record = getattr(sys.modules[method.__module__], record_name)
+            names |= record.__required_keys__ | record.__optional_keys__
+    return names
+
+
+def arguments(call: Call, op: Operation, *, full: bool) -> dict[str, object]:
+    """The call's own arguments plus the required (or all) declared ones it lacks."""
     client = AsyncDancityClient(KEY)
-    accepted = inspect.signature(method_of(client, call)).parameters
+    accepted = keywords_of(method_of(client, call))
     kwargs = dict(call.kwargs)
     for field in (*op.body_fields, *op.query_fields):
         wanted = full or (field.required and field.default is None)
-        keyword = (
-            field.arg in accepted and accepted[field.arg].kind is accepted[field.arg].KEYWORD_ONLY
-        )
-        if wanted and keyword and field.arg not in kwargs:
+        if wanted and field.arg in accepted and field.arg not in kwargs:
             kwargs[field.arg] = SAMPLES[field.arg]
     return kwargs
 
