@@ -21,29 +21,19 @@ from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._exceptions import ERRORS, ConfigurationError, MissingCredentialError
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
-from shared_auth import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    DancityChannel,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    NotGiven,
-    RetryPolicy,
-    Route,
-    Secret,
-    Throttle,
-    TimeoutArgument,
-    TokenProvider,
-    resolve_policy,
-)
+from shared_auth import NOT_GIVEN, NotGiven, RetryPolicy, Secret, TimeoutArgument
+from shared_auth._auth import DancityChannel, DancityJWTAuth, DancityKeyAuth, TokenProvider
+from shared_auth._client import BaseAsyncClient, resolve_policy
 from shared_auth._config import check_api_host
 from shared_auth._errortable import converting
 from shared_auth._logenv import apply_log_env
+from shared_auth._routes import Route
+from shared_auth._throttle import Throttle
 from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
-    from shared_auth import CallFunction, Journal
-    from shared_auth.fleet import RateBudgetOutage
+    from shared_auth._routes import CallFunction
+    from shared_auth.fleet import Journal, RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 

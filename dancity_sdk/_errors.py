@@ -14,7 +14,7 @@ import re
 from typing import Any, Final
 
 from dancity_sdk._exceptions import APITimeoutError, ConfigurationError
-from shared_auth import ErrorDetails
+from shared_auth._pipeline import ErrorDetails
 
 __all__ = ["ReconcileTimeoutError", "UnsupportedOperationError", "parse_error", "refused_status"]
 

@@ -24,16 +24,16 @@ from dancity_sdk import TransactionPage
 from dancity_sdk import TransactionStatus
 from dancity_sdk import Validation
 from dancity_sdk import Wallet
+from dancity_sdk._client import DancityChannel
 from dancity_sdk._client import JWTArgument
 from datetime import datetime
 from decimal import Decimal
-from shared_auth import DancityChannel
-from shared_auth import Journal
 from shared_auth import NotGiven
-from shared_auth import RecoveryReport
-from shared_auth import SyncClient
 from shared_auth import TimeoutArgument
+from shared_auth._sync import SyncClient
+from shared_auth.fleet import Journal
 from shared_auth.fleet import RateBudgetOutage
+from shared_auth.fleet import RecoveryReport
 from typing import Any
 from typing import Self
 import cattrs

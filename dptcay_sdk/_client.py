@@ -12,28 +12,20 @@ import httpx
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
-from shared_auth import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    DptcayKeyAuth,
-    NotGiven,
-    RetryPolicy,
-    Route,
-    Secret,
-    Throttle,
-    TimeoutArgument,
-    resolve_policy,
-)
+from shared_auth import NOT_GIVEN, NotGiven, RetryPolicy, Secret, TimeoutArgument
+from shared_auth._auth import DptcayKeyAuth
+from shared_auth._client import BaseAsyncClient, resolve_policy
 from shared_auth._config import check_api_host
 from shared_auth._logenv import apply_log_env
+from shared_auth._routes import Route
+from shared_auth._throttle import Throttle
 from shared_auth._version import VERSION as _VERSION
 
 if TYPE_CHECKING:
     import anyio
 
     from dptcay_sdk._models import ApiKey
-    from shared_auth import Journal
-    from shared_auth.fleet import RateBudgetOutage
+    from shared_auth.fleet import Journal, RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 

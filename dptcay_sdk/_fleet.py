@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dptcay_sdk._exceptions import ConfigurationError
-from shared_auth import Throttle
+from shared_auth._throttle import Throttle
 
 if TYPE_CHECKING:
     import os

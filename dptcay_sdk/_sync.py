@@ -6,8 +6,8 @@ from typing import Any, Self
 
 from dptcay_sdk._client import AsyncDptcayClient
 from dptcay_sdk._exceptions import ERRORS
-from shared_auth import Secret, SyncClient
-from shared_auth._sync import refuse_sync_http_client
+from shared_auth import Secret
+from shared_auth._sync import SyncClient, refuse_sync_http_client
 
 __all__ = ["DptcayClient"]
 

@@ -18,12 +18,12 @@ from dptcay_sdk import RetryPolicy
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
-from shared_auth import Journal
 from shared_auth import NotGiven
-from shared_auth import RecoveryReport
-from shared_auth import SyncClient
 from shared_auth import TimeoutArgument
+from shared_auth._sync import SyncClient
+from shared_auth.fleet import Journal
 from shared_auth.fleet import RateBudgetOutage
+from shared_auth.fleet import RecoveryReport
 from typing import Any
 from typing import Self
 import cattrs

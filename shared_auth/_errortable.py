@@ -1,70 +1,84 @@
-"""Each SDK's own error classes, handed by its client to the pipeline.
+"""Each SDK's own error classes, derived from the one shared tree and handed to the pipeline.
 
-Every SDK defines, at import, a real subclass of each shared error it exports
-(``dptcay_sdk.NotFoundError`` subclasses `shared_auth.NotFoundError` and
-``dptcay_sdk.APIStatusError``), so a traceback names the package the user imported and
-``except shared_auth.NotFoundError`` / ``except dptcay_sdk.NotFoundError`` both catch what a
-dptcay call raises. The client hands its table to the pipeline, which builds the SDK's
-class directly; an error raised deeper in the shared code (a journal, a closed client) is
-handed on as the SDK's class by [`ErrorTable.convert`][shared_auth._errortable.ErrorTable.convert]:
-a new exception with the same message, attributes, cause and traceback.
+Every SDK has, at import, a real subclass of each class of the shared tree
+([`shared_auth._errors`][shared_auth._errors]): ``dptcay_sdk.NotFoundError`` subclasses
+``shared_auth.NotFoundError`` and ``dptcay_sdk.APIStatusError``, so a traceback names the
+package the user imported and ``except shared_auth.NotFoundError`` /
+``except dptcay_sdk.NotFoundError`` both catch what a dptcay call raises. The classes are
+derived here from the shared tree (its ``__all__`` is the one list of them), so no SDK
+writes them out; type checkers see the shared classes under the SDK's names (the same
+attributes, and an ``except`` of either catches them). The client hands its table to the
+pipeline, which builds the SDK's class directly; an error raised deeper in the shared code
+(a journal, a closed client) is handed on as the SDK's class by
+[`ErrorTable.convert`][shared_auth._errortable.ErrorTable.convert]: a new exception with
+the same message, attributes, cause and traceback.
+
+The rule for the shared classes: raised by a client (its constructor, ``from_env``, its
+calls, its journal checks), an error is the SDK's class (``dptcay_sdk.ConfigurationError``);
+raised by shared code used on its own (``open_journal``, ``aiohttp_http_client()``,
+``Inbox.receive``...), it is the shared class, shown under the public module that exports
+it (``shared_auth.ConfigurationError``, ``shared_auth.fleet.JournalMissingError``).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar, cast
 
+from shared_auth import _errors
 from shared_auth._errors import SDKError
 
 __all__ = ["NO_TABLE", "ErrorTable", "converting", "converting_entry_points"]
 
 _E = TypeVar("_E", bound=BaseException)
+#: The classes of the shared tree, each derived once per SDK.
+_TREE: Final[frozenset[type]] = frozenset(getattr(_errors, name) for name in _errors.__all__)
 
 
 class ErrorTable:
-    """Shared error class -> the SDK's subclass of it (its first base).
+    """Shared error class -> the SDK's subclass of it (whose first base it is).
 
     Args:
-        classes: The SDK's error classes, each with the shared class as its first base.
-        later: Modules of more such classes that the SDK loads only when used (its journal
-            errors); imported at the first miss for an error of ``shared_auth.fleet``.
+        package: The SDK's package (``"dptcay_sdk"``), where tracebacks and pickles find
+            its classes; ``None`` for a table without classes (the shared ones are raised).
+        label: The API's name in the classes' docstrings (``"dptcay"``).
     """
 
-    __slots__ = ("_classes", "_later", "_lock")
+    __slots__ = ("_classes", "package")
 
-    def __init__(self, *classes: type[SDKError], later: tuple[str, ...] = ()) -> None:
+    def __init__(self, package: str | None = None, *, label: str = "") -> None:
+        self.package = package
         self._classes: dict[type, type] = {}
-        self._later = later
-        self._lock = threading.Lock()
-        self.add(*classes)
+        if package is not None:
+            for shared in sorted(_TREE, key=lambda cls: cls.__name__):
+                self._derive(shared, package, label)
 
-    def add(self, *classes: type[SDKError]) -> None:
-        """Register more of the SDK's classes (a module in ``later`` does, when imported)."""
-        for cls in classes:
-            shared = cls.__bases__[0]
-            if not issubclass(cls, shared) or shared.__module__.split(".")[0] != "shared_auth":
-                msg = f"{cls.__qualname__}'s first base must be a shared_auth error"
-                raise TypeError(msg)
-            self._classes[shared] = cls
+    def _derive(self, shared: type, package: str, label: str) -> type:
+        """The SDK's class for ``shared``: ``(shared, <the SDK's class of each shared base>)``."""
+        derived = self._classes.get(shared)
+        if derived is None:
+            parents = tuple(
+                self._derive(base, package, label) for base in shared.__bases__ if base in _TREE
+            )
+            name = shared.__name__
+            doc = (
+                f"{label}'s [`{name}`][{shared.__module__}.{name}]: the same error, raised by "
+                f"{package} (``except`` either name catches it)."
+            )
+            namespace = {"__module__": package, "__qualname__": name, "__doc__": doc}
+            derived = self._classes[shared] = type(name, (shared, *parents), namespace)
+        return derived
+
+    @property
+    def classes(self) -> Mapping[str, type]:
+        """The SDK's classes by name (``"NotFoundError"``...)."""
+        return {cls.__name__: cls for cls in self._classes.values()}
 
     def __call__(self, cls: type[_E]) -> type[_E]:
         """The class to raise for the shared ``cls`` (``cls`` itself if the SDK has none)."""
-        found = self._classes.get(cls)
-        if found is None and self._later and cls.__module__.startswith("shared_auth.fleet"):
-            self._load_later()
-            found = self._classes.get(cls)
-        return cast("type[_E]", found or cls)
-
-    def _load_later(self) -> None:
-        with self._lock:
-            later, self._later = self._later, ()
-        for module in later:
-            importlib.import_module(module)
+        return cast("type[_E]", self._classes.get(cls, cls))
 
     def convert(self, error: _E) -> _E:
         """``error`` itself, or a copy of it as the SDK's class: same state and chain."""

@@ -10,11 +10,12 @@ from dancity_sdk import _validation as check
 from dancity_sdk._bodies import build, operation
 from dancity_sdk._models import Transaction
 from dancity_sdk._routes import route_for
-from shared_auth import One
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Generation, Operation
-    from shared_auth import CallFunction, Decoder
+    from shared_auth._decode import Decoder
+    from shared_auth._routes import CallFunction
 
 __all__ = ["TRANSACTION", "Resource", "purchase_ref"]
 

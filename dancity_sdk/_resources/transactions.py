@@ -17,16 +17,17 @@ from shared_auth import (
     APIConnectionError,
     InternalServerError,
     NotFoundError,
-    One,
     RateLimitError,
     ResponseValidationError,
 )
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from dancity_sdk._spec import Operation
-    from shared_auth import APIError, CallFunction
+    from shared_auth import APIError
+    from shared_auth._routes import CallFunction
 
 __all__ = ["APP_GENERATION", "AppTransactionsResource", "TransactionsResource"]
 

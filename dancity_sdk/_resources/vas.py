@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dancity_sdk import _validation as check
 from dancity_sdk._models import ProductQuote, Validation
 from dancity_sdk._resources._base import Resource, purchase_ref
-from shared_auth import One
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction

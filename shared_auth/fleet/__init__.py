@@ -37,7 +37,14 @@ The journal's API:
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
-from shared_auth._errors import RateBudgetUnavailableError
+from shared_auth._errors import (
+    JournalError,
+    JournalLostError,
+    JournalMissingError,
+    JournalUnavailableError,
+    JournalVolatileError,
+    RateBudgetUnavailableError,
+)
 from shared_auth.fleet._budget import (
     LocalFallback,
     RateBudgetOutage,
@@ -45,13 +52,6 @@ from shared_auth.fleet._budget import (
     observe,
     shared_windows,
     windows_for,
-)
-from shared_auth.fleet._errors import (
-    JournalError,
-    JournalLostError,
-    JournalMissingError,
-    JournalUnavailableError,
-    JournalVolatileError,
 )
 from shared_auth.fleet._inbox import DEFAULT_INBOX_RETENTION, Handler, Inbox, open_inbox
 from shared_auth.fleet._inbox_asgi import webhook_endpoint

@@ -17,24 +17,18 @@ import httpx
 import pytest
 
 from shared_auth import (
-    OUTCOMES,
-    Action,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     BadRequestError,
-    DancityJWTAuth,
-    DptcayKeyAuth,
-    ErrorDetails,
-    Failure,
     NotFoundError,
     OutcomeUnknownError,
-    Pipeline,
     ResponseValidationError,
     RetryPolicy,
-    Unreadable,
-    make_converter,
 )
+from shared_auth._auth import DancityJWTAuth, DptcayKeyAuth
+from shared_auth._models import make_converter
+from shared_auth._pipeline import OUTCOMES, Action, ErrorDetails, Failure, Pipeline, Unreadable
 from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime, make_jwt
 
 pytestmark = pytest.mark.anyio
