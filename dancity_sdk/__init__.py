@@ -9,57 +9,39 @@
 Webhook helpers live in [`dancity_sdk.webhooks`][dancity_sdk.webhooks].
 """
 
-from collections.abc import Callable as _Callable
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
-from shared_auth._lazy import errors_from as _errors_from
+from shared_auth._lazy import exports as _exports
 from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._reexports import SOURCES as _SHARED
 from shared_auth._version import __version__ as __version__
 
-#: Every public name and the private module that defines it, imported on first use: the
-#: models and the blocking twin load with the first client or response, not here.
-_EXPORTS = {
-    **_errors_from("dancity_sdk._exceptions"),
-    **_SHARED,
-    "AsyncDancityClient": "dancity_sdk._client",
-    "ReconcileTimeoutError": "dancity_sdk._errors",
-    "UnsupportedOperationError": "dancity_sdk._errors",
-    "ExamPin": "dancity_sdk._models",
-    "Pagination": "dancity_sdk._models",
-    "Plan": "dancity_sdk._models",
-    "Product": "dancity_sdk._models",
-    "ProductQuote": "dancity_sdk._models",
-    "ProductRef": "dancity_sdk._models",
-    "Service": "dancity_sdk._models",
-    "ServiceRef": "dancity_sdk._models",
-    "Transaction": "dancity_sdk._models",
-    "TransactionPage": "dancity_sdk._models",
-    "TransactionStatus": "dancity_sdk._models",
-    "TranxType": "dancity_sdk._models",
-    "Validation": "dancity_sdk._models",
-    "Wallet": "dancity_sdk._models",
-    "Card": "dancity_sdk._esim_card_models",
-    "CardTransaction": "dancity_sdk._esim_card_models",
-    "CardTransactionPage": "dancity_sdk._esim_card_models",
-    "Esim": "dancity_sdk._esim_card_models",
-    "EsimCoverage": "dancity_sdk._esim_card_models",
-    "EsimDetails": "dancity_sdk._esim_card_models",
-    "EsimOperator": "dancity_sdk._esim_card_models",
-    "EsimPackage": "dancity_sdk._esim_card_models",
-    "EsimPackageDetails": "dancity_sdk._esim_card_models",
-    "EsimPackages": "dancity_sdk._esim_card_models",
-    "EsimPage": "dancity_sdk._esim_card_models",
-    "EsimRegion": "dancity_sdk._esim_card_models",
-    "EsimRegions": "dancity_sdk._esim_card_models",
-    "ExchangeRate": "dancity_sdk._esim_card_models",
-    "DancityClient": "dancity_sdk._sync",
-}
-__all__ = sorted(_EXPORTS)  # noqa: PLE0605  # pyright: ignore[reportUnsupportedDunderAll]
+__all__: list[str]  # the table's names, set by lazy_exports at the end
+
+#: The table of exports: each private module and the public names it defines, each imported
+#: on first use: the models and the blocking twin load with the first client or
+#: response, not here.
+_EXPORTS = _exports(
+    """
+    dancity_sdk._client            AsyncDancityClient JWTArgument
+    shared_auth._auth              DancityChannel
+    dancity_sdk._errors            ReconcileTimeoutError UnsupportedOperationError
+    dancity_sdk._models            ExamPin Pagination Plan Product ProductQuote ProductRef
+                                   Service ServiceRef Transaction TransactionPage
+                                   TransactionStatus TranxType Validation Wallet
+    dancity_sdk._esim_card_models  Card CardTransaction CardTransactionPage Esim EsimCoverage
+                                   EsimDetails EsimOperator EsimPackage EsimPackageDetails
+                                   EsimPackages EsimPage EsimRegion EsimRegions ExchangeRate
+    dancity_sdk._sync              DancityClient
+    """,
+    errors="dancity_sdk._exceptions",
+    shared=_SHARED,
+)
 
 if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dancity_sdk._client import AsyncDancityClient as AsyncDancityClient
+    from dancity_sdk._client import JWTArgument as JWTArgument
     from dancity_sdk._errors import ReconcileTimeoutError as ReconcileTimeoutError
     from dancity_sdk._errors import UnsupportedOperationError as UnsupportedOperationError
     from dancity_sdk._esim_card_models import Card as Card
@@ -91,9 +73,9 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dancity_sdk._models import Validation as Validation
     from dancity_sdk._models import Wallet as Wallet
     from dancity_sdk._sync import DancityClient as DancityClient
+    from shared_auth._auth import DancityChannel as DancityChannel
     from shared_auth._errors import *  # noqa: F403 - Dancity's classes of the tree
     from shared_auth._reexports import *  # noqa: F403
 
-__getattr__: _Callable[[str], object]
-__dir__: _Callable[[], list[str]]
-__getattr__, __dir__ = _lazy_exports(globals(), _EXPORTS)
+# ``__all__`` (the table's names), ``__getattr__`` and ``__dir__``:
+_lazy_exports(globals(), _EXPORTS)

@@ -53,6 +53,7 @@ _NO_JWT: Final = (
     "key is never sent to App routes."
 )
 
+#: What ``jwt=`` takes: a user JWT (``str`` or `Secret`) or an async provider of fresh ones.
 JWTArgument = str | Secret | TokenProvider
 
 

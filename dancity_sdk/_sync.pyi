@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dancity_sdk import AsyncDancityClient
 from dancity_sdk import Card
 from dancity_sdk import CardTransactionPage
+from dancity_sdk import DancityChannel
 from dancity_sdk import EsimDetails
 from dancity_sdk import EsimPackages
 from dancity_sdk import EsimPage
 from dancity_sdk import EsimRegions
 from dancity_sdk import ExchangeRate
+from dancity_sdk import JWTArgument
 from dancity_sdk import Plan
 from dancity_sdk import Product
 from dancity_sdk import ProductQuote
@@ -24,8 +26,6 @@ from dancity_sdk import TransactionPage
 from dancity_sdk import TransactionStatus
 from dancity_sdk import Validation
 from dancity_sdk import Wallet
-from dancity_sdk._client import DancityChannel
-from dancity_sdk._client import JWTArgument
 from datetime import datetime
 from decimal import Decimal
 from shared_auth import NotGiven

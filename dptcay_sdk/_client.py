@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
 VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
+#: The API root a client uses unless given ``base_url=`` (or ``DPTCAY_BASE_URL``).
 DEFAULT_BASE_URL: Final = "https://api.dptcay.com" + BASE_PATH
 #: How long rotation waits for requests sent with the old key before revoking it anyway.
 _DRAIN_TIMEOUT: Final = 30.0

@@ -1,10 +1,4 @@
-"""dptcay's error classes: a real subclass of each error of the shared tree.
-
-``dptcay_sdk.NotFoundError`` subclasses ``shared_auth.NotFoundError`` and
-``dptcay_sdk.APIStatusError``, so ``except`` works with either name and a traceback shows
-``dptcay_sdk.NotFoundError``. They are derived from the tree (see `shared_auth._errortable`),
-not written out; the client hands ``ERRORS`` to its pipeline, which raises them directly.
-"""
+"""dptcay's error classes, derived from the shared tree (see `shared_auth._errortable`)."""
 
 from __future__ import annotations
 
@@ -12,10 +6,11 @@ from typing import TYPE_CHECKING, Final
 
 from shared_auth._errortable import ErrorTable
 
-#: Shared class -> dptcay's class.
+#: Shared class -> dptcay's subclass of it (``dptcay_sdk.NotFoundError`` subclasses
+#: ``shared_auth.NotFoundError`` and ``dptcay_sdk.APIStatusError``), raised by its pipeline.
 ERRORS: Final = ErrorTable("dptcay_sdk", label="dptcay")
 
-if TYPE_CHECKING:  # type checkers see the shared classes, whose attributes these have
+if TYPE_CHECKING:  # the shared classes, whose attributes these have
     from shared_auth._errors import *  # noqa: F403
 else:
     globals().update(ERRORS.classes)

@@ -10,26 +10,27 @@ Everything else (the request pipeline, credentials, decoders) is private. This p
 never imports either SDK.
 """
 
-from collections.abc import Callable as _Callable
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from shared_auth._lazy import errors_from as _errors_from
+from shared_auth._lazy import exports as _exports
 from shared_auth._lazy import lazy_exports as _lazy_exports
 from shared_auth._version import __version__ as __version__
 
-#: Every public name and the private module that defines it, imported on first use.
-_EXPORTS = {
-    **_errors_from("shared_auth._errors"),
-    "NOT_GIVEN": "shared_auth._client",
-    "NotGiven": "shared_auth._client",
-    "RateLimit": "shared_auth._ratelimit",
-    "ResultList": "shared_auth._models",
-    "RetryPolicy": "shared_auth._pipeline",
-    "Secret": "shared_auth._secret",
-    "TimeoutArgument": "shared_auth._client",
-    "redact": "shared_auth._redact",
-}
-__all__ = sorted(_EXPORTS)  # noqa: PLE0605  # pyright: ignore[reportUnsupportedDunderAll]
+__all__: list[str]  # the table's names, set by lazy_exports at the end
+
+#: The table of exports: each private module and the public names it defines, each imported on
+#: first use.
+_EXPORTS = _exports(
+    """
+    shared_auth._client     NOT_GIVEN NotGiven TimeoutArgument
+    shared_auth._ratelimit  RateLimit
+    shared_auth._models     ResultList
+    shared_auth._pipeline   RetryPolicy
+    shared_auth._secret     Secret
+    shared_auth._redact     redact
+    """,
+    errors="shared_auth._errors",
+)
 
 if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from shared_auth._client import NOT_GIVEN as NOT_GIVEN
@@ -42,6 +43,5 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from shared_auth._redact import redact as redact
     from shared_auth._secret import Secret as Secret
 
-__getattr__: _Callable[[str], object]
-__dir__: _Callable[[], list[str]]
-__getattr__, __dir__ = _lazy_exports(globals(), _EXPORTS)
+# ``__all__`` (the table's names), ``__getattr__`` and ``__dir__``:
+_lazy_exports(globals(), _EXPORTS)

@@ -111,6 +111,8 @@ class NotGiven:
 #: disable the limit, as in httpx.
 NOT_GIVEN: Final = NotGiven()
 
+#: What ``timeout=`` takes: seconds, an ``httpx.Timeout``, ``None`` (no timeout) or
+#: `NOT_GIVEN` (the SDK's default: 30 s, 10 s to connect).
 TimeoutArgument = float | httpx.Timeout | None | NotGiven
 
 

@@ -42,7 +42,7 @@ module's ``__all__``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from shared_auth._redact import redact
 
@@ -180,7 +180,14 @@ class APIStatusError(APIError):
         body_excerpt: The start of the body, credentials masked.
     """
 
+    #: The HTTP status a subclass stands for (``class NotFoundError(APIStatusError, status=404)``).
     status: ClassVar[int] = 0
+
+    def __init_subclass__(cls, *, status: int | None = None, **kwargs: Any) -> None:
+        """Record the status a subclass stands for (an SDK's derived class inherits it)."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
 
     def __init__(
         self,
@@ -210,50 +217,36 @@ class APIStatusError(APIError):
         self.body_excerpt: str = redact(body_excerpt[:_EXCERPT_LENGTH])
 
 
-class BadRequestError(APIStatusError):
+class BadRequestError(APIStatusError, status=400):
     """400: the request was invalid or a business rule refused it."""
 
-    status = 400
 
-
-class AuthenticationError(APIStatusError):
+class AuthenticationError(APIStatusError, status=401):
     """401: the credential was missing, malformed, revoked or of the wrong kind."""
 
-    status = 401
 
-
-class PermissionDeniedError(APIStatusError):
+class PermissionDeniedError(APIStatusError, status=403):
     """403: the credential lacks the permission (scope, tier) the operation needs."""
 
-    status = 403
 
-
-class NotFoundError(APIStatusError):
+class NotFoundError(APIStatusError, status=404):
     """404: no such resource."""
 
-    status = 404
 
-
-class ConflictError(APIStatusError):
+class ConflictError(APIStatusError, status=409):
     """409: the resource is not in a state that allows the operation."""
 
-    status = 409
 
-
-class UnprocessableEntityError(APIStatusError):
+class UnprocessableEntityError(APIStatusError, status=422):
     """422: the request was well-formed but semantically invalid."""
 
-    status = 422
 
-
-class RateLimitError(APIStatusError):
+class RateLimitError(APIStatusError, status=429):
     """429: too many requests.
 
     Attributes:
         retry_after: Seconds the server asked to wait, when it said.
     """
-
-    status = 429
 
     @property
     def retry_after(self) -> float | None:
@@ -265,10 +258,8 @@ class RateLimitError(APIStatusError):
         return self.rate_limit.seconds_until_reset()
 
 
-class InternalServerError(APIStatusError):
+class InternalServerError(APIStatusError, status=500):
     """5xx: the server failed."""
-
-    status = 500
 
 
 class ResponseValidationError(APIError):
@@ -342,11 +333,11 @@ class OutcomeUnknownError(APIError):
         message: str,
         *,
         reference: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
         status_code: int | None = None,
         request_id: str | None = None,
         body_excerpt: str = "",
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         super().__init__(message, method=method, path=path)
         self.reference: str | None = reference

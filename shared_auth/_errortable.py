@@ -22,9 +22,13 @@ it (``shared_auth.ConfigurationError``, ``shared_auth.fleet.JournalMissingError`
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
+import re
+import typing
 from collections.abc import Callable, Mapping
+from types import TracebackType
 from typing import Any, Final, TypeVar, cast
 
 from shared_auth import _errors
@@ -46,11 +50,12 @@ class ErrorTable:
         label: The API's name in the classes' docstrings (``"dptcay"``).
     """
 
-    __slots__ = ("_classes", "package")
+    __slots__ = ("_classes", "_renamed", "package")
 
     def __init__(self, package: str | None = None, *, label: str = "") -> None:
         self.package = package
         self._classes: dict[type, type] = {}
+        self._renamed: tuple[re.Pattern[str], str] | None = None
         if package is not None:
             for shared in sorted(_TREE, key=lambda cls: cls.__name__):
                 self._derive(shared, package, label)
@@ -80,8 +85,29 @@ class ErrorTable:
         """The class to raise for the shared ``cls`` (``cls`` itself if the SDK has none)."""
         return cast("type[_E]", self._classes.get(cls, cls))
 
+    def renaming(self, called: str, shown: str) -> ErrorTable:
+        """This table, whose errors name the class ``shown`` where they said ``called``.
+
+        A blocking twin's table: its calls run the async client, whose messages name
+        ``AsyncDptcayClient``; the user called ``DptcayClient``.
+        """
+        view = copy.copy(self)
+        view._renamed = (re.compile(rf"\b{re.escape(called)}\b"), shown)  # noqa: SLF001
+        return view
+
+    def rename(self, error: BaseException) -> None:
+        """Make ``error``'s message name the class the user called (a twin's table only)."""
+        if self._renamed is None or not error.args or not isinstance(error.args[0], str):
+            return
+        pattern, shown = self._renamed
+        error.args = (pattern.sub(shown, error.args[0]), *error.args[1:])
+
     def convert(self, error: _E) -> _E:
-        """``error`` itself, or a copy of it as the SDK's class: same state and chain."""
+        """``error`` itself, or a copy of it as the SDK's class: same state and chain.
+
+        Its message names the class the user called (see `renaming`).
+        """
+        self.rename(error)
         cls = self(type(error))
         if cls is type(error):
             return error
@@ -109,12 +135,29 @@ def _table(owner: Any) -> ErrorTable:
     return table
 
 
+def _called_as(error: TypeError, method: Callable[..., Any], owner: Any) -> None:
+    """Name the class the user called in an argument error of ``method`` itself.
+
+    Python names the class that defines the method (``BaseAsyncClient.with_options() got an
+    unexpected keyword argument``); the user called ``AsyncDptcayClient.with_options()``.
+    Only an error of binding the arguments (raised by the call itself, not inside it).
+    """
+    traceback: TracebackType | None = error.__traceback__
+    if traceback is None or traceback.tb_next is not None or not error.args:
+        return
+    cls = owner if isinstance(owner, type) else type(owner)
+    defined = f"{method.__qualname__}()"
+    message = str(error.args[0])
+    if message.startswith(defined):
+        error.args = (f"{cls.__name__}.{method.__name__}(){message[len(defined) :]}",)
+
+
 def converting(method: _F) -> _F:
     """Hand a shared error ``method`` raises on as its client's class (``self._errors``).
 
     For the client's entry points (its constructor, ``from_env``, its calls, its journal
-    checks): what they raise is the SDK's class, with the original's chain. Put it under
-    ``@classmethod`` for a classmethod.
+    checks): what they raise is the SDK's class, with the original's chain, and an argument
+    error names the class the user called. Put it under ``@classmethod`` for a classmethod.
     """
     if inspect.iscoroutinefunction(method):
 
@@ -122,7 +165,9 @@ def converting(method: _F) -> _F:
         async def async_wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
                 return await method(self, *args, **kwargs)
-            except SDKError as exc:
+            except (SDKError, TypeError) as exc:
+                if isinstance(exc, TypeError):
+                    _called_as(exc, method, self)
                 converted = _table(self).convert(exc)
                 if converted is exc:
                     raise
@@ -134,7 +179,9 @@ def converting(method: _F) -> _F:
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except SDKError as exc:
+        except (SDKError, TypeError) as exc:
+            if isinstance(exc, TypeError):
+                _called_as(exc, method, self)
             converted = _table(self).convert(exc)
             if converted is exc:
                 raise
@@ -143,8 +190,24 @@ def converting(method: _F) -> _F:
     return cast("_F", wrapper)
 
 
+def _twin_of(cls: type) -> type | None:
+    """The async client a blocking twin drives (``SyncClient[AsyncDptcayClient]``), if any."""
+    for base in getattr(cls, "__orig_bases__", ()):
+        for argument in typing.get_args(base):
+            if isinstance(argument, type):
+                return argument
+    return None
+
+
 def converting_entry_points(cls: type, names: tuple[str, ...] = ("__init__", "from_env")) -> None:
-    """Make the constructors ``cls`` itself defines raise its SDK's classes (``converting``)."""
+    """Make the constructors ``cls`` itself defines raise its SDK's classes (``converting``).
+
+    A blocking twin's errors also name the twin where the async client's name themselves.
+    """
+    driven = _twin_of(cls)
+    table: ErrorTable | None = cls.__dict__.get("_errors")
+    if driven is not None and table is not None:
+        setattr(cls, "_errors", table.renaming(driven.__name__, cls.__name__))  # noqa: B010
     for name in names:
         member = cls.__dict__.get(name)
         if isinstance(member, classmethod):

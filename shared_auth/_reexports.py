@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+from shared_auth._lazy import exports
+
 __all__ = [
     "RateLimit",
     "ResultList",
@@ -31,14 +33,15 @@ if TYPE_CHECKING:
     from shared_auth._tracing import disable_tracing, enable_tracing  # noqa: TC004
 
 #: Each name of ``__all__`` and the private module that defines it.
-SOURCES: Final = {
-    "RateLimit": "shared_auth._ratelimit",
-    "ResultList": "shared_auth._models",
-    "RetryPolicy": "shared_auth._pipeline",
-    "Secret": "shared_auth._secret",
-    "aiohttp_http_client": "shared_auth._fast",
-    "disable_tracing": "shared_auth._tracing",
-    "enable_tracing": "shared_auth._tracing",
-    "new_reference": "shared_auth._reference",
-    "unknown_outcome": "shared_auth._sync",
-}
+SOURCES: Final = exports(
+    """
+    shared_auth._fast       aiohttp_http_client
+    shared_auth._models     ResultList
+    shared_auth._pipeline   RetryPolicy
+    shared_auth._ratelimit  RateLimit
+    shared_auth._reference  new_reference
+    shared_auth._secret     Secret
+    shared_auth._sync       unknown_outcome
+    shared_auth._tracing    disable_tracing enable_tracing
+    """
+)
