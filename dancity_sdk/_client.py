@@ -13,7 +13,7 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 
 import httpx
 
@@ -33,7 +33,7 @@ from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
     from shared_auth._routes import CallFunction
-    from shared_auth.fleet import Journal, RateBudgetOutage
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "resolve_api_version"]
 
@@ -188,7 +188,7 @@ class AsyncDancityClient(BaseAsyncClient):
         http_client: httpx.AsyncClient | None = None,
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
+        rate_budget: RateBudget = None,
         rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -239,8 +239,8 @@ class AsyncDancityClient(BaseAsyncClient):
         from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
 
         call: CallFunction = self._call
-        self.vas = VasNamespace(call, self._generation)
-        self.app = AppNamespace(call)
+        self.vas: VasNamespace = VasNamespace(call, self._generation)
+        self.app: AppNamespace = AppNamespace(call)
 
     @classmethod
     def from_env(
@@ -261,7 +261,7 @@ class AsyncDancityClient(BaseAsyncClient):
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
+        rate_budget: RateBudget = None,
         rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> Self:

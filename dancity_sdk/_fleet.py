@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from dancity_sdk._spec import Generation
     from shared_auth._routes import CallFunction
-    from shared_auth.fleet import Journal, RateBudgetOutage, Reconciler
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage, Reconciler
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "rate_windows", "requery_reconciler"]
@@ -67,7 +67,7 @@ def journal_hook(
 
 
 def rate_windows(
-    rate_budget: Any,
+    rate_budget: RateBudget,
     *,
     api_key: str,
     enabled: bool,

@@ -32,9 +32,9 @@ from shared_auth import NotGiven
 from shared_auth import TimeoutArgument
 from shared_auth._sync import SyncClient
 from shared_auth.fleet import Journal
+from shared_auth.fleet import RateBudget
 from shared_auth.fleet import RateBudgetOutage
 from shared_auth.fleet import RecoveryReport
-from typing import Any
 from typing import Self
 import cattrs
 import httpx
@@ -171,9 +171,9 @@ class _App:
 
 class DancityClient(SyncClient[AsyncDancityClient]):
     """Blocking AsyncDancityClient."""
-    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret | None = ..., *, jwt: JWTArgument | None = ..., base_url: str = ..., api_version: str | None = ..., vas_prefix: str | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: RateBudget = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., jwt: JWTArgument | NotGiven | None = ..., base_url: str | NotGiven = ..., api_version: str | NotGiven | None = ..., vas_prefix: str | NotGiven | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven | None = ..., jwt: JWTArgument | NotGiven | None = ..., base_url: str | NotGiven = ..., api_version: str | NotGiven | None = ..., vas_prefix: str | NotGiven | None = ..., channel: DancityChannel = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., throttle: bool = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: RateBudget = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
     @property
     def api_version(self) -> str: ...
     @property

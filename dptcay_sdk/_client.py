@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Final, Self
 
 import httpx
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import anyio
 
     from dptcay_sdk._models import ApiKey
-    from shared_auth.fleet import Journal, RateBudgetOutage
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage
 
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "RatePlanName"]
 
@@ -131,7 +131,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         http_client: httpx.AsyncClient | None = None,
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
+        rate_budget: RateBudget = None,
         rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> None:
@@ -179,11 +179,11 @@ class AsyncDptcayClient(BaseAsyncClient):
         )
 
         call = self._call
-        self.payments = Payments(call)
-        self.refunds = Refunds(call)
-        self.currencies = Currencies(call)
-        self.webhooks = Webhooks(call)
-        self.keys = Keys(call)
+        self.payments: Payments = Payments(call)
+        self.refunds: Refunds = Refunds(call)
+        self.currencies: Currencies = Currencies(call)
+        self.webhooks: Webhooks = Webhooks(call)
+        self.keys: Keys = Keys(call)
 
     @classmethod
     def from_env(
@@ -200,7 +200,7 @@ class AsyncDptcayClient(BaseAsyncClient):
         max_concurrency: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         environ: Mapping[str, str] | None = None,
-        rate_budget: Any = None,
+        rate_budget: RateBudget = None,
         rate_budget_outage: RateBudgetOutage = "fail",
         journal: Journal | str | os.PathLike[str] | None = None,
     ) -> Self:

@@ -102,4 +102,4 @@ class KeyRotationError(APIError):
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
         revoke = OPERATIONS["keys.revoke"]
         super().__init__(message, method=revoke.method, path=revoke.path)
-        self.new_key = new_key
+        self.new_key: ApiKey = new_key

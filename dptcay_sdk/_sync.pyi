@@ -22,9 +22,9 @@ from shared_auth import NotGiven
 from shared_auth import TimeoutArgument
 from shared_auth._sync import SyncClient
 from shared_auth.fleet import Journal
+from shared_auth.fleet import RateBudget
 from shared_auth.fleet import RateBudgetOutage
 from shared_auth.fleet import RecoveryReport
-from typing import Any
 from typing import Self
 import cattrs
 import httpx
@@ -64,9 +64,9 @@ class _Keys:
 
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """Blocking AsyncDptcayClient."""
-    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
+    def __init__(self, api_key: str | Secret, *, base_url: str = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., rate_budget: RateBudget = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> None: ...
     @classmethod
-    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., base_url: str | NotGiven = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: Any = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
+    def from_env(cls, *, api_key: str | Secret | NotGiven = ..., base_url: str | NotGiven = ..., timeout: TimeoutArgument = ..., max_retries: int | NotGiven = ..., deadline: float | NotGiven | None = ..., retry: RetryPolicy | None = ..., rate_plan: RatePlanName | tuple[int, float] | None = ..., http_client: httpx.AsyncClient | None = ..., max_concurrency: int | None = ..., default_headers: Mapping[str, str] | None = ..., environ: Mapping[str, str] | None = ..., rate_budget: RateBudget = ..., rate_budget_outage: RateBudgetOutage = ..., journal: Journal | str | os.PathLike[str] | None = ...) -> Self: ...
     @property
     def api_key(self) -> Secret: ...
     @property

@@ -59,19 +59,19 @@ class VasNamespace:
     )
 
     def __init__(self, call: CallFunction, generation: Generation) -> None:
-        self.wallet = WalletResource(call, generation)
-        self.catalog = CatalogResource(call, generation)
-        self.airtime = AirtimeResource(call, generation)
-        self.data = DataResource(call, generation)
-        self.cable = CableResource(call, generation)
-        self.electricity = ElectricityResource(call, generation)
-        self.validation = ValidationResource(call, generation)
-        self.internet = InternetResource(call, generation)
-        self.education = EducationResource(call, generation)
-        self.betting = BettingResource(call, generation)
-        self.esim = EsimResource(call, generation)
-        self.cards = CardsResource(call, generation)
-        self.transactions = TransactionsResource(call, generation)
+        self.wallet: WalletResource = WalletResource(call, generation)
+        self.catalog: CatalogResource = CatalogResource(call, generation)
+        self.airtime: AirtimeResource = AirtimeResource(call, generation)
+        self.data: DataResource = DataResource(call, generation)
+        self.cable: CableResource = CableResource(call, generation)
+        self.electricity: ElectricityResource = ElectricityResource(call, generation)
+        self.validation: ValidationResource = ValidationResource(call, generation)
+        self.internet: InternetResource = InternetResource(call, generation)
+        self.education: EducationResource = EducationResource(call, generation)
+        self.betting: BettingResource = BettingResource(call, generation)
+        self.esim: EsimResource = EsimResource(call, generation)
+        self.cards: CardsResource = CardsResource(call, generation)
+        self.transactions: TransactionsResource = TransactionsResource(call, generation)
 
 
 class AppWalletResource(Resource):
@@ -95,5 +95,5 @@ class AppNamespace:
     __slots__ = ("transactions", "wallet")
 
     def __init__(self, call: CallFunction) -> None:
-        self.wallet = AppWalletResource(call)
-        self.transactions = AppTransactionsResource(call)
+        self.wallet: AppWalletResource = AppWalletResource(call)
+        self.transactions: AppTransactionsResource = AppTransactionsResource(call)

@@ -47,6 +47,7 @@ from shared_auth._errors import (
 )
 from shared_auth.fleet._budget import (
     LocalFallback,
+    RateBudget,
     RateBudgetOutage,
     SharedWindow,
     observe,
@@ -111,6 +112,7 @@ __all__ = [
     "JournalUnavailableError",
     "JournalVolatileError",
     "LocalFallback",
+    "RateBudget",
     "RateBudgetOutage",
     "RateBudgetUnavailableError",
     "Receipt",
