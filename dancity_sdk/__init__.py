@@ -75,7 +75,15 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dancity_sdk._sync import DancityClient as DancityClient
     from shared_auth._auth import DancityChannel as DancityChannel
     from shared_auth._errors import *  # noqa: F403 - Dancity's classes of the tree
-    from shared_auth._reexports import *  # noqa: F403
+    from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
+    from shared_auth._models import ResultList as ResultList
+    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._ratelimit import RateLimit as RateLimit
+    from shared_auth._reference import new_reference as new_reference
+    from shared_auth._secret import Secret as Secret
+    from shared_auth._sync import unknown_outcome as unknown_outcome
+    from shared_auth._tracing import disable_tracing as disable_tracing
+    from shared_auth._tracing import enable_tracing as enable_tracing
 
 # ``__all__`` (the table's names), ``__getattr__`` and ``__dir__``:
 _lazy_exports(globals(), _EXPORTS)

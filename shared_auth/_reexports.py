@@ -1,38 +1,18 @@
-"""The shared names both SDKs export beside the error tree: one list, for both.
+"""The shared names both SDKs export beside the error tree: one table, for both.
 
-Each SDK adds ``SOURCES`` to its table of exports and, for type checkers, star-imports this
-module (whose ``__all__`` is the same list).
+Each SDK adds these rows to its table of exports (and, for type checkers, imports each name
+in its ``if TYPE_CHECKING:`` block).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from shared_auth._lazy import exports
 
-__all__ = [
-    "RateLimit",
-    "ResultList",
-    "RetryPolicy",
-    "Secret",
-    "aiohttp_http_client",
-    "disable_tracing",
-    "enable_tracing",
-    "new_reference",
-    "unknown_outcome",
-]
+__all__ = ["SOURCES"]
 
-if TYPE_CHECKING:
-    from shared_auth._fast import aiohttp_http_client  # noqa: TC004
-    from shared_auth._models import ResultList  # noqa: TC004
-    from shared_auth._pipeline import RetryPolicy  # noqa: TC004
-    from shared_auth._ratelimit import RateLimit  # noqa: TC004
-    from shared_auth._reference import new_reference  # noqa: TC004
-    from shared_auth._secret import Secret  # noqa: TC004
-    from shared_auth._sync import unknown_outcome  # noqa: TC004
-    from shared_auth._tracing import disable_tracing, enable_tracing  # noqa: TC004
-
-#: Each name of ``__all__`` and the private module that defines it.
+#: Each shared name an SDK exports, by the private module that defines it.
 SOURCES: Final = exports(
     """
     shared_auth._fast       aiohttp_http_client
