@@ -2,7 +2,7 @@
 
 Every row below states its expected outcome literally — retried, waited out, the error
 raised, or an unknown outcome — for an idempotent and a money-moving request alike, so
-changing a cell of :data:`shared_auth.OUTCOMES` (or how a failure is classified) turns a
+changing a cell of `shared_auth._outcomes.OUTCOMES` (or how a failure is classified) turns a
 row red instead of changing what the test demands.
 """
 
