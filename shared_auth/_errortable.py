@@ -152,6 +152,13 @@ def _called_as(error: TypeError, method: Callable[..., Any], owner: Any) -> None
         error.args = (f"{cls.__name__}.{method.__name__}(){message[len(defined) :]}",)
 
 
+def _handed_on(error: _E, method: Callable[..., Any], owner: Any) -> _E:
+    """What a client's entry point raises for ``error``: the SDK's class, naming the caller."""
+    if isinstance(error, TypeError):
+        _called_as(error, method, owner)
+    return _table(owner).convert(error)
+
+
 def converting(method: _F) -> _F:
     """Hand a shared error ``method`` raises on as its client's class (``self._errors``).
 
@@ -166,9 +173,7 @@ def converting(method: _F) -> _F:
             try:
                 return await method(self, *args, **kwargs)
             except (SDKError, TypeError) as exc:
-                if isinstance(exc, TypeError):
-                    _called_as(exc, method, self)
-                converted = _table(self).convert(exc)
+                converted = _handed_on(exc, method, self)
                 if converted is exc:
                     raise
             raise converted  # outside the handler: the original's own chain, not it
@@ -180,9 +185,7 @@ def converting(method: _F) -> _F:
         try:
             return method(self, *args, **kwargs)
         except (SDKError, TypeError) as exc:
-            if isinstance(exc, TypeError):
-                _called_as(exc, method, self)
-            converted = _table(self).convert(exc)
+            converted = _handed_on(exc, method, self)
             if converted is exc:
                 raise
         raise converted
