@@ -190,3 +190,28 @@ async def test_inbox_receive_shows_the_public_names(tmp_path: Path) -> None:
         await inbox.aclose()
     shown = _shown(refused.value).split(":", 1)[0]
     assert shown == "dancity_sdk.webhooks.WebhookSignatureError"
+
+
+JWT = (
+    "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9."
+    "eyJzdWIiOiAidXNlci0xIiwgImV4cCI6IDQxMDI0NDQ4MDB9.c2lnbmF0dXJl"
+)
+NO_KEY = (
+    "dancity_sdk.MissingCredentialError: client.vas.* needs the merchant API key "
+    "(dcy_live_<40 hex>): pass {}(api_key=...), set DANCITY_API_KEY for from_env(), or call "
+    "client.set_api_key(...)."
+)
+
+
+def test_a_blocking_twins_call_without_its_credential_names_the_twin() -> None:
+    with DancityClient(jwt=JWT) as dc, pytest.raises(dancity_sdk.MissingCredentialError) as info:
+        dc.vas.wallet.balances()
+    assert _shown(info.value).startswith(NO_KEY.format("DancityClient"))
+
+
+@pytest.mark.anyio
+async def test_an_async_call_without_its_credential_names_the_async_client() -> None:
+    async with AsyncDancityClient(jwt=JWT) as dc:
+        with pytest.raises(dancity_sdk.MissingCredentialError) as info:
+            await dc.vas.wallet.balances()
+    assert _shown(info.value).startswith(NO_KEY.format("AsyncDancityClient"))
