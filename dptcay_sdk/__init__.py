@@ -23,9 +23,9 @@ from shared_auth._version import __version__ as __version__
 
 __all__: list[str]  # the table's names, set by lazy_exports at the end
 
-#: The table of exports: each private module and the public names it defines, each imported
-#: on first use: the models, resources and blocking twin load with the first
-#: client or call, not here.
+#: The table of exports: each private module, then the public names it defines; each name
+#: is imported on first use (the models,
+#: resources and blocking twin load with the first client or call, not here).
 _EXPORTS = _exports(
     """
     dptcay_sdk._client     DEFAULT_BASE_URL AsyncDptcayClient

@@ -18,8 +18,8 @@ from shared_auth._version import __version__ as __version__
 
 __all__: list[str]  # the table's names, set by lazy_exports at the end
 
-#: The table of exports: each private module and the public names it defines, each imported on
-#: first use.
+#: The table of exports: each private module, then the public names it defines; each name
+#: is imported on first use.
 _EXPORTS = _exports(
     """
     shared_auth._client     NOT_GIVEN NotGiven TimeoutArgument
