@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nox
@@ -79,11 +80,47 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
+#: The least share of each package's public symbols whose types pyright knows for certain
+#: (``pyright --verifytypes``: every annotation explicit, nothing left to inference).
+TYPE_COMPLETENESS = {"dptcay_sdk": 0.98, "dancity_sdk": 0.98, "shared_auth": 0.95}
+
+
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the packages, the tests and the public-API typing file."""
+    """mypy --strict over the packages, tests and examples; pyright's completeness gate.
+
+    ``pyright --verifytypes`` scores what users' type checkers see of each package (its
+    public names, their signatures and attributes); the session fails below
+    ``TYPE_COMPLETENESS``.
+    """
     _install(session, "typecheck", extras="sandbox,fast,otel")
     session.run("mypy", *PACKAGES, "tests", "examples", "benchmarks", "noxfile.py")
+    failures = [
+        f"{package}: {score:.1%} < {least:.0%}"
+        for package, least in TYPE_COMPLETENESS.items()
+        if (score := _completeness(session, package)) < least
+    ]
+    if failures:
+        session.error("pyright --verifytypes below the gate: " + "; ".join(failures))
+
+
+def _completeness(session: nox.Session, package: str) -> float:
+    """The share of ``package``'s public symbols pyright knows the type of (0 to 1)."""
+    output = session.run(
+        "pyright",
+        "--verifytypes",
+        package,
+        "--ignoreexternal",
+        "--outputjson",
+        silent=True,
+        success_codes=[0, 1],  # 1: some symbol is incomplete; the score decides
+    )
+    report = json.loads(str(output))["typeCompleteness"]
+    if not report.get("packageRootDirectory"):  # not found: pyright scores nothing
+        session.error(f"pyright --verifytypes found no package {package!r}")
+    score = float(report["completenessScore"])
+    session.log(f"{package}: type completeness {score:.1%}")
+    return score
 
 
 @nox.session(python=PYTHON)

@@ -93,7 +93,7 @@ async def _sdk(url: str, stack: AsyncExitStack) -> Call:
 
 async def _sdk_fast(url: str, stack: AsyncExitStack) -> Call:
     from dptcay_sdk import AsyncDptcayClient  # noqa: PLC0415
-    from shared_auth import aiohttp_http_client  # noqa: PLC0415
+    from shared_auth._fast import aiohttp_http_client  # noqa: PLC0415
 
     http = await stack.enter_async_context(aiohttp_http_client())
     client = await stack.enter_async_context(

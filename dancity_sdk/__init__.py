@@ -6,205 +6,94 @@
 ...     if not tx.succeeded:  # a 200 can carry status FAILED or PENDING
 ...         ...
 
-Webhook helpers live in :mod:`dancity_sdk.webhooks`.
+Webhook helpers live in [`dancity_sdk.webhooks`][dancity_sdk.webhooks].
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
-from dancity_sdk._client import AsyncDancityClient
-from dancity_sdk._errors import ReconcileTimeoutError, UnsupportedOperationError
-from dancity_sdk._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    InvalidInputError,
-    InvalidInputTypeError,
-    MissingCredentialError,
-    NotFoundError,
-    OutcomeUnknownError,
-    PaginationError,
-    PermissionDeniedError,
-    RateBudgetUnavailableError,
-    RateLimitError,
-    ResponseValidationError,
-    SDKError,
-    UnprocessableEntityError,
-)
-from shared_auth import (
-    RateLimit,
-    RetryPolicy,
-    Secret,
-    new_reference,
-)
-from shared_auth._fast import aiohttp_http_client
+from shared_auth._lazy import exports as _exports
 from shared_auth._lazy import lazy_exports as _lazy_exports
-from shared_auth._tracing import disable_tracing, enable_tracing
+from shared_auth._reexports import SOURCES as _SHARED
 from shared_auth._version import __version__ as __version__
 
-__all__ = [
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AsyncDancityClient",
-    "AuthenticationError",
-    "BadRequestError",
-    "Card",
-    "CardTransaction",
-    "CardTransactionPage",
-    "ClientClosedError",
-    "ConfigurationError",
-    "ConflictError",
-    "DancityClient",
-    "Esim",
-    "EsimCoverage",
-    "EsimDetails",
-    "EsimOperator",
-    "EsimPackage",
-    "EsimPackageDetails",
-    "EsimPackages",
-    "EsimPage",
-    "EsimRegion",
-    "EsimRegions",
-    "ExamPin",
-    "ExchangeRate",
-    "InternalServerError",
-    "InvalidInputError",
-    "InvalidInputTypeError",
-    "JournalError",
-    "JournalLostError",
-    "JournalMissingError",
-    "JournalUnavailableError",
-    "JournalVolatileError",
-    "MissingCredentialError",
-    "NotFoundError",
-    "OutcomeUnknownError",
-    "Pagination",
-    "PaginationError",
-    "PermissionDeniedError",
-    "Plan",
-    "Product",
-    "ProductQuote",
-    "ProductRef",
-    "RateBudgetUnavailableError",
-    "RateLimit",
-    "RateLimitError",
-    "ReconcileTimeoutError",
-    "ResponseValidationError",
-    "ResultList",
-    "RetryPolicy",
-    "SDKError",
-    "Secret",
-    "Service",
-    "ServiceRef",
-    "Transaction",
-    "TransactionPage",
-    "TransactionStatus",
-    "TranxType",
-    "UnprocessableEntityError",
-    "UnsupportedOperationError",
-    "Validation",
-    "Wallet",
-    "aiohttp_http_client",
-    "disable_tracing",
-    "enable_tracing",
-    "new_reference",
-    "unknown_outcome",
-]
+__all__: list[str]  # the table's names, set by lazy_exports at the end
 
-if _TYPE_CHECKING:
-    from dancity_sdk._esim_card_models import (
-        Card,
-        CardTransaction,
-        CardTransactionPage,
-        Esim,
-        EsimCoverage,
-        EsimDetails,
-        EsimOperator,
-        EsimPackage,
-        EsimPackageDetails,
-        EsimPackages,
-        EsimPage,
-        EsimRegion,
-        EsimRegions,
-        ExchangeRate,
+#: The table of exports: each private module, then the public names it defines; each name
+#: is imported on first use (the models and
+#: the blocking twin load with the first client or response, not here).
+_EXPORTS = _exports(
+    """
+    dancity_sdk._client            AsyncDancityClient DancityOptions JWTArgument
+    dancity_sdk._resources._purchase  BettingExtras EducationExtras PurchaseExtras
+    dancity_sdk._resources.transactions  MerchantTransactionFilters TransactionFilters
+    shared_auth._auth              DancityChannel
+    dancity_sdk._errors            ReconcileTimeoutError UnsupportedOperationError
+    dancity_sdk._models            ExamPin Pagination Plan Product ProductQuote ProductRef
+                                   Service ServiceRef Transaction TransactionPage
+                                   TransactionStatus TranxType Validation Wallet
+    dancity_sdk._esim_card_models  Card CardTransaction CardTransactionPage Esim EsimCoverage
+                                   EsimDetails EsimOperator EsimPackage EsimPackageDetails
+                                   EsimPackages EsimPage EsimRegion EsimRegions ExchangeRate
+    dancity_sdk._sync              DancityClient
+    """,
+    errors="dancity_sdk._exceptions",
+    shared=_SHARED,
+)
+
+if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
+    from dancity_sdk._client import AsyncDancityClient as AsyncDancityClient
+    from dancity_sdk._client import DancityOptions as DancityOptions
+    from dancity_sdk._client import JWTArgument as JWTArgument
+    from dancity_sdk._errors import ReconcileTimeoutError as ReconcileTimeoutError
+    from dancity_sdk._errors import UnsupportedOperationError as UnsupportedOperationError
+    from dancity_sdk._esim_card_models import Card as Card
+    from dancity_sdk._esim_card_models import CardTransaction as CardTransaction
+    from dancity_sdk._esim_card_models import CardTransactionPage as CardTransactionPage
+    from dancity_sdk._esim_card_models import Esim as Esim
+    from dancity_sdk._esim_card_models import EsimCoverage as EsimCoverage
+    from dancity_sdk._esim_card_models import EsimDetails as EsimDetails
+    from dancity_sdk._esim_card_models import EsimOperator as EsimOperator
+    from dancity_sdk._esim_card_models import EsimPackage as EsimPackage
+    from dancity_sdk._esim_card_models import EsimPackageDetails as EsimPackageDetails
+    from dancity_sdk._esim_card_models import EsimPackages as EsimPackages
+    from dancity_sdk._esim_card_models import EsimPage as EsimPage
+    from dancity_sdk._esim_card_models import EsimRegion as EsimRegion
+    from dancity_sdk._esim_card_models import EsimRegions as EsimRegions
+    from dancity_sdk._esim_card_models import ExchangeRate as ExchangeRate
+    from dancity_sdk._models import ExamPin as ExamPin
+    from dancity_sdk._models import Pagination as Pagination
+    from dancity_sdk._models import Plan as Plan
+    from dancity_sdk._models import Product as Product
+    from dancity_sdk._models import ProductQuote as ProductQuote
+    from dancity_sdk._models import ProductRef as ProductRef
+    from dancity_sdk._models import Service as Service
+    from dancity_sdk._models import ServiceRef as ServiceRef
+    from dancity_sdk._models import Transaction as Transaction
+    from dancity_sdk._models import TransactionPage as TransactionPage
+    from dancity_sdk._models import TransactionStatus as TransactionStatus
+    from dancity_sdk._models import TranxType as TranxType
+    from dancity_sdk._models import Validation as Validation
+    from dancity_sdk._models import Wallet as Wallet
+    from dancity_sdk._resources._purchase import BettingExtras as BettingExtras
+    from dancity_sdk._resources._purchase import EducationExtras as EducationExtras
+    from dancity_sdk._resources._purchase import PurchaseExtras as PurchaseExtras
+    from dancity_sdk._resources.transactions import (
+        MerchantTransactionFilters as MerchantTransactionFilters,
     )
-    from dancity_sdk._journal_errors import (
-        JournalError,
-        JournalLostError,
-        JournalMissingError,
-        JournalUnavailableError,
-        JournalVolatileError,
-    )
-    from dancity_sdk._models import (
-        ExamPin,
-        Pagination,
-        Plan,
-        Product,
-        ProductQuote,
-        ProductRef,
-        Service,
-        ServiceRef,
-        Transaction,
-        TransactionPage,
-        TransactionStatus,
-        TranxType,
-        Validation,
-        Wallet,
-    )
-    from dancity_sdk._sync import DancityClient
-    from shared_auth import ResultList
-    from shared_auth._sync import unknown_outcome
+    from dancity_sdk._resources.transactions import TransactionFilters as TransactionFilters
+    from dancity_sdk._sync import DancityClient as DancityClient
+    from shared_auth._auth import DancityChannel as DancityChannel
+    from shared_auth._errors import *  # noqa: F403 - Dancity's classes of the tree
+    from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
+    from shared_auth._models import ResultList as ResultList
+    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._ratelimit import RateLimit as RateLimit
+    from shared_auth._reference import new_reference as new_reference
+    from shared_auth._secret import Secret as Secret
+    from shared_auth._sync import unknown_outcome as unknown_outcome
+    from shared_auth._tracing import disable_tracing as disable_tracing
+    from shared_auth._tracing import enable_tracing as enable_tracing
 
-#: Names imported on first access (PEP 562), by the module that defines them. The models
-#: and ``ResultList`` load with the first client or response anyway, and the blocking twin
-#: pulls in anyio's thread portal: ``import dancity_sdk`` needs none of them.
-_LAZY: dict[str, str] = {
-    "JournalError": "dancity_sdk._journal_errors",
-    "JournalLostError": "dancity_sdk._journal_errors",
-    "JournalMissingError": "dancity_sdk._journal_errors",
-    "JournalUnavailableError": "dancity_sdk._journal_errors",
-    "JournalVolatileError": "dancity_sdk._journal_errors",
-    "Card": "dancity_sdk._esim_card_models",
-    "CardTransaction": "dancity_sdk._esim_card_models",
-    "CardTransactionPage": "dancity_sdk._esim_card_models",
-    "DancityClient": "dancity_sdk._sync",
-    "Esim": "dancity_sdk._esim_card_models",
-    "EsimCoverage": "dancity_sdk._esim_card_models",
-    "EsimDetails": "dancity_sdk._esim_card_models",
-    "EsimOperator": "dancity_sdk._esim_card_models",
-    "EsimPackage": "dancity_sdk._esim_card_models",
-    "EsimPackageDetails": "dancity_sdk._esim_card_models",
-    "EsimPackages": "dancity_sdk._esim_card_models",
-    "EsimPage": "dancity_sdk._esim_card_models",
-    "EsimRegion": "dancity_sdk._esim_card_models",
-    "EsimRegions": "dancity_sdk._esim_card_models",
-    "unknown_outcome": "shared_auth._sync",
-    "ExamPin": "dancity_sdk._models",
-    "ExchangeRate": "dancity_sdk._esim_card_models",
-    "Pagination": "dancity_sdk._models",
-    "Plan": "dancity_sdk._models",
-    "Product": "dancity_sdk._models",
-    "ProductQuote": "dancity_sdk._models",
-    "ProductRef": "dancity_sdk._models",
-    "ResultList": "shared_auth",
-    "Service": "dancity_sdk._models",
-    "ServiceRef": "dancity_sdk._models",
-    "Transaction": "dancity_sdk._models",
-    "TransactionPage": "dancity_sdk._models",
-    "TransactionStatus": "dancity_sdk._models",
-    "TranxType": "dancity_sdk._models",
-    "Validation": "dancity_sdk._models",
-    "Wallet": "dancity_sdk._models",
-}
-
-
-__getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)
+# ``__all__`` (the table's names), ``__getattr__`` and ``__dir__``:
+_lazy_exports(globals(), _EXPORTS)

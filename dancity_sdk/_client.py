@@ -19,27 +19,20 @@ from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._exceptions import ERRORS, ConfigurationError, MissingCredentialError
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
-from shared_auth import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    DancityChannel,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    NotGiven,
-    Route,
-    Secret,
-    Throttle,
-    TokenProvider,
-)
+from shared_auth import NOT_GIVEN, NotGiven, Secret
+from shared_auth._auth import DancityChannel, DancityJWTAuth, DancityKeyAuth, TokenProvider
+from shared_auth._client import BaseAsyncClient
 from shared_auth._config import check_api_host
 from shared_auth._errortable import converting
 from shared_auth._options import ClientOptions, check_options, rate_budget_of
+from shared_auth._routes import Route
+from shared_auth._throttle import Throttle
 from shared_auth._version import VERSION
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from shared_auth import CallFunction
+    from shared_auth._routes import CallFunction
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncDancityClient", "DancityOptions", "resolve_api_version"]
 
@@ -59,6 +52,7 @@ _NO_JWT: Final = (
     "key is never sent to App routes."
 )
 
+#: What ``jwt=`` takes: a user JWT (``str`` or `Secret`) or an async provider of fresh ones.
 JWTArgument = str | Secret | TokenProvider
 
 
@@ -233,8 +227,8 @@ class AsyncDancityClient(BaseAsyncClient):
         from dancity_sdk._resources import AppNamespace, VasNamespace  # noqa: PLC0415
 
         call: CallFunction = self._call
-        self.vas = VasNamespace(call, self._generation)
-        self.app = AppNamespace(call)
+        self.vas: VasNamespace = VasNamespace(call, self._generation)
+        self.app: AppNamespace = AppNamespace(call)
 
     @classmethod
     def from_env(

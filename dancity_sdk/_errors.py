@@ -11,10 +11,13 @@ The docs show two shapes (reference §4.1, §8.1 #16), and the SDK reads both:
 from __future__ import annotations
 
 import re
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from dancity_sdk._exceptions import APITimeoutError, ConfigurationError
-from shared_auth import ErrorDetails
+from shared_auth._pipeline import ErrorDetails
+
+if TYPE_CHECKING:
+    from dancity_sdk._models import Transaction
 
 __all__ = ["ReconcileTimeoutError", "UnsupportedOperationError", "parse_error", "refused_status"]
 
@@ -120,7 +123,7 @@ def parse_error(status: int, body: Any, scope: str | None) -> ErrorDetails:
 
 
 def refused_status(body: Any) -> int | None:
-    """The :data:`shared_auth.Envelope` rule: the error status a 2xx body reports, if any.
+    """The envelope rule (`shared_auth._pipeline.Envelope`): the error status a 2xx body reports.
 
     Dancity can answer HTTP 200 with ``{"success": false, "statusCode": …}``. The body's
     status counts (a ``500`` inside a 200 on a purchase is an unknown outcome, as an HTTP
@@ -152,13 +155,13 @@ class ReconcileTimeoutError(APITimeoutError):
         message: str,
         *,
         reference: str,
-        transaction: Any = None,
+        transaction: Transaction | None = None,
         last_failure: BaseException | None = None,
     ) -> None:
         super().__init__(message)
-        self.reference = reference
-        self.transaction = transaction
-        self.last_failure = last_failure
+        self.reference: str = reference
+        self.transaction: Transaction | None = transaction
+        self.last_failure: BaseException | None = last_failure
 
 
 class UnsupportedOperationError(ConfigurationError):
@@ -176,6 +179,6 @@ class UnsupportedOperationError(ConfigurationError):
         self, message: str, *, operation: str, api_version: str, available_in: tuple[str, ...]
     ) -> None:
         super().__init__(message)
-        self.operation = operation
-        self.api_version = api_version
-        self.available_in = available_in
+        self.operation: str = operation
+        self.api_version: str = api_version
+        self.available_in: tuple[str, ...] = available_in

@@ -14,7 +14,7 @@ from typing import ClassVar
 import attrs
 
 from dancity_sdk._models import Pagination, _Listing, _wire
-from shared_auth import APIObject
+from shared_auth._models import APIObject
 
 __all__ = [
     "Card",

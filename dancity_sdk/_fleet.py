@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dancity_sdk._exceptions import NotFoundError
-from shared_auth import Raw, Throttle
+from shared_auth._decode import Raw
+from shared_auth._throttle import Throttle
 
 if TYPE_CHECKING:
     import os
@@ -20,8 +21,8 @@ if TYPE_CHECKING:
     import httpx
 
     from dancity_sdk._spec import Generation
-    from shared_auth import CallFunction
-    from shared_auth.fleet import Journal, RateBudgetOutage, Reconciler
+    from shared_auth._routes import CallFunction
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage, Reconciler
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "rate_windows", "requery_reconciler"]
@@ -66,7 +67,7 @@ def journal_hook(
 
 
 def rate_windows(
-    rate_budget: Any,
+    rate_budget: RateBudget,
     *,
     api_key: str,
     enabled: bool,

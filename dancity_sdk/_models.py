@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
-from shared_auth import APIObject, OpenEnum, ResultList, make_converter
+from shared_auth import ResultList
+from shared_auth._models import APIObject, OpenEnum, make_converter
 
 if TYPE_CHECKING:
     import cattrs

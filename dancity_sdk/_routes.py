@@ -11,7 +11,7 @@ import functools
 from typing import Final
 
 from dancity_sdk._spec import Operation
-from shared_auth import Route
+from shared_auth._routes import Route
 
 __all__ = ["route_for"]
 

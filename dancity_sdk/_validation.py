@@ -19,7 +19,8 @@ from typing import Final
 
 from dancity_sdk._exceptions import InvalidInputError, InvalidInputTypeError
 from dancity_sdk._wire import amount_to_wire
-from shared_auth import Secret, new_reference
+from shared_auth import Secret
+from shared_auth._reference import new_reference
 
 __all__ = [
     "CHOICES",

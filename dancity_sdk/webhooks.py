@@ -46,7 +46,8 @@ import cattrs
 
 from dancity_sdk._exceptions import ConfigurationError, SDKError
 from dancity_sdk._models import TransactionStatus, make_dancity_converter
-from shared_auth import APIObject, Secret
+from shared_auth import Secret
+from shared_auth._models import APIObject
 from shared_auth.fleet._inbox_model import Accepted
 
 __all__ = [  # noqa: RUF022 - plainly sorted, as tests/dancity/test_families.py checks

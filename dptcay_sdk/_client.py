@@ -10,9 +10,13 @@ import httpx
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
-from shared_auth import NOT_GIVEN, BaseAsyncClient, DptcayKeyAuth, NotGiven, Route, Secret, Throttle
+from shared_auth import NOT_GIVEN, NotGiven, Secret
+from shared_auth._auth import DptcayKeyAuth
+from shared_auth._client import BaseAsyncClient
 from shared_auth._config import check_api_host
 from shared_auth._options import ClientOptions, check_options, rate_budget_of
+from shared_auth._routes import Route
+from shared_auth._throttle import Throttle
 from shared_auth._version import VERSION as _VERSION
 
 if TYPE_CHECKING:
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BASE_URL", "VERSION", "AsyncDptcayClient", "DptcayOptions", "RatePlanName"]
 
 VERSION: Final = _VERSION  # the distribution's, from shared_auth/_version.py
+#: The API root a client uses unless given ``base_url=`` (or ``DPTCAY_BASE_URL``).
 DEFAULT_BASE_URL: Final = "https://api.dptcay.com" + BASE_PATH
 #: How long rotation waits for requests sent with the old key before revoking it anyway.
 _DRAIN_TIMEOUT: Final = 30.0
@@ -147,11 +152,11 @@ class AsyncDptcayClient(BaseAsyncClient):
         )
 
         call = self._call
-        self.payments = Payments(call)
-        self.refunds = Refunds(call)
-        self.currencies = Currencies(call)
-        self.webhooks = Webhooks(call)
-        self.keys = Keys(call)
+        self.payments: Payments = Payments(call)
+        self.refunds: Refunds = Refunds(call)
+        self.currencies: Currencies = Currencies(call)
+        self.webhooks: Webhooks = Webhooks(call)
+        self.keys: Keys = Keys(call)
 
     @classmethod
     def from_env(

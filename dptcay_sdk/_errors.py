@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from dptcay_sdk._exceptions import APIError
 from dptcay_sdk._spec import OPERATIONS
-from shared_auth import ErrorDetails
+from shared_auth._pipeline import ErrorDetails
 
 if TYPE_CHECKING:
     from dptcay_sdk._models import ApiKey
@@ -102,4 +102,4 @@ class KeyRotationError(APIError):
     def __init__(self, message: str, *, new_key: ApiKey) -> None:
         revoke = OPERATIONS["keys.revoke"]
         super().__init__(message, method=revoke.method, path=revoke.path)
-        self.new_key = new_key
+        self.new_key: ApiKey = new_key

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dptcay_sdk._exceptions import ConfigurationError
-from shared_auth import Throttle
+from shared_auth._throttle import Throttle
 
 if TYPE_CHECKING:
     import os
 
     import httpx
 
-    from shared_auth.fleet import Journal, RateBudgetOutage
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage
     from shared_auth.fleet._hook import JournalHook
 
 __all__ = ["journal_hook", "shared_throttles"]
@@ -39,7 +39,7 @@ def journal_hook(journal: Journal | str | os.PathLike[str] | None) -> JournalHoo
 
 
 def shared_throttles(
-    rate_budget: Any,
+    rate_budget: RateBudget,
     throttles: tuple[Throttle, ...],
     *,
     api_key: str,

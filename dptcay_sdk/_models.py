@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
-from shared_auth import APIObject, OpenEnum, Secret, make_converter
+from shared_auth import Secret
+from shared_auth._models import APIObject, OpenEnum, make_converter
 
 if TYPE_CHECKING:
     import cattrs

@@ -35,7 +35,10 @@ from dptcay_sdk._validation import (
     check_webhook_url,
     optional_text,
 )
-from shared_auth import BODY, CallFunction, Many, One, ResultList, Secret, new_reference
+from shared_auth import ResultList, Secret
+from shared_auth._decode import BODY, Many, One
+from shared_auth._reference import new_reference
+from shared_auth._routes import CallFunction
 
 __all__ = ["Currencies", "Keys", "Payments", "Refunds", "Webhooks"]
 

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Final
 
 from dptcay_sdk._spec import OPERATIONS, Operation
-from shared_auth import Route
+from shared_auth._routes import Route
 
 __all__ = ["ROUTES", "route_for"]
 

@@ -6,7 +6,8 @@ from typing import Unpack
 
 from dptcay_sdk._client import AsyncDptcayClient, DptcayOptions
 from dptcay_sdk._exceptions import ERRORS
-from shared_auth import Secret, SyncClient
+from shared_auth import Secret
+from shared_auth._sync import SyncClient
 
 __all__ = ["DptcayClient"]
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from dptcay_sdk import ApiKey
 from dptcay_sdk import AsyncDptcayClient
 from dptcay_sdk import Currency
+from dptcay_sdk import DptcayOptions
 from dptcay_sdk import Event
 from dptcay_sdk import EventType
 from dptcay_sdk import Payment
@@ -15,10 +16,9 @@ from dptcay_sdk import ResultList
 from dptcay_sdk import RevokedKey
 from dptcay_sdk import Secret
 from dptcay_sdk import WebhookEndpoint
-from dptcay_sdk._client import DptcayOptions
 from shared_auth import NotGiven
-from shared_auth import RecoveryReport
-from shared_auth import SyncClient
+from shared_auth._sync import SyncClient
+from shared_auth.fleet import RecoveryReport
 from typing import Self
 from typing import Unpack
 

@@ -1,198 +1,49 @@
-"""Credentials, secrets, rate limits, errors and the request pipeline shared by both SDKs.
+"""What both SDKs share, for users: the error tree, retries, secrets, timeouts, rate limits.
 
-Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what they need from
-here; this package never imports either SDK.
+Users mostly import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what they
+need from here. Import from this package to handle both SDKs at once: ``except
+shared_auth.NotFoundError`` catches either SDK's 404 (each SDK raises its own subclass of
+every error here). Beside it, [`shared_auth.fleet`][shared_auth.fleet] holds the purchase
+journal, the shared rate budget and the webhook inbox, and
+[`shared_auth.testing`][shared_auth.testing] the fault injector and webhook sender for tests.
+Everything else (the request pipeline, credentials, decoders) is private. This package
+never imports either SDK.
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from shared_auth._auth import (
-    DANCITY_CHANNELS,
-    DancityChannel,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
-    TokenProvider,
-)
-from shared_auth._client import (
-    NOT_GIVEN,
-    BaseAsyncClient,
-    NotGiven,
-    TimeoutArgument,
-    resolve_policy,
-    resolve_timeout,
-    validate_base_url,
-)
-from shared_auth._decode import BODY, Decoder, Many, One, Raw
-from shared_auth._errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ClientClosedError,
-    ConfigurationError,
-    ConflictError,
-    InternalServerError,
-    InvalidInputError,
-    InvalidInputTypeError,
-    MissingCredentialError,
-    NotFoundError,
-    OutcomeUnknownError,
-    PaginationError,
-    PermissionDeniedError,
-    RateBudgetUnavailableError,
-    RateLimitError,
-    ResponseValidationError,
-    SDKError,
-    UnprocessableEntityError,
-    status_error_class,
-)
-from shared_auth._fast import aiohttp_http_client
+from shared_auth._lazy import exports as _exports
 from shared_auth._lazy import lazy_exports as _lazy_exports
-from shared_auth._pipeline import (
-    OUTCOMES,
-    Action,
-    Envelope,
-    ErrorDetails,
-    ErrorParser,
-    Failure,
-    Pipeline,
-    Reply,
-    RetryPolicy,
-    Unreadable,
-)
-from shared_auth._ratelimit import RateLimit, parse_retry_after
-from shared_auth._redact import SecretsFilter, install_log_redaction, redact
-from shared_auth._reference import new_reference
-from shared_auth._routes import CallFunction, Route, format_path
-from shared_auth._secret import Secret, reveal
-from shared_auth._throttle import Throttle
-from shared_auth._tracing import disable_tracing, enable_tracing
 from shared_auth._version import __version__ as __version__
 
-__all__ = [
-    "BODY",
-    "DANCITY_CHANNELS",
-    "NOT_GIVEN",
-    "OUTCOMES",
-    "APIConnectionError",
-    "APIError",
-    "APIObject",
-    "APIStatusError",
-    "APITimeoutError",
-    "Action",
-    "AuthenticationError",
-    "BadRequestError",
-    "BaseAsyncClient",
-    "CallFunction",
-    "ClientClosedError",
-    "ConfigurationError",
-    "ConflictError",
-    "DancityChannel",
-    "DancityJWTAuth",
-    "DancityKeyAuth",
-    "Decoder",
-    "DptcayKeyAuth",
-    "Envelope",
-    "ErrorDetails",
-    "ErrorParser",
-    "Failure",
-    "InternalServerError",
-    "InvalidInputError",
-    "InvalidInputTypeError",
-    "Journal",
-    "JournalError",
-    "JournalLostError",
-    "JournalMissingError",
-    "JournalUnavailableError",
-    "JournalVolatileError",
-    "Many",
-    "MissingCredentialError",
-    "NotFoundError",
-    "NotGiven",
-    "One",
-    "OpenEnum",
-    "OutcomeUnknownError",
-    "PaginationError",
-    "PermissionDeniedError",
-    "Pipeline",
-    "RateBudgetUnavailableError",
-    "RateLimit",
-    "RateLimitError",
-    "Raw",
-    "RecoveryReport",
-    "Reply",
-    "ResponseValidationError",
-    "ResultList",
-    "RetryPolicy",
-    "Route",
-    "SDKError",
-    "Secret",
-    "SecretsFilter",
-    "SyncClient",
-    "Throttle",
-    "TimeoutArgument",
-    "TokenProvider",
-    "UnprocessableEntityError",
-    "Unreadable",
-    "aiohttp_http_client",
-    "disable_tracing",
-    "enable_tracing",
-    "format_path",
-    "install_log_redaction",
-    "make_converter",
-    "new_reference",
-    "parse_retry_after",
-    "redact",
-    "resolve_policy",
-    "resolve_timeout",
-    "reveal",
-    "status_error_class",
-    "to_decimal",
-    "unknown_outcome",
-    "validate_base_url",
-]
+__all__: list[str]  # the table's names, set by lazy_exports at the end
 
-if _TYPE_CHECKING:
-    from shared_auth._models import (
-        APIObject,
-        OpenEnum,
-        ResultList,
-        make_converter,
-        to_decimal,
-    )
-    from shared_auth._sync import SyncClient, unknown_outcome
-    from shared_auth.fleet import (
-        Journal,
-        JournalError,
-        JournalLostError,
-        JournalMissingError,
-        JournalUnavailableError,
-        JournalVolatileError,
-        RecoveryReport,
-    )
+#: The table of exports: each private module, then the public names it defines; each name
+#: is imported on first use.
+_EXPORTS = _exports(
+    """
+    shared_auth._options    NOT_GIVEN NotGiven TimeoutArgument ClientOptions CallOptions
+    shared_auth._ratelimit  RateLimit
+    shared_auth._models     ResultList
+    shared_auth._pipeline   RetryPolicy
+    shared_auth._secret     Secret
+    shared_auth._redact     redact
+    """,
+    errors="shared_auth._errors",
+)
 
-#: Names imported on first access (PEP 562), by the private module that defines them: what
-#: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
-#: ``import dptcay_sdk``/``import dancity_sdk``.
-_LAZY: dict[str, str] = {
-    "APIObject": "shared_auth._models",
-    "Journal": "shared_auth.fleet",
-    "JournalError": "shared_auth.fleet",
-    "JournalLostError": "shared_auth.fleet",
-    "JournalMissingError": "shared_auth.fleet",
-    "JournalUnavailableError": "shared_auth.fleet",
-    "JournalVolatileError": "shared_auth.fleet",
-    "OpenEnum": "shared_auth._models",
-    "RecoveryReport": "shared_auth.fleet",
-    "ResultList": "shared_auth._models",
-    "SyncClient": "shared_auth._sync",
-    "unknown_outcome": "shared_auth._sync",
-    "make_converter": "shared_auth._models",
-    "to_decimal": "shared_auth._models",
-}
+if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
+    from shared_auth._errors import *  # noqa: F403
+    from shared_auth._models import ResultList as ResultList
+    from shared_auth._options import NOT_GIVEN as NOT_GIVEN
+    from shared_auth._options import CallOptions as CallOptions
+    from shared_auth._options import ClientOptions as ClientOptions
+    from shared_auth._options import NotGiven as NotGiven
+    from shared_auth._options import TimeoutArgument as TimeoutArgument
+    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._ratelimit import RateLimit as RateLimit
+    from shared_auth._redact import redact as redact
+    from shared_auth._secret import Secret as Secret
 
-
-__getattr__, __dir__ = _lazy_exports(globals(), _LAZY, __all__)
+# ``__all__`` (the table's names), ``__getattr__`` and ``__dir__``:
+_lazy_exports(globals(), _EXPORTS)

@@ -38,6 +38,7 @@ _DPTCAY_KEY: Final = re.compile(r"dp_(live|test)_sk_[A-Za-z0-9]{16,}")
 _DANCITY_KEY: Final = re.compile(r"dcy_live_[0-9a-f]{40}")
 _JWT: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
+#: The values Dancity documents for the ``channel`` header (``"API"`` on every VAS call).
 DancityChannel: TypeAlias = Literal["API", "WEB", "IOS APP", "ANDROID APP", "USSD"]
 DANCITY_CHANNELS: Final[tuple[DancityChannel, ...]] = (
     "API",

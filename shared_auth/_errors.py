@@ -10,6 +10,11 @@ The tree::
     │   └── InvalidInputTypeError (TypeError)   e.g. a float where money is expected
     ├── RateBudgetUnavailableError           the shared rate budget's Redis is unreachable:
     │                                        nothing was sent
+    ├── JournalError                         the purchase journal failed (``shared_auth.fleet``)
+    │   ├── JournalUnavailableError          its backend is unreachable, timed out or failed
+    │   ├── JournalMissingError              it was never created
+    │   ├── JournalLostError                 it was deleted, replaced or flushed
+    │   └── JournalVolatileError             a Redis without persistence
     └── APIError                             anything that happened talking to the API
         ├── APIConnectionError               no response: the connection failed
         │   └── APITimeoutError              no response in time
@@ -27,12 +32,17 @@ The tree::
         └── OutcomeUnknownError              a non-idempotent request was sent, then failed:
                                              its effect is unknown; reconcile, don't resend
 
-Messages never contain a credential: every message passes through :func:`redact`.
+Messages never contain a credential: every message passes through `redact`.
+
+These classes are the one table of the tree: each SDK derives its own subclass of every
+one of them (`shared_auth._errortable`), and every package exports them from this
+module's ``__all__``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Final
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from shared_auth._redact import redact
 
@@ -54,6 +64,11 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "JournalError",
+    "JournalLostError",
+    "JournalMissingError",
+    "JournalUnavailableError",
+    "JournalVolatileError",
     "MissingCredentialError",
     "NotFoundError",
     "OutcomeUnknownError",
@@ -64,7 +79,6 @@ __all__ = [
     "ResponseValidationError",
     "SDKError",
     "UnprocessableEntityError",
-    "status_error_class",
 ]
 
 _EXCERPT_LENGTH: Final = 200
@@ -107,7 +121,7 @@ class InvalidInputError(SDKError, ValueError):
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
-        self.field = field
+        self.field: str | None = field
 
 
 class InvalidInputTypeError(InvalidInputError, TypeError):
@@ -127,7 +141,7 @@ class RateBudgetUnavailableError(SDKError):
 
     def __init__(self, message: str, *, target: str) -> None:
         super().__init__(message)
-        self.target = target
+        self.target: str = target
 
 
 class APIError(SDKError):
@@ -140,8 +154,8 @@ class APIError(SDKError):
 
     def __init__(self, message: str, *, method: str | None = None, path: str | None = None) -> None:
         super().__init__(message)
-        self.method = method
-        self.path = redact(path) if path is not None else None
+        self.method: str | None = method
+        self.path: str | None = redact(path) if path is not None else None
 
 
 class APIConnectionError(APIError):
@@ -166,7 +180,14 @@ class APIStatusError(APIError):
         body_excerpt: The start of the body, credentials masked.
     """
 
+    #: The HTTP status a subclass stands for (``class NotFoundError(APIStatusError, status=404)``).
     status: ClassVar[int] = 0
+
+    def __init_subclass__(cls, *, status: int | None = None, **kwargs: Any) -> None:
+        """Record the status a subclass stands for (an SDK's derived class inherits it)."""
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
 
     def __init__(
         self,
@@ -183,62 +204,49 @@ class APIStatusError(APIError):
         path: str | None = None,
     ) -> None:
         super().__init__(message, method=method, path=path)
-        self.status_code = status_code
-        self.code = code
-        self.api_message = redact(api_message) if api_message is not None else None
+        self.status_code: int = status_code
+        self.code: str | None = code
+        self.api_message: str | None = redact(api_message) if api_message is not None else None
+        self.messages: tuple[str, ...]
         if messages:
             self.messages = tuple(redact(m) for m in messages)
         else:
             self.messages = (self.api_message,) if self.api_message is not None else ()
-        self.request_id = request_id
-        self.rate_limit = rate_limit
-        self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
+        self.request_id: str | None = request_id
+        self.rate_limit: RateLimit | None = rate_limit
+        self.body_excerpt: str = redact(body_excerpt[:_EXCERPT_LENGTH])
 
 
-class BadRequestError(APIStatusError):
+class BadRequestError(APIStatusError, status=400):
     """400: the request was invalid or a business rule refused it."""
 
-    status = 400
 
-
-class AuthenticationError(APIStatusError):
+class AuthenticationError(APIStatusError, status=401):
     """401: the credential was missing, malformed, revoked or of the wrong kind."""
 
-    status = 401
 
-
-class PermissionDeniedError(APIStatusError):
+class PermissionDeniedError(APIStatusError, status=403):
     """403: the credential lacks the permission (scope, tier) the operation needs."""
 
-    status = 403
 
-
-class NotFoundError(APIStatusError):
+class NotFoundError(APIStatusError, status=404):
     """404: no such resource."""
 
-    status = 404
 
-
-class ConflictError(APIStatusError):
+class ConflictError(APIStatusError, status=409):
     """409: the resource is not in a state that allows the operation."""
 
-    status = 409
 
-
-class UnprocessableEntityError(APIStatusError):
+class UnprocessableEntityError(APIStatusError, status=422):
     """422: the request was well-formed but semantically invalid."""
 
-    status = 422
 
-
-class RateLimitError(APIStatusError):
+class RateLimitError(APIStatusError, status=429):
     """429: too many requests.
 
     Attributes:
         retry_after: Seconds the server asked to wait, when it said.
     """
-
-    status = 429
 
     @property
     def retry_after(self) -> float | None:
@@ -250,10 +258,8 @@ class RateLimitError(APIStatusError):
         return self.rate_limit.seconds_until_reset()
 
 
-class InternalServerError(APIStatusError):
+class InternalServerError(APIStatusError, status=500):
     """5xx: the server failed."""
-
-    status = 500
 
 
 class ResponseValidationError(APIError):
@@ -276,10 +282,10 @@ class ResponseValidationError(APIError):
     ) -> None:
         detail = "; ".join(errors)
         super().__init__(f"{message}: {detail}" if detail else message, method=method, path=path)
-        self.errors = tuple(redact(e) for e in errors)
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
+        self.errors: tuple[str, ...] = tuple(redact(e) for e in errors)
+        self.status_code: int | None = status_code
+        self.request_id: str | None = request_id
+        self.body_excerpt: str = redact(body_excerpt[:_EXCERPT_LENGTH])
 
 
 class PaginationError(APIError):
@@ -304,8 +310,8 @@ class PaginationError(APIError):
         path: str | None = None,
     ) -> None:
         super().__init__(message, method=method, path=path)
-        self.pages = pages
-        self.max_pages = max_pages
+        self.pages: int = pages
+        self.max_pages: int = max_pages
 
 
 class OutcomeUnknownError(APIError):
@@ -327,17 +333,87 @@ class OutcomeUnknownError(APIError):
         message: str,
         *,
         reference: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
         status_code: int | None = None,
         request_id: str | None = None,
         body_excerpt: str = "",
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         super().__init__(message, method=method, path=path)
-        self.reference = reference
-        self.status_code = status_code
-        self.request_id = request_id
-        self.body_excerpt = redact(body_excerpt[:_EXCERPT_LENGTH])
+        self.reference: str | None = reference
+        self.status_code: int | None = status_code
+        self.request_id: str | None = request_id
+        self.body_excerpt: str = redact(body_excerpt[:_EXCERPT_LENGTH])
+
+
+_CREDENTIALS: Final = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+
+
+def describe_target(target: str) -> str:
+    """``target`` with any ``user:password@`` of a URL masked."""
+    return _CREDENTIALS.sub(r"\g<scheme>***@", target)
+
+
+class JournalError(SDKError):
+    """The purchase journal failed; see the subclass for what happened and what was sent.
+
+    Attributes:
+        backend: ``"sqlite"``, ``"redis"``, or the class name of a custom store.
+        journal: Where the journal is (a path or URL, credentials masked).
+        reference: The purchase's reference, when the failure concerns one.
+    """
+
+    def __init__(
+        self, message: str, *, backend: str, journal: str, reference: str | None = None
+    ) -> None:
+        where = describe_target(journal)
+        super().__init__(f"{message} [journal={where}, backend={backend}]")
+        self.backend: str = backend
+        self.journal: str = where
+        self.reference: str | None = reference
+        self._message = message
+
+    def _before_send(self, reference: str | None) -> None:
+        """Say the failure came before the request was sent (and name its reference)."""
+        if self.reference is None:
+            self.reference = reference
+        if reference is not None and not self._message.endswith("nothing was sent"):
+            self._message = f"{self._message}; nothing was sent"
+            text = f"{self._message} [journal={self.journal}, backend={self.backend}]"
+            SDKError.__init__(self, text)  # the new message, redacted as every SDK message
+
+
+class JournalUnavailableError(JournalError):
+    """The journal's backend could not be reached, timed out, or failed an I/O.
+
+    Raised before sending: nothing was sent. The backend's exception is ``__cause__``.
+    """
+
+
+class JournalMissingError(JournalError):
+    """The journal does not exist: never created, or lost before this process opened it.
+
+    Create it with ``python -m shared_auth.fleet init <target>`` (or ``create=True`` in
+    development and tests). If a journal existed there before, it was lost: reconcile from
+    the API's transaction list, then acknowledge the loss.
+    """
+
+
+class JournalLostError(JournalError):
+    """The journal this process was using was deleted, replaced or flushed.
+
+    Purchases are refused before anything is sent until an operator reconciles from the
+    API's transaction list and acknowledges the loss (``await journal.acknowledge_loss()``
+    or ``python -m shared_auth.fleet acknowledge-loss <target>``).
+    """
+
+
+class JournalVolatileError(JournalError):
+    """A Redis journal on a server without persistence (no RDB ``save``, no AOF).
+
+    A restart would empty it silently. Turn persistence on (``appendonly yes``) or pass
+    ``allow_volatile=True`` if losing the journal on a restart is acceptable.
+    """
 
 
 _BY_STATUS: Final[dict[int, type[APIStatusError]]] = {
@@ -361,8 +437,9 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
     return _BY_STATUS.get(status_code, APIStatusError)
 
 
-# Tracebacks and pickles name the public module users import these from, not this file.
+# Tracebacks and pickles name the public module users import these from, not this file:
+# ``shared_auth`` (the journal's errors: ``shared_auth.fleet``, which documents them).
 for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type):
-        _value.__module__ = "shared_auth"
+    globals()[_name].__module__ = (
+        "shared_auth.fleet" if _name.startswith("Journal") else "shared_auth"
+    )

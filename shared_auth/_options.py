@@ -24,7 +24,7 @@ from shared_auth._pipeline import RetryPolicy
 if TYPE_CHECKING:
     import os
 
-    from shared_auth.fleet import Journal, RateBudgetOutage
+    from shared_auth.fleet import Journal, RateBudget, RateBudgetOutage
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -67,6 +67,8 @@ class NotGiven:
 #: disable the limit, as in httpx.
 NOT_GIVEN: Final = NotGiven()
 
+#: What ``timeout=`` takes: seconds, an ``httpx.Timeout``, ``None`` (no timeout) or
+#: `NOT_GIVEN` (the SDK's default: 30 s, 10 s to connect).
 TimeoutArgument = float | httpx.Timeout | None | NotGiven
 
 
@@ -136,7 +138,7 @@ class ClientOptions(_CallLimits, total=False):
     http_client: httpx.AsyncClient | None
     max_concurrency: int | None
     default_headers: Mapping[str, str] | None
-    rate_budget: Any
+    rate_budget: RateBudget
     rate_budget_outage: RateBudgetOutage
     journal: Journal | str | os.PathLike[str] | None
 
@@ -178,7 +180,7 @@ def policy_of(retry: RetryPolicy | None, options: _CallLimits) -> RetryPolicy:
     )
 
 
-def rate_budget_of(options: ClientOptions) -> tuple[Any, RateBudgetOutage]:
+def rate_budget_of(options: ClientOptions) -> tuple[RateBudget, RateBudgetOutage]:
     """The ``rate_budget`` option and its outage policy (``"fail"`` unless given)."""
     return options.get("rate_budget"), options.get("rate_budget_outage", "fail")
 

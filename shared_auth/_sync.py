@@ -40,7 +40,12 @@ import anyio
 from anyio.from_thread import BlockingPortal
 
 from shared_auth._client import BaseAsyncClient
-from shared_auth._errors import ClientClosedError, ConfigurationError, OutcomeUnknownError
+from shared_auth._errors import (
+    ClientClosedError,
+    ConfigurationError,
+    OutcomeUnknownError,
+    SDKError,
+)
 from shared_auth._errortable import NO_TABLE, ErrorTable, converting, converting_entry_points
 from shared_auth._models import APIObject
 from shared_auth._options import CallOptions, check_options
@@ -465,7 +470,11 @@ class SyncClient(Generic[_A]):
 
         @functools.wraps(method)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            result = method(*args, **kwargs)
+            try:
+                result = method(*args, **kwargs)
+            except (SDKError, TypeError) as exc:
+                self._errors.rename(exc)  # name this class, the one the user called
+                raise
             if isinstance(result, type(self._async_client)):
                 return self._view(result)
             return _wrap(result, self._loop, name)

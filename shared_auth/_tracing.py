@@ -19,9 +19,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from shared_auth._errors import APIError, ConfigurationError, OutcomeUnknownError
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
 
 __all__ = [
     "CallRecord",
@@ -108,7 +111,7 @@ def recording() -> Iterator[CallRecord]:
         _CURRENT.reset(token)
 
 
-def enable_tracing(tracer_provider: Any = None) -> None:
+def enable_tracing(tracer_provider: TracerProvider | None = None) -> None:
     """Emit one OpenTelemetry span per SDK call, from now on, for every client.
 
     Args:

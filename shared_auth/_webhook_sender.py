@@ -124,7 +124,7 @@ class WebhookSender:
     ) -> None:
         self._transport = transport
         self._url = url if callable(url) else (lambda: url)
-        self.faults = faults or WebhookFaults()
+        self.faults: WebhookFaults = faults or WebhookFaults()
         self._timeout = timeout
         self._rng = random.Random(self.faults.seed)  # noqa: S311 - test faults, not secrets
 

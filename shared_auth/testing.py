@@ -76,9 +76,9 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._faults: deque[Fault] = deque()
         #: Requests that reached a delay fault (set when the first one arrives).
-        self.delayed = threading.Event()
+        self.delayed: threading.Event = threading.Event()
         #: Delayed requests whose client disconnected before the delay ended.
-        self.abandoned = 0
+        self.abandoned: int = 0
 
     def delay_next(
         self, seconds: float, *, method: str | None = None, path: str | None = None

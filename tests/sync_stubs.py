@@ -202,7 +202,7 @@ def render(sync_module: str, sync_class: str, sample: Callable[[], Any]) -> str:
     """The stub text of one blocking twin."""
     client = sample()
     imports = _Imports(sync_module.split(".", maxsplit=1)[0])
-    imports.lines.add("from shared_auth import SyncClient")
+    imports.lines.add("from shared_auth._sync import SyncClient")
     async_name = type(client).__name__
     imports.lines.add(
         _import_line(async_name, sys.modules[type(client).__module__], imports.packages)

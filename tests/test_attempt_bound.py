@@ -18,14 +18,10 @@ from dancity_sdk import AsyncDancityClient
 from dptcay_sdk import AsyncDptcayClient
 
 # The shared names: the tests below call both SDKs and a bare pipeline.
-from shared_auth import (
-    APITimeoutError,
-    DancityJWTAuth,
-    OutcomeUnknownError,
-    Pipeline,
-    RetryPolicy,
-    make_converter,
-)
+from shared_auth import APITimeoutError, OutcomeUnknownError, RetryPolicy
+from shared_auth._auth import DancityJWTAuth
+from shared_auth._models import make_converter
+from shared_auth._pipeline import Pipeline
 from shared_auth.testing import FaultInjector
 from tests.dptcay.test_models import PAYMENT as WIRE_PAYMENT
 from tests.shared_auth._support import EchoPipeline
@@ -208,7 +204,7 @@ async def test_the_aiohttp_transport_cuts_a_held_purchase(
 ) -> None:
     pytest.importorskip("httpx_aiohttp")
     from dptcay_sdk.testing._server import serve_in_thread  # noqa: PLC0415 - uvicorn
-    from shared_auth import aiohttp_http_client  # noqa: PLC0415 - the fast extra
+    from shared_auth._fast import aiohttp_http_client  # noqa: PLC0415 - the fast extra
 
     dptcay_faults.delay_next(30, method="POST", path="/payments")
     with serve_in_thread(dptcay_faults, host="127.0.0.1", port=0) as url:

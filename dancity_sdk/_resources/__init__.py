@@ -31,11 +31,11 @@ from dancity_sdk._resources.vas import (
     InternetResource,
     ValidationResource,
 )
-from shared_auth import One
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Generation
-    from shared_auth import CallFunction
+    from shared_auth._routes import CallFunction
 
 __all__ = ["AppNamespace", "VasNamespace"]
 

@@ -12,12 +12,13 @@ from dancity_sdk._bodies import build, operation
 from dancity_sdk._models import Transaction
 from dancity_sdk._resources._purchase import checked_extras
 from dancity_sdk._routes import route_for
-from shared_auth import One
+from shared_auth._decode import One
 from shared_auth._options import check_options
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Generation, Operation
-    from shared_auth import CallFunction, Decoder
+    from shared_auth._decode import Decoder
+    from shared_auth._routes import CallFunction
 
 __all__ = ["TRANSACTION", "Resource", "purchase_ref"]
 

@@ -14,7 +14,7 @@ import attrs
 from dancity_sdk import _validation as check
 from dancity_sdk._esim_card_models import Card, CardTransactionPage, ExchangeRate
 from dancity_sdk._resources._base import Resource, purchase_ref
-from shared_auth import Many, One
+from shared_auth._decode import Many, One
 
 if TYPE_CHECKING:
     from dancity_sdk._spec import Operation

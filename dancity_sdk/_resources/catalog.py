@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 from dancity_sdk import _validation as check
 from dancity_sdk._models import Plan, Product, Service, Wallet
 from dancity_sdk._resources._base import Resource
-from shared_auth import Many, One
+from shared_auth._decode import Many, One
 
 if TYPE_CHECKING:
     from shared_auth import ResultList

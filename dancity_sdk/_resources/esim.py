@@ -8,7 +8,7 @@ from dancity_sdk import _validation as check
 from dancity_sdk._esim_card_models import EsimDetails, EsimPackages, EsimPage, EsimRegions
 from dancity_sdk._resources._base import Resource, purchase_ref
 from dancity_sdk._resources._purchase import PurchaseExtras
-from shared_auth import One
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction

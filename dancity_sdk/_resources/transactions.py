@@ -18,10 +18,10 @@ from shared_auth import (
     APIConnectionError,
     InternalServerError,
     NotFoundError,
-    One,
     RateLimitError,
     ResponseValidationError,
 )
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

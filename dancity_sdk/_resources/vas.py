@@ -18,7 +18,7 @@ from dancity_sdk._resources._purchase import (
     EducationExtras,
     PurchaseExtras,
 )
-from shared_auth import One
+from shared_auth._decode import One
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction

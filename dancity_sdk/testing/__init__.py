@@ -26,10 +26,10 @@ from __future__ import annotations
 
 try:
     import starlette  # noqa: F401 - probe for the optional extra before anything imports it
-except ImportError as exc:  # pragma: no cover - exercised in a subprocess
+except ImportError as _missing:  # pragma: no cover - exercised in a subprocess
     raise ImportError(
         "dancity_sdk.testing needs the 'sandbox' extra: pip install 'dptcay-dancity-sdk[sandbox]'"
-    ) from exc
+    ) from _missing
 
 from dancity_sdk.testing._faults import DroppedConnectionError, FaultKind
 from dancity_sdk.testing._ledger import Status

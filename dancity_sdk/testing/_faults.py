@@ -33,6 +33,8 @@ class DroppedConnectionError(httpx.RemoteProtocolError):
     ``httpx.TransportError``; over a socket it sees the connection close mid-response.
     """
 
+    __module__ = "dancity_sdk.testing"  # where users import it from (tracebacks, pickles)
+
 
 @dataclass(frozen=True, slots=True)
 class Fault:

@@ -21,6 +21,8 @@ class SandboxError(Exception):
         body: The JSON error body.
     """
 
+    __module__ = "dptcay_sdk.testing"  # where users import it from (tracebacks, pickles)
+
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         self.status = status
         self.body = body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -20,6 +20,9 @@ from dptcay_sdk.testing._requests import KeyRequest, Scope, parse_status
 from dptcay_sdk.testing._store import PAYMENT_TARGETS, REFUND_TARGETS, Store
 from dptcay_sdk.testing._webhooks import Outbox
 from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 
 class DptcaySandbox:
@@ -88,7 +91,7 @@ class DptcaySandbox:
         webhook_faults: WebhookFaults | None = None,
         seed: int | None = None,
     ) -> None:
-        self.plan = resolve_plan(plan)
+        self.plan: RatePlan = resolve_plan(plan)
         self._webhook_transport = webhook_transport
         self._webhook_faults = webhook_faults
         self._webhook_timeout = webhook_timeout
@@ -96,9 +99,9 @@ class DptcaySandbox:
         self._outbox = Outbox(ids=ids, wall_clock=wall_clock, queue=webhook_transport is not None)
         self._store = Store(ids=ids, wall_clock=wall_clock, outbox=self._outbox)
         limiter = SlidingWindowLimiter(self.plan, clock=clock, wall_clock=wall_clock)
-        self.write_key = self.create_key(scope="write", label="seeded write key")
-        self.read_key = self.create_key(scope="read", label="seeded read key")
-        self.app = build_app(
+        self.write_key: str = self.create_key(scope="write", label="seeded write key")
+        self.read_key: str = self.create_key(scope="read", label="seeded read key")
+        self.app: Starlette = build_app(
             store=self._store,
             gatekeeper=Gatekeeper(self._store, limiter),
             ids=ids,

@@ -1,6 +1,6 @@
 """The one sliding window: at most ``limit`` events in any ``span`` seconds.
 
-The client's [`Throttle`][shared_auth.Throttle] waits on it for a free slot; each sandbox
+The client's `Throttle` (`shared_auth._throttle`) waits on it for a free slot; each sandbox
 counts its requests in one per key and answers 429 when it is full, reporting a
 `RateDecision` in the documented headers.
 """

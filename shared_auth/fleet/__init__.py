@@ -37,21 +37,22 @@ The journal's API:
 Redis needs the ``redis`` extra; SQLite is in the standard library.
 """
 
-from shared_auth._errors import RateBudgetUnavailableError
-from shared_auth.fleet._budget import (
-    LocalFallback,
-    RateBudgetOutage,
-    SharedWindow,
-    observe,
-    shared_windows,
-    windows_for,
-)
-from shared_auth.fleet._errors import (
+from shared_auth._errors import (
     JournalError,
     JournalLostError,
     JournalMissingError,
     JournalUnavailableError,
     JournalVolatileError,
+    RateBudgetUnavailableError,
+)
+from shared_auth.fleet._budget import (
+    LocalFallback,
+    RateBudget,
+    RateBudgetOutage,
+    SharedWindow,
+    observe,
+    shared_windows,
+    windows_for,
 )
 from shared_auth.fleet._inbox import DEFAULT_INBOX_RETENTION, Handler, Inbox, open_inbox
 from shared_auth.fleet._inbox_asgi import webhook_endpoint
@@ -111,6 +112,7 @@ __all__ = [
     "JournalUnavailableError",
     "JournalVolatileError",
     "LocalFallback",
+    "RateBudget",
     "RateBudgetOutage",
     "RateBudgetUnavailableError",
     "Receipt",

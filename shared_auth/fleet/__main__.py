@@ -32,7 +32,7 @@ from typing import Final
 
 import anyio
 
-from shared_auth.fleet._errors import JournalError
+from shared_auth._errors import JournalError
 from shared_auth.fleet._journal import Journal, RecoveryReport, open_journal
 
 __all__ = ["RECOVERY_GROUP", "Recoverer", "main", "recoverers", "register_recoverer"]

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BUDGET_TIMEOUT",
     "LocalFallback",
+    "RateBudget",
     "RateBudgetOutage",
     "SharedWindow",
     "budget_client",
@@ -108,6 +109,11 @@ class LocalFallback:
 #: What a shared budget does while its Redis is unreachable: ``"fail"`` (raise
 #: `RateBudgetUnavailableError`; nothing is sent) or a `LocalFallback`.
 RateBudgetOutage: TypeAlias = Literal["fail"] | LocalFallback
+
+#: What ``rate_budget=`` takes: ``None`` or ``"local"`` (each client's window in its own
+#: process), or a ``redis://``/``rediss://``/``unix://`` URL or a blocking ``redis.Redis``
+#: (one window per key, shared by every process that uses it; the ``redis`` extra).
+RateBudget: TypeAlias = "str | redis.Redis | None"
 
 #: Seconds a fail-closed budget answers from memory after an outage, without asking Redis.
 _FAIL_RECHECK: Final = 0.25
@@ -248,7 +254,7 @@ class SharedWindow(Throttle):
         super().__init__(limit, window, margin=0.02 if margin is None else margin)
         self.name = name
         self.outage = outage_policy(outage)
-        self.target = describe_target(client) if target is None else target
+        self.target: str = describe_target(client) if target is None else target
         self._keys = [f"{name}:starts", f"{name}:hold"]
         self._span_ms = round(self._span * 1000)
         self._script = client.register_script(_ACQUIRE)
@@ -377,7 +383,7 @@ class SharedWindow(Throttle):
 
 
 def shared_windows(
-    source: Any,
+    source: str | redis.Redis,
     *,
     api: str,
     secret: str,
@@ -397,7 +403,7 @@ def shared_windows(
 
 
 def windows_for(
-    rate_budget: Any,
+    rate_budget: RateBudget,
     *,
     api: str,
     secret: str,

@@ -12,7 +12,7 @@ from typing import Any, Final, Literal, Protocol
 
 import attrs
 
-from shared_auth.fleet._errors import (
+from shared_auth._errors import (
     JournalError,
     JournalLostError,
     JournalMissingError,

@@ -25,7 +25,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any, Final
 
-from shared_auth.fleet._errors import describe_target
+from shared_auth._errors import describe_target
 from shared_auth.fleet._inbox_model import (
     Accepted,
     InboxEvent,

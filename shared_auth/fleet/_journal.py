@@ -23,11 +23,12 @@ from shared_auth._errors import (
     APIError,
     APIStatusError,
     ConfigurationError,
+    JournalError,
+    JournalUnavailableError,
     OutcomeUnknownError,
     RateBudgetUnavailableError,
     SDKError,
 )
-from shared_auth.fleet._errors import JournalError, JournalUnavailableError
 from shared_auth.fleet._intent import (
     Intent,
     IntentConflictError,

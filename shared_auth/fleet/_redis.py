@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from shared_auth._errors import ConfigurationError
-from shared_auth.fleet._errors import (
+from shared_auth._errors import (
+    ConfigurationError,
     JournalLostError,
     JournalMissingError,
     JournalVolatileError,

@@ -23,8 +23,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from shared_auth._errors import ConfigurationError
-from shared_auth.fleet._errors import JournalLostError, JournalMissingError
+from shared_auth._errors import ConfigurationError, JournalLostError, JournalMissingError
 from shared_auth.fleet._identity import (
     UNKNOWN,
     Identity,

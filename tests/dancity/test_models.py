@@ -39,7 +39,7 @@ from dancity_sdk import (
 )
 from dancity_sdk._models import make_dancity_converter
 from dancity_sdk.webhooks import WebhookData
-from shared_auth import APIObject
+from shared_auth._models import APIObject
 
 CONVERTER = make_dancity_converter()
 

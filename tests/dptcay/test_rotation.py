@@ -21,7 +21,7 @@ from dptcay_sdk import (
 )
 from dptcay_sdk import _client as client_module
 from dptcay_sdk.testing import DptcaySandbox, RatePlan
-from shared_auth import DptcayKeyAuth
+from shared_auth._auth import DptcayKeyAuth
 
 pytestmark = pytest.mark.anyio
 

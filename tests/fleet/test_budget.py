@@ -14,7 +14,8 @@ import httpx
 import pytest
 import redis
 
-from shared_auth import ConfigurationError, Throttle
+from shared_auth import ConfigurationError
+from shared_auth._throttle import Throttle
 from shared_auth.fleet import SharedWindow, observe, shared_windows, windows_for
 from shared_auth.fleet._budget import _TAKEN, key_id
 

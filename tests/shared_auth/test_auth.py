@@ -11,15 +11,8 @@ import anyio
 import httpx
 import pytest
 
-from shared_auth import (
-    DANCITY_CHANNELS,
-    ConfigurationError,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
-    MissingCredentialError,
-    Secret,
-)
+from shared_auth import ConfigurationError, MissingCredentialError, Secret
+from shared_auth._auth import DANCITY_CHANNELS, DancityJWTAuth, DancityKeyAuth, DptcayKeyAuth
 from tests.shared_auth._support import (
     DANCITY_KEY,
     DANCITY_KEY_2,

@@ -10,22 +10,21 @@ import pytest
 
 from shared_auth import (
     NOT_GIVEN,
-    BaseAsyncClient,
     ClientClosedError,
     ConfigurationError,
-    DancityKeyAuth,
-    DptcayKeyAuth,
-    ErrorDetails,
     InvalidInputError,
     MissingCredentialError,
     RateLimit,
     RetryPolicy,
-    Route,
-    SyncClient,
-    Throttle,
     TimeoutArgument,
-    make_converter,
 )
+from shared_auth._auth import DancityKeyAuth, DptcayKeyAuth
+from shared_auth._client import BaseAsyncClient
+from shared_auth._models import make_converter
+from shared_auth._pipeline import ErrorDetails
+from shared_auth._routes import Route
+from shared_auth._sync import SyncClient
+from shared_auth._throttle import Throttle
 from tests.shared_auth._support import DANCITY_KEY, DPTCAY_LIVE_KEY, Echo, FakeTime
 
 

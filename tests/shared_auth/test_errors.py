@@ -25,8 +25,8 @@ from shared_auth import (
     ResponseValidationError,
     SDKError,
     UnprocessableEntityError,
-    status_error_class,
 )
+from shared_auth._errors import status_error_class
 from tests.shared_auth._support import DANCITY_KEY, DPTCAY_REVOKED_KEY
 
 

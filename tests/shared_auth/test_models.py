@@ -15,20 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_auth import (
-    APIObject,
-    ConfigurationError,
-    InvalidInputError,
-    RateLimit,
-    Reply,
-    ResultList,
-    Secret,
-    format_path,
-    make_converter,
-    to_decimal,
-    validate_base_url,
-)
-from shared_auth._models import structure_top
+from shared_auth import ConfigurationError, InvalidInputError, RateLimit, ResultList, Secret
+from shared_auth._client import validate_base_url
+from shared_auth._models import APIObject, make_converter, structure_top, to_decimal
+from shared_auth._pipeline import Reply
+from shared_auth._routes import format_path
 
 
 class Status(enum.Enum):

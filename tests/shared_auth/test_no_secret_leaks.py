@@ -19,20 +19,11 @@ import httpx
 import pytest
 from anyio.abc import SocketAttribute, SocketStream
 
-from shared_auth import (
-    APIError,
-    ConfigurationError,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
-    ErrorDetails,
-    Pipeline,
-    RateLimit,
-    RetryPolicy,
-    Secret,
-    install_log_redaction,
-    make_converter,
-)
+from shared_auth import APIError, ConfigurationError, RateLimit, RetryPolicy, Secret
+from shared_auth._auth import DancityJWTAuth, DancityKeyAuth, DptcayKeyAuth
+from shared_auth._models import make_converter
+from shared_auth._pipeline import ErrorDetails, Pipeline
+from shared_auth._redact import install_log_redaction
 from tests.shared_auth._support import (
     DANCITY_KEY,
     DPTCAY_LIVE_KEY,

@@ -2,7 +2,7 @@
 
 Every row below states its expected outcome literally — retried, waited out, the error
 raised, or an unknown outcome — for an idempotent and a money-moving request alike, so
-changing a cell of :data:`shared_auth.OUTCOMES` (or how a failure is classified) turns a
+changing a cell of `shared_auth._outcomes.OUTCOMES` (or how a failure is classified) turns a
 row red instead of changing what the test demands.
 """
 
@@ -17,24 +17,18 @@ import httpx
 import pytest
 
 from shared_auth import (
-    OUTCOMES,
-    Action,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     BadRequestError,
-    DancityJWTAuth,
-    DptcayKeyAuth,
-    ErrorDetails,
-    Failure,
     NotFoundError,
     OutcomeUnknownError,
-    Pipeline,
     ResponseValidationError,
     RetryPolicy,
-    Unreadable,
-    make_converter,
 )
+from shared_auth._auth import DancityJWTAuth, DptcayKeyAuth
+from shared_auth._models import make_converter
+from shared_auth._pipeline import OUTCOMES, Action, ErrorDetails, Failure, Pipeline, Unreadable
 from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime, make_jwt
 
 pytestmark = pytest.mark.anyio

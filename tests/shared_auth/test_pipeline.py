@@ -23,22 +23,20 @@ from shared_auth import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
-    DptcayKeyAuth,
-    Envelope,
-    ErrorDetails,
     InternalServerError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
-    Pipeline,
     RateLimit,
     RateLimitError,
     ResponseValidationError,
     RetryPolicy,
-    Throttle,
     UnprocessableEntityError,
-    make_converter,
 )
+from shared_auth._auth import DptcayKeyAuth
+from shared_auth._models import make_converter
+from shared_auth._pipeline import Envelope, ErrorDetails, Pipeline
+from shared_auth._throttle import Throttle
 from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime
 
 BASE = "https://api.example.test/v1"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_auth import RateLimit, parse_retry_after
-from shared_auth._ratelimit import resolve_rate_limit
+from shared_auth import RateLimit
+from shared_auth._ratelimit import parse_retry_after, resolve_rate_limit
 
 HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after")
 MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z

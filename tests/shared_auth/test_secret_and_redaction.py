@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared_auth import Secret, SecretsFilter, install_log_redaction, redact, reveal
-from shared_auth._redact import LOGGER_NAMES
+from shared_auth import Secret, redact
+from shared_auth._redact import LOGGER_NAMES, SecretsFilter, install_log_redaction
+from shared_auth._secret import reveal
 from tests.shared_auth._support import (
     DANCITY_KEY,
     DPTCAY_LIVE_KEY,
@@ -188,7 +189,7 @@ def _masked_in_a_fresh_process(imports: str) -> str:
         "from shared_auth import redact\n"
         "from shared_auth._redact import LOGGER_NAMES\n"
         "import logging\n"
-        "from shared_auth import install_log_redaction\n"
+        "from shared_auth._redact import install_log_redaction\n"
         "install_log_redaction()\n"
         f"print(redact('k={DPTCAY_LIVE_KEY} d={DANCITY_KEY} j={JWT}'))\n"
         "print(sorted(n for n in ('dptcay_sdk', 'dancity_sdk') if logging.getLogger(n).filters))\n"

@@ -29,7 +29,7 @@ from dptcay_sdk import (
 )
 from dptcay_sdk.testing import DptcaySandbox
 from dptcay_sdk.testing._server import serve_in_thread
-from shared_auth import unknown_outcome
+from shared_auth._sync import unknown_outcome
 from shared_auth.testing import FaultInjector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +119,7 @@ def test_ctrl_c_cancels_a_sync_payment_and_attaches_the_unknown_outcome(
         import json, os
         from decimal import Decimal
         from dptcay_sdk import DptcayClient
-        from shared_auth import unknown_outcome
+        from dptcay_sdk import unknown_outcome
 
         with DptcayClient(os.environ["KEY"], base_url=os.environ["URL"]) as dp:
             try:

@@ -8,7 +8,7 @@ from anyio.abc import TaskStatus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared_auth import Throttle
+from shared_auth._throttle import Throttle
 from tests.shared_auth._support import FakeTime
 
 

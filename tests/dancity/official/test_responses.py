@@ -18,7 +18,7 @@ import pytest
 
 from dancity_sdk import Plan, Transaction
 from dancity_sdk._spec import API_VERSIONS, GENERATIONS
-from shared_auth import APIObject
+from shared_auth._models import APIObject
 from tests.dancity.official import _official
 from tests.dancity.official._calls import Call, Recorder, arguments, calls_of, client, method_of
 
