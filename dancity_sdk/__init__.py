@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from dancity_sdk import _credentials  # noqa: F401 - registers the key formats before anything logs
 from dancity_sdk._client import AsyncDancityClient
+from dancity_sdk._credentials import DancityChannel
 from dancity_sdk._errors import ReconcileTimeoutError, UnsupportedOperationError
 from dancity_sdk._exceptions import (
     APIConnectionError,
@@ -63,6 +64,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
+    "DancityChannel",
     "DancityClient",
     "Esim",
     "EsimCoverage",

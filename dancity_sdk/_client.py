@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
+from dancity_sdk._credentials import DancityChannel, DancityJWTAuth, DancityKeyAuth
 from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._exceptions import ERRORS, ConfigurationError, MissingCredentialError
 from dancity_sdk._families import APP, APP_PREFIX, VAS
@@ -24,9 +25,6 @@ from dancity_sdk._wire import loads
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
-    DancityChannel,
-    DancityJWTAuth,
-    DancityKeyAuth,
     NotGiven,
     RetryPolicy,
     Route,

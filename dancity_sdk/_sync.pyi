@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dancity_sdk import AsyncDancityClient
 from dancity_sdk import Card
 from dancity_sdk import CardTransactionPage
+from dancity_sdk import DancityChannel
 from dancity_sdk import EsimDetails
 from dancity_sdk import EsimPackages
 from dancity_sdk import EsimPage
@@ -27,7 +28,6 @@ from dancity_sdk import Wallet
 from dancity_sdk._client import JWTArgument
 from datetime import datetime
 from decimal import Decimal
-from shared_auth import DancityChannel
 from shared_auth import Journal
 from shared_auth import NotGiven
 from shared_auth import RecoveryReport

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, Final, Self
 
 import httpx
 
+from dptcay_sdk._credentials import DptcayKeyAuth
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
-    DptcayKeyAuth,
     NotGiven,
     RetryPolicy,
     Route,

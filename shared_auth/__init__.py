@@ -1,19 +1,12 @@
 """Credentials, secrets, rate limits, errors and the request pipeline shared by both SDKs.
 
-Users import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what they need from
-here; this package never imports either SDK.
+Users import the SDKs, which re-export what they need from here; this package never imports
+an SDK.
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from shared_auth._auth import (
-    DANCITY_CHANNELS,
-    DancityChannel,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
-    TokenProvider,
-)
+from shared_auth._auth import JWTAuth, KeyAuth, TokenProvider
 from shared_auth._client import (
     NOT_GIVEN,
     BaseAsyncClient,
@@ -74,7 +67,6 @@ from shared_auth._version import __version__ as __version__
 
 __all__ = [
     "BODY",
-    "DANCITY_CHANNELS",
     "NOT_GIVEN",
     "OUTCOMES",
     "APIConnectionError",
@@ -90,11 +82,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
-    "DancityChannel",
-    "DancityJWTAuth",
-    "DancityKeyAuth",
     "Decoder",
-    "DptcayKeyAuth",
     "Envelope",
     "ErrorDetails",
     "ErrorParser",
@@ -102,12 +90,14 @@ __all__ = [
     "InternalServerError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "JWTAuth",
     "Journal",
     "JournalError",
     "JournalLostError",
     "JournalMissingError",
     "JournalUnavailableError",
     "JournalVolatileError",
+    "KeyAuth",
     "Many",
     "MissingCredentialError",
     "NotFoundError",
@@ -176,7 +166,7 @@ if _TYPE_CHECKING:
 
 #: Names imported on first access (PEP 562), by the private module that defines them: what
 #: only responses (the models) or the blocking twin (anyio's thread portal) need stays out of
-#: ``import dptcay_sdk``/``import dancity_sdk``.
+#: an SDK's import.
 _LAZY: dict[str, str] = {
     "APIObject": "shared_auth._models",
     "Journal": "shared_auth.fleet",

@@ -35,7 +35,8 @@ __all__ = ["Attempt", "Call", "Classifier", "describe_timeouts", "request_id"]
 NEVER_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: Failures no retry can fix.
 PERMANENT: Final = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)
-_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-dancity-request-id")
+#: The usual names of a request-id header; an API's own ``x-<name>-request-id`` comes next.
+_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id")
 _EXCERPT: Final = 200
 #: Statuses that refuse the request's input (where a route's refusal advice applies).
 _INPUT_REFUSED: Final = frozenset({400, 404, 422})
@@ -75,6 +76,9 @@ def request_id(headers: httpx.Headers) -> str | None:
     for name in _REQUEST_ID_HEADERS:
         value: str | None = headers.get(name)
         if value:
+            return value
+    for name, value in headers.items():
+        if value and name.lower().endswith("-request-id"):
             return value
     return None
 

@@ -1,13 +1,13 @@
 """Each SDK's own error classes, handed by its client to the pipeline.
 
 Every SDK defines, at import, a real subclass of each shared error it exports
-(``dptcay_sdk.NotFoundError`` subclasses `shared_auth.NotFoundError` and
-``dptcay_sdk.APIStatusError``), so a traceback names the package the user imported and
-``except shared_auth.NotFoundError`` / ``except dptcay_sdk.NotFoundError`` both catch what a
-dptcay call raises. The client hands its table to the pipeline, which builds the SDK's
-class directly; an error raised deeper in the shared code (a journal, a closed client) is
-handed on as the SDK's class by [`ErrorTable.convert`][shared_auth._errortable.ErrorTable.convert]:
-a new exception with the same message, attributes, cause and traceback.
+(``<sdk>.NotFoundError`` subclasses `shared_auth.NotFoundError` and ``<sdk>.APIStatusError``),
+so a traceback names the package the user imported and ``except shared_auth.NotFoundError``
+/ ``except <sdk>.NotFoundError`` both catch what that SDK's call raises. The client hands
+its table to the pipeline, which builds the SDK's class directly; an error raised deeper in
+the shared code (a journal, a closed client) is handed on as the SDK's class by
+[`ErrorTable.convert`][shared_auth._errortable.ErrorTable.convert]: a new exception with the
+same message, attributes, cause and traceback.
 """
 
 from __future__ import annotations

@@ -138,7 +138,7 @@ class ErrorDetails:
 #: ``(status, decoded body or None, required scope or None) -> ErrorDetails``.
 ErrorParser = Callable[[int, Any, "str | None"], ErrorDetails]
 #: ``decoded 2xx body -> error status, or None``: an API's rule for a success status whose
-#: body reports a failure (Dancity's ``{"success": false, "statusCode": …}``).
+#: body reports a failure (``{"success": false, "statusCode": …}``).
 Envelope = Callable[[Any], "int | None"]
 
 

@@ -3,8 +3,8 @@
 A client hands `Pipeline.send` the request, the route's idempotency and a decoder
 (``One(Model)``, ``Many(Model)``); the pipeline returns what the decoder builds or raises
 one of the SDK's typed errors. Nothing else in either SDK decodes a body or reads an
-error: the APIs differ only in their error-body parser and their envelope rule (Dancity
-can say ``{"success": false}`` inside an HTTP 200).
+error: the APIs differ only in their error-body parser and their envelope rule (an API
+may say ``{"success": false}`` inside an HTTP 200).
 
 Every failure is classified (``_classify.py``) and the outcome table (``_outcomes.py``,
 `OUTCOMES`) says what it means for an idempotent and for a money-moving request.

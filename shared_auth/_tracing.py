@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Final, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from shared_auth._errors import APIError, ConfigurationError, OutcomeUnknownError
+from shared_auth._version import VERSION, distribution, install_hint
 
 __all__ = [
     "CallRecord",
@@ -33,7 +34,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-INSTRUMENTATION_NAME: Final = "dptcay-dancity-sdk"
 
 
 class SentCall(Protocol):
@@ -122,14 +122,15 @@ def enable_tracing(tracer_provider: Any = None) -> None:
         from opentelemetry import trace  # noqa: PLC0415 - optional dependency
     except ImportError as exc:
         msg = (
-            "tracing needs opentelemetry-api: pip install 'dptcay-dancity-sdk[otel]' "
+            f"tracing needs opentelemetry-api: {install_hint('otel')} "
             "(and configure the OpenTelemetry SDK in your application)"
         )
         raise ConfigurationError(msg) from exc
-    from shared_auth._version import VERSION  # noqa: PLC0415
 
+    # The instrumentation scope: the installed distribution, as OpenTelemetry advises.
+    scope = distribution() or __name__.partition(".")[0]
     global TRACER  # noqa: PLW0603 - one switch for every client, like an instrumentor
-    TRACER = trace.get_tracer(INSTRUMENTATION_NAME, VERSION, tracer_provider=tracer_provider)
+    TRACER = trace.get_tracer(scope, VERSION, tracer_provider=tracer_provider)
 
 
 def disable_tracing() -> None:

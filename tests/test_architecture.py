@@ -132,3 +132,33 @@ def test_shared_auth_code_names_no_sdk_package() -> None:
         if any(sdk in text for sdk in SDKS)
     ]
     assert named == []
+
+
+#: What the floor may not name, in any case: either SDK, or either API.
+NAMES_ABOVE = ("dptcay", "dancity")
+
+
+def _names_above(text: str) -> list[tuple[int, str]]:
+    """``(line, text)`` for each line of ``text`` naming an SDK or an API (any case)."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if any(name in line.lower() for name in NAMES_ABOVE)
+    ]
+
+
+def test_shared_auth_names_no_sdk_and_no_api_anywhere() -> None:
+    # Code, strings, docstrings and comments alike: each API's facts (key formats, hosts,
+    # schedules, header names) live in its SDK, which hands them to the floor's mechanisms.
+    named = [
+        f"{path.relative_to(ROOT)}:{line} {text!r}"
+        for path in sorted((ROOT / "shared_auth").rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".pyi", ".typed", ".md", ".txt"}
+        for line, text in _names_above(path.read_text(encoding="utf-8"))
+    ]
+    assert named == []
+
+
+def test_the_name_check_sees_any_case_in_code_and_text() -> None:
+    text = 'KEY = "x"\n# the DANCITY key\nclass DptcayAuth: ...\n"""ok"""\n'
+    assert [line for line, _ in _names_above(text)] == [2, 3]

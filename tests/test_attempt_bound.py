@@ -15,12 +15,12 @@ import httpx
 import pytest
 
 from dancity_sdk import AsyncDancityClient
-from dptcay_sdk import AsyncDptcayClient
 
 # The shared names: the tests below call both SDKs and a bare pipeline.
+from dancity_sdk._credentials import DancityJWTAuth
+from dptcay_sdk import AsyncDptcayClient
 from shared_auth import (
     APITimeoutError,
-    DancityJWTAuth,
     OutcomeUnknownError,
     Pipeline,
     RetryPolicy,

@@ -121,14 +121,14 @@ class JournalHook:
 
     Args:
         journal: A :class:`Journal`, a ``sqlite:///`` path, a file path or a ``redis://`` URL.
-        api: The API's name in journal keys (``"dancity"``, ``"dptcay"``).
+        api: The API's name in journal keys (its SDK's name for it).
         reconcile: How to ask the API for its record of a reference (``None``: it cannot
             be asked, so a lost answer is reported for review).
         per_parameters: Route paths whose reference alone does not name one intent (a
             refund names its payment): their key also carries the route and the parameters'
             fingerprint. Every other intent's key is the API and the reference alone, so one
             reference reused for another operation is refused (`IntentConflictError`).
-        generation: The API generation (Dancity's ``api_version``), part of the fingerprint.
+        generation: The API generation (the client's ``api_version``), part of the fingerprint.
     """
 
     def __init__(

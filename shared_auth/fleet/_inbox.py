@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_INBOX_RETENTION", "Handler", "Inbox", "open_inbox"]
 _T = TypeVar("_T")
 _log = logging.getLogger("shared_auth.fleet.inbox")
 
-#: Dancity retries a delivery for about eleven hours; a week covers that with room to spare.
+#: Providers retry a delivery for hours (eleven, on the usual schedule); a week covers that.
 DEFAULT_INBOX_RETENTION: Final = 7 * 24 * 3600.0
 #: The shortest retention accepted: longer than the provider's retry window (~11 h).
 MIN_RETENTION: Final = 12 * 3600.0
@@ -73,8 +73,8 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
 class Inbox:
     """Webhook deliveries stored durably and processed one handler at a time.
 
-    Use [`open_inbox`][shared_auth.fleet.open_inbox] with an API's source
-    (``dancity_sdk.webhooks.DancityWebhookSource`` or ``dptcay_sdk.DptcayWebhookSource``).
+    Use [`open_inbox`][shared_auth.fleet.open_inbox] with an API's source (each SDK's
+    ``…WebhookSource``).
 
     Args:
         store: The backend (SQLite or Redis).
@@ -407,8 +407,7 @@ def open_inbox(
     Args:
         target: Where events live. The same targets as the journal; keep the inbox in its
             own file (or Redis prefix).
-        source: The API's verifier and key (``DancityWebhookSource(secrets)``,
-            ``DptcayWebhookSource()``).
+        source: The API's verifier and key (an SDK's ``…WebhookSource``).
         create: Create the inbox if it does not exist. Production code creates it once (the
             CLI ``python -m shared_auth.fleet.inbox init TARGET``) and opens it without
             this, so a lost inbox is an error rather than a fresh empty one.

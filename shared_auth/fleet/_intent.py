@@ -1,6 +1,6 @@
 """One purchase intent as the journal keeps it, its fingerprint, and the journal's errors.
 
-An intent is a money-moving request the SDK is about to send (a Dancity purchase, a dptcay
+An intent is a money-moving request the SDK is about to send (a purchase, a
 payment or refund), named by the caller's reference. Its states:
 
 * ``claimed``: a worker owns it and has not sent it yet (a crash here sent nothing);
@@ -55,7 +55,7 @@ class Intent:
 
     Attributes:
         key: The journal key: API, operation and reference.
-        api: The API that owns the intent (``"dancity"``, ``"dptcay"``), which picks the
+        api: The API that owns the intent (its SDK's name for it), which picks the
             reconciler recovery uses.
         reference: The caller's reference (``customer_ref``, ``order_id``…).
         fingerprint: A digest of the request's parameters, secrets left out.

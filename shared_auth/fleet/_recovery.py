@@ -47,7 +47,7 @@ class RecoveryReport:
         released: Intents the API has no record of (never sent, or never arrived): their
             claims were dropped, so the job can run again.
         needs_review: Intents that may have taken effect on an API that cannot be asked
-            (dptcay payments by ``order_id``): a person must check them.
+            (one without a lookup by reference): a person must check them.
         in_progress: Intents whose holder's lease has not run out (a live worker).
     """
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from shared_auth._errors import ConfigurationError
+from shared_auth._version import install_hint
 from shared_auth.fleet._errors import (
     JournalLostError,
     JournalMissingError,
@@ -45,9 +46,14 @@ from shared_auth.fleet._intent import Intent, encode_result
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "is_volatile", "redis_client"]
+__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "is_volatile", "redis_client", "redis_hint"]
 
-REDIS_HINT: Final = "Redis support needs the 'redis' extra: pip install 'dptcay-dancity-sdk[redis]'"
+
+def redis_hint() -> str:
+    """What to install for Redis support."""
+    return f"Redis support needs the 'redis' extra: {install_hint('redis')}"
+
+
 #: Seconds a Redis command (and a connection attempt) may take before it fails.
 DEFAULT_SOCKET_TIMEOUT: Final = 5.0
 #: Every script starts by checking the journal's identity (KEYS[1], ARGV[1]).
@@ -133,7 +139,7 @@ def redis_client(
     try:
         import redis  # noqa: PLC0415 - optional extra
     except ImportError as exc:
-        raise ImportError(REDIS_HINT) from exc
+        raise ImportError(redis_hint()) from exc
     if isinstance(source, redis.Redis):
         return source
     if isinstance(source, str) and source.startswith(("redis://", "rediss://", "unix://")):

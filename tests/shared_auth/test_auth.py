@@ -11,12 +11,11 @@ import anyio
 import httpx
 import pytest
 
+from dancity_sdk._credentials import CHANNELS as DANCITY_CHANNELS
+from dancity_sdk._credentials import DancityJWTAuth, DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
-    DANCITY_CHANNELS,
     ConfigurationError,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
     MissingCredentialError,
     Secret,
 )

@@ -8,13 +8,13 @@ from typing import Any
 import httpx
 import pytest
 
+from dancity_sdk._credentials import DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     NOT_GIVEN,
     BaseAsyncClient,
     ClientClosedError,
     ConfigurationError,
-    DancityKeyAuth,
-    DptcayKeyAuth,
     ErrorDetails,
     InvalidInputError,
     MissingCredentialError,

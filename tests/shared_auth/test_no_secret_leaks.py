@@ -19,12 +19,11 @@ import httpx
 import pytest
 from anyio.abc import SocketAttribute, SocketStream
 
+from dancity_sdk._credentials import DancityJWTAuth, DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     APIError,
     ConfigurationError,
-    DancityJWTAuth,
-    DancityKeyAuth,
-    DptcayKeyAuth,
     ErrorDetails,
     Pipeline,
     RateLimit,

@@ -16,6 +16,8 @@ import anyio
 import httpx
 import pytest
 
+from dancity_sdk._credentials import DancityJWTAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     OUTCOMES,
     Action,
@@ -23,8 +25,6 @@ from shared_auth import (
     APIStatusError,
     APITimeoutError,
     BadRequestError,
-    DancityJWTAuth,
-    DptcayKeyAuth,
     ErrorDetails,
     Failure,
     NotFoundError,

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     APIConnectionError,
     APIStatusError,
@@ -23,7 +24,6 @@ from shared_auth import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
-    DptcayKeyAuth,
     Envelope,
     ErrorDetails,
     InternalServerError,
