@@ -32,6 +32,7 @@ from shared_auth._secret import Secret
 __all__ = [
     "OPEN_STATES",
     "SECRET_FIELDS",
+    "Change",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
@@ -47,6 +48,25 @@ IntentState = Literal["claimed", "sent", "settled", "unknown"]
 OPEN_STATES: Final = frozenset({"claimed", "sent", "unknown"})
 #: Body fields that never reach a fingerprint (nor the journal): they are secrets.
 SECRET_FIELDS: Final = frozenset({"pin", "password", "secret", "token", "api_key", "jwt"})
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """What one update of an open intent records (see ``Store.update``).
+
+    Attributes:
+        state: The new state (``sent``, ``settled`` or ``unknown``).
+        now: When (the journal's clock), stored as the record's ``updated_at``.
+        result: The API's answer, for ``settled``.
+        note: Why, for ``unknown`` (an error's message).
+        expires_at: When a settled record may be forgotten.
+    """
+
+    state: str
+    now: float
+    result: Any = None
+    note: str | None = None
+    expires_at: float | None = None
 
 
 @attrs.frozen(kw_only=True)

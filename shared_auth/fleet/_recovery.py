@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
-from shared_auth.fleet._intent import Intent, IntentNeedsReviewError, new_owner
+from shared_auth.fleet._intent import Change, Intent, IntentNeedsReviewError, new_owner
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -111,9 +111,8 @@ async def _recover_one(
         return "released"
     if reconcile is None:
         note = "may have taken effect; the API cannot be searched by this reference"
-        await journal._run(
-            journal.store.update, intent.key, owner, state="unknown", now=now, note=note
-        )
+        change = Change(state="unknown", now=now, note=note)
+        await journal._run(journal.store.update, intent.key, owner, change)
         return "needs_review"
     found = await reconcile(intent.reference)
     if found is None:

@@ -41,7 +41,7 @@ from shared_auth.fleet._identity import (
     migrated_key,
     missing_message,
 )
-from shared_auth.fleet._intent import Intent, encode_result
+from shared_auth.fleet._intent import Change, Intent, encode_result
 
 if TYPE_CHECKING:
     import redis
@@ -377,24 +377,15 @@ class RedisStore:
         )
         return None if current is None else Intent.from_json(current)
 
-    def update(
-        self,
-        key: str,
-        owner: str,
-        *,
-        state: str,
-        now: float,
-        result: Any = None,
-        note: str | None = None,
-        expires_at: float | None = None,
-    ) -> bool:
-        """Move ``key`` to ``state`` if ``owner`` still holds it; a settled record expires."""
+    def update(self, key: str, owner: str, change: Change) -> bool:
+        """Apply ``change`` to ``key`` if ``owner`` still holds it; a settled record expires."""
+        expires_at, now = change.expires_at, change.now
         ttl = 0 if expires_at is None else max(1, round(expires_at - now))
-        text = "" if result is None else encode_result(result)
+        text = "" if change.result is None else encode_result(change.result)
         done = self._script(
             self._update,
             [self._key(key), self._open_key],
-            [owner, state, repr(now), text, note or "", ttl, key],
+            [owner, change.state, repr(now), text, change.note or "", ttl, key],
         )
         return bool(done)
 
