@@ -12,6 +12,7 @@ from typing import Final
 
 from dancity_sdk._spec import Operation
 from shared_auth import Route
+from shared_auth._routes import declared_route
 
 __all__ = ["route_for"]
 
@@ -50,12 +51,9 @@ _CATALOG_OF: Final = {
 @functools.cache
 def route_for(op: Operation) -> Route:
     """The route of one declared operation (built once per operation)."""
-    return Route(
-        op.method,
-        op.path,
+    return declared_route(
+        op,
         family=op.family,
-        idempotent=op.idempotent,
-        throttles=op.throttles,
         outcome_advice=None if op.idempotent else _RECONCILE,
         refusal_advice=_CATALOG_OF.get(op.name),
     )
