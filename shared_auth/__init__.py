@@ -44,21 +44,21 @@ from shared_auth._errors import (
 )
 from shared_auth._fast import aiohttp_http_client
 from shared_auth._lazy import lazy_exports as _lazy_exports
-from shared_auth._pipeline import (
+from shared_auth._outcomes import (
     OUTCOMES,
     Action,
     Envelope,
     ErrorDetails,
     ErrorParser,
     Failure,
-    Pipeline,
-    Reply,
     RetryPolicy,
     Unreadable,
 )
+from shared_auth._pipeline import Pipeline
 from shared_auth._ratelimit import RateLimit, parse_retry_after
 from shared_auth._redact import SecretsFilter, install_log_redaction, redact
 from shared_auth._reference import new_reference
+from shared_auth._reply import Reply
 from shared_auth._routes import CallFunction, Route, format_path
 from shared_auth._secret import Secret, reveal
 from shared_auth._throttle import Throttle

@@ -24,6 +24,7 @@ from shared_auth._errors import (
 from shared_auth._outcomes import ErrorParser, Failure, RetryPolicy, Unreadable
 from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
+from shared_auth._tracing import unknown_outcome_message
 
 if TYPE_CHECKING:
     from shared_auth._errortable import ErrorTable
@@ -249,16 +250,7 @@ class Classifier:
         return Attempt(Failure.REFUSED_LOCAL, error)
 
     def _outcome_unknown(self, call: Call, failure: Attempt) -> OutcomeUnknownError:
-        if call.outcome_advice is not None:
-            advice = call.outcome_advice.format(reference=call.reference or "")
-        else:
-            ref = f" by its reference {call.reference!r}" if call.reference else ""
-            advice = f"look it up{ref} before sending it again"
-        msg = (
-            f"{call.method} {call.path} was sent but its outcome is unknown "
-            f"({failure.failure.value}: {failure.error.message}). It may have taken effect: "
-            f"{advice}."
-        )
+        msg = unknown_outcome_message(call, f"{failure.failure.value}: {failure.error.message}")
         read = failure.error
         error = self.errors(OutcomeUnknownError)(
             msg,

@@ -15,7 +15,8 @@ from shared_auth import _tracing
 from shared_auth._errors import ClientClosedError, ConfigurationError, SDKError
 from shared_auth._errortable import NO_TABLE, ErrorTable, converting, converting_entry_points
 from shared_auth._loops import wrong_loop_error
-from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions, RetryPolicy
+from shared_auth._outcomes import Envelope, ErrorParser, RetryPolicy
+from shared_auth._pipeline import Pipeline, RequestOptions
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path

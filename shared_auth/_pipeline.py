@@ -43,9 +43,7 @@ from shared_auth._outcomes import (
     OUTCOMES,
     Action,
     Envelope,
-    ErrorDetails,
     ErrorParser,
-    Failure,
     RetryPolicy,
     Unreadable,
 )
@@ -60,20 +58,7 @@ if TYPE_CHECKING:
     from shared_auth._decode import Decoder
     from shared_auth._throttle import Throttle
 
-__all__ = [
-    "DEADLINE_EXTENSION",
-    "OUTCOMES",
-    "Action",
-    "Envelope",
-    "ErrorDetails",
-    "ErrorParser",
-    "Failure",
-    "Pipeline",
-    "Reply",
-    "RequestOptions",
-    "RetryPolicy",
-    "Unreadable",
-]
+__all__ = ["DEADLINE_EXTENSION", "Pipeline", "RequestOptions"]
 
 _T = TypeVar("_T")
 

@@ -31,6 +31,7 @@ __all__ = [
     "enable_tracing",
     "recording",
     "traced",
+    "unknown_outcome_message",
 ]
 
 _T = TypeVar("_T")
@@ -68,18 +69,23 @@ class CallRecord:
         call = self.money_moving_call
         if call is None:
             return None
-        if call.outcome_advice is not None:
-            advice = call.outcome_advice.format(reference=call.reference or "")
-        else:
-            ref = f" by its reference {call.reference!r}" if call.reference else ""
-            advice = f"look it up{ref} before sending it again"
-        message = (
-            f"{call.method} {call.path} was sent but its outcome is unknown ({what}). It may "
-            f"have taken effect: {advice}."
-        )
+        message = unknown_outcome_message(call, what)
         return OutcomeUnknownError(
             message, reference=call.reference, method=call.method, path=call.path
         )
+
+
+def unknown_outcome_message(call: SentCall, what: str) -> str:
+    """Why a sent call's outcome is unknown (``what``), and what to do before a resend."""
+    if call.outcome_advice is not None:
+        advice = call.outcome_advice.format(reference=call.reference or "")
+    else:
+        ref = f" by its reference {call.reference!r}" if call.reference else ""
+        advice = f"look it up{ref} before sending it again"
+    return (
+        f"{call.method} {call.path} was sent but its outcome is unknown ({what}). It may "
+        f"have taken effect: {advice}."
+    )
 
 
 _CURRENT: ContextVar[CallRecord | None] = ContextVar("shared_auth_call_record", default=None)

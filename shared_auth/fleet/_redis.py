@@ -72,12 +72,16 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return false
 """
 )
-_UPDATE: Final = (
-    _CHECK
-    + """
+# Read the record of KEYS[2] into ``record`` (0 when there is none).
+_RECORD: Final = """
 local current = redis.call('GET', KEYS[2])
 if not current then return 0 end
 local record = cjson.decode(current)
+"""
+_UPDATE: Final = (
+    _CHECK
+    + _RECORD
+    + """
 if record.owner ~= ARGV[2] then return 0 end
 record.state = ARGV[3]
 record.updated_at = tonumber(ARGV[4])
@@ -106,10 +110,8 @@ return 1
 )
 _TAKE_OVER: Final = (
     _CHECK
+    + _RECORD
     + """
-local current = redis.call('GET', KEYS[2])
-if not current then return 0 end
-local record = cjson.decode(current)
 if record.owner ~= ARGV[2] or record.state == 'settled' then return 0 end
 record.owner = ARGV[3]
 record.lease_until = tonumber(ARGV[4])
