@@ -78,7 +78,7 @@ class Inbox:
     Use [`open_inbox`][shared_auth.fleet.open_inbox] with an API's source (each SDK's
     ``…WebhookSource``).
 
-    Args:
+    Attributes:
         store: The backend (SQLite or Redis).
         source: Verifies deliveries and names their keys.
         lease: Seconds a consumer holds an event; renewed while its handler runs, so a
