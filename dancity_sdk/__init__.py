@@ -27,7 +27,7 @@ _EXPORTS = _exports(
     dancity_sdk._client            AsyncDancityClient DancityOptions JWTArgument
     dancity_sdk._resources._purchase  BettingExtras EducationExtras PurchaseExtras
     dancity_sdk._resources.transactions  MerchantTransactionFilters TransactionFilters
-    shared_auth._auth              DancityChannel
+    dancity_sdk._credentials       DancityChannel
     dancity_sdk._errors            ReconcileTimeoutError UnsupportedOperationError
     dancity_sdk._models            ExamPin Pagination Plan Product ProductQuote ProductRef
                                    Service ServiceRef Transaction TransactionPage
@@ -45,6 +45,7 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dancity_sdk._client import AsyncDancityClient as AsyncDancityClient
     from dancity_sdk._client import DancityOptions as DancityOptions
     from dancity_sdk._client import JWTArgument as JWTArgument
+    from dancity_sdk._credentials import DancityChannel as DancityChannel
     from dancity_sdk._errors import ReconcileTimeoutError as ReconcileTimeoutError
     from dancity_sdk._errors import UnsupportedOperationError as UnsupportedOperationError
     from dancity_sdk._esim_card_models import Card as Card
@@ -83,11 +84,10 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     )
     from dancity_sdk._resources.transactions import TransactionFilters as TransactionFilters
     from dancity_sdk._sync import DancityClient as DancityClient
-    from shared_auth._auth import DancityChannel as DancityChannel
     from shared_auth._errors import *  # noqa: F403 - Dancity's classes of the tree
     from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
     from shared_auth._models import ResultList as ResultList
-    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._outcomes import RetryPolicy as RetryPolicy
     from shared_auth._ratelimit import RateLimit as RateLimit
     from shared_auth._reference import new_reference as new_reference
     from shared_auth._secret import Secret as Secret

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Final, Self, Unpack
 
 import httpx
 
+from dancity_sdk._credentials import DancityChannel, DancityJWTAuth, DancityKeyAuth
 from dancity_sdk._errors import parse_error, refused_status
 from dancity_sdk._exceptions import ERRORS, ConfigurationError, MissingCredentialError
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._wire import loads
 from shared_auth import NOT_GIVEN, NotGiven, Secret
-from shared_auth._auth import DancityChannel, DancityJWTAuth, DancityKeyAuth, TokenProvider
+from shared_auth._auth import TokenProvider
 from shared_auth._client import BaseAsyncClient
 from shared_auth._config import check_api_host
 from shared_auth._errortable import converting

@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from dancity_sdk._exceptions import APITimeoutError, ConfigurationError
-from shared_auth._pipeline import ErrorDetails
+from shared_auth._outcomes import ErrorDetails
 
 if TYPE_CHECKING:
     from dancity_sdk._models import Transaction

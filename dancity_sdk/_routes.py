@@ -11,7 +11,7 @@ import functools
 from typing import Final
 
 from dancity_sdk._spec import Operation
-from shared_auth._routes import Route
+from shared_auth._routes import Route, declared_route
 
 __all__ = ["route_for"]
 
@@ -50,12 +50,9 @@ _CATALOG_OF: Final = {
 @functools.cache
 def route_for(op: Operation) -> Route:
     """The route of one declared operation (built once per operation)."""
-    return Route(
-        op.method,
-        op.path,
+    return declared_route(
+        op,
         family=op.family,
-        idempotent=op.idempotent,
-        throttles=op.throttles,
         outcome_advice=None if op.idempotent else _RECONCILE,
         refusal_advice=_CATALOG_OF.get(op.name),
     )

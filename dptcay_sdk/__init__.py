@@ -69,7 +69,7 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from shared_auth._errors import *  # noqa: F403 - dptcay's classes of the tree
     from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
     from shared_auth._models import ResultList as ResultList
-    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._outcomes import RetryPolicy as RetryPolicy
     from shared_auth._ratelimit import RateLimit as RateLimit
     from shared_auth._reference import new_reference as new_reference
     from shared_auth._secret import Secret as Secret

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Final, Self, Unpack
 
 import httpx
 
+from dptcay_sdk._credentials import DptcayKeyAuth
 from dptcay_sdk._errors import KeyRotationError, parse_error
 from dptcay_sdk._exceptions import ERRORS, APIError, ConfigurationError, InvalidInputError
 from dptcay_sdk._spec import BASE_PATH, RATE_PLANS, RatePlanName
 from shared_auth import NOT_GIVEN, NotGiven, Secret
-from shared_auth._auth import DptcayKeyAuth
 from shared_auth._client import BaseAsyncClient
 from shared_auth._config import check_api_host
 from shared_auth._options import ClientOptions, check_options, rate_budget_of

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from dptcay_sdk._exceptions import APIError
 from dptcay_sdk._spec import OPERATIONS
-from shared_auth._pipeline import ErrorDetails
+from shared_auth._outcomes import ErrorDetails
 
 if TYPE_CHECKING:
     from dptcay_sdk._models import ApiKey

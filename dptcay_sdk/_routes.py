@@ -13,21 +13,14 @@ from types import MappingProxyType
 from typing import Final
 
 from dptcay_sdk._spec import OPERATIONS, Operation
-from shared_auth._routes import Route
+from shared_auth._routes import Route, declared_route
 
 __all__ = ["ROUTES", "route_for"]
 
 
 def route_for(op: Operation) -> Route:
     """The route of one declared operation."""
-    return Route(
-        op.method,
-        op.path,
-        scope=op.scope,
-        idempotent=op.idempotent,
-        throttles=op.throttles,
-        outcome_advice=op.reconcile,
-    )
+    return declared_route(op, scope=op.scope, outcome_advice=op.reconcile)
 
 
 #: Every operation's route, by the SDK method's name (``"payments.create"``).

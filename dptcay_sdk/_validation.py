@@ -155,11 +155,18 @@ def check_text(value: object, *, name: str, example: str) -> str:
     usually means the value was read from somewhere that left it there, and sending a
     silently different value is worse than saying so.
     """
+    return _text(
+        value, name=name, kind=f"a str such as {example!r}", instead=f"pass e.g. {example!r}"
+    )
+
+
+def _text(value: object, *, name: str, kind: str, instead: str) -> str:
+    """``value`` if it is a non-blank string of an accepted shape; else say what to pass."""
     if not isinstance(value, str):
-        msg = f"{name} must be a str such as {example!r}, not {type(value).__name__}"
+        msg = f"{name} must be {kind}, not {type(value).__name__}"
         raise InvalidInputTypeError(msg, field=name)
     if not value.strip():
-        msg = f"{name} must not be empty or blank; pass e.g. {example!r}"
+        msg = f"{name} must not be empty or blank; {instead}"
         raise InvalidInputError(msg, field=name)
     _check_shape(value, name=name)
     return value
@@ -186,16 +193,10 @@ def _check_shape(value: str, *, name: str) -> None:
 
 def optional_text(body: dict[str, Any], name: str, value: object) -> None:
     """Add an optional string argument to ``body`` only when it was given."""
-    if value is None:
-        return
-    if not isinstance(value, str):
-        msg = f"{name} must be a str or None, not {type(value).__name__}"
-        raise InvalidInputTypeError(msg, field=name)
-    if not value.strip():
-        msg = f"{name} must not be empty or blank; leave it out (None) instead"
-        raise InvalidInputError(msg, field=name)
-    _check_shape(value, name=name)
-    body[name] = value
+    if value is not None:
+        body[name] = _text(
+            value, name=name, kind="a str or None", instead="leave it out (None) instead"
+        )
 
 
 def check_metadata(value: object) -> dict[str, str]:

@@ -1,13 +1,13 @@
 """What both SDKs share, for users: the error tree, retries, secrets, timeouts, rate limits.
 
-Users mostly import the SDKs (``dptcay_sdk``, ``dancity_sdk``), which re-export what they
-need from here. Import from this package to handle both SDKs at once: ``except
-shared_auth.NotFoundError`` catches either SDK's 404 (each SDK raises its own subclass of
-every error here). Beside it, [`shared_auth.fleet`][shared_auth.fleet] holds the purchase
-journal, the shared rate budget and the webhook inbox, and
-[`shared_auth.testing`][shared_auth.testing] the fault injector and webhook sender for tests.
+Users mostly import an SDK, which re-exports what it needs from here. Import from this
+package to handle several SDKs at once: ``except shared_auth.NotFoundError`` catches any
+SDK's 404 (each SDK raises its own subclass of every error here). Beside it,
+[`shared_auth.fleet`][shared_auth.fleet] holds the purchase journal, the shared rate budget
+and the webhook inbox, and [`shared_auth.testing`][shared_auth.testing] the fault injector
+and webhook sender for tests.
 Everything else (the request pipeline, credentials, decoders) is private. This package
-never imports either SDK.
+never imports an SDK.
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING
@@ -25,7 +25,7 @@ _EXPORTS = _exports(
     shared_auth._options    NOT_GIVEN NotGiven TimeoutArgument ClientOptions CallOptions
     shared_auth._ratelimit  RateLimit
     shared_auth._models     ResultList
-    shared_auth._pipeline   RetryPolicy
+    shared_auth._outcomes   RetryPolicy
     shared_auth._secret     Secret
     shared_auth._redact     redact
     """,
@@ -40,7 +40,7 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from shared_auth._options import ClientOptions as ClientOptions
     from shared_auth._options import NotGiven as NotGiven
     from shared_auth._options import TimeoutArgument as TimeoutArgument
-    from shared_auth._pipeline import RetryPolicy as RetryPolicy
+    from shared_auth._outcomes import RetryPolicy as RetryPolicy
     from shared_auth._ratelimit import RateLimit as RateLimit
     from shared_auth._redact import redact as redact
     from shared_auth._secret import Secret as Secret

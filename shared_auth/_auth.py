@@ -1,10 +1,11 @@
-"""The three credential strategies, as ``httpx.Auth`` flows.
+"""The credential mechanisms, as ``httpx.Auth`` flows: a bearer key, and a bearer JWT.
 
-Each strategy validates its credential when it is built, so the wrong kind of credential
-can never reach the wire, and each can swap its credential at run time (key rotation):
-a request that starts after the swap carries the new credential, one already sent keeps
-the header it was sent with. The swap is a single attribute assignment, so the hot path
-takes no lock.
+Each SDK says what its credentials look like (a subclass with its key pattern and its
+messages); the mechanisms here are the same for every API. Each flow validates its
+credential when it is built, so the wrong kind of credential can never reach the wire, and
+each can swap its credential at run time (key rotation): a request that starts after the
+swap carries the new credential, one already sent keeps the header it was sent with. The
+swap is a single attribute assignment, so the hot path takes no lock.
 """
 
 from __future__ import annotations
@@ -15,115 +16,82 @@ import json
 import math
 import re
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Final, Literal, TypeAlias
+from typing import ClassVar, Final, TypeAlias
 
 import httpx
 
+from shared_auth._credentials import JWT, credential_formats, describe_credential
 from shared_auth._errors import ConfigurationError, MissingCredentialError
-from shared_auth._pipeline import DEADLINE_EXTENSION
+from shared_auth._outcomes import DEADLINE_EXTENSION
 from shared_auth._secret import Secret
 
-__all__ = [
-    "DANCITY_CHANNELS",
-    "DancityChannel",
-    "DancityJWTAuth",
-    "DancityKeyAuth",
-    "DptcayKeyAuth",
-    "TokenProvider",
-]
+__all__ = ["JWTAuth", "KeyAuth", "TokenProvider"]
 
-_DPTCAY_KEY: Final = re.compile(r"dp_(live|test)_sk_[A-Za-z0-9]{16,}")
-_DANCITY_KEY: Final = re.compile(r"dcy_live_[0-9a-f]{40}")
 _JWT: Final = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
-#: The values Dancity documents for the ``channel`` header (``"API"`` on every VAS call).
-DancityChannel: TypeAlias = Literal["API", "WEB", "IOS APP", "ANDROID APP", "USSD"]
-DANCITY_CHANNELS: Final[tuple[DancityChannel, ...]] = (
-    "API",
-    "WEB",
-    "IOS APP",
-    "ANDROID APP",
-    "USSD",
-)
-
-#: An async callable that returns a fresh JWT (``str`` or :class:`Secret`).
+#: An async callable that returns a fresh JWT (``str`` or [`Secret`][shared_auth.Secret]).
 TokenProvider: TypeAlias = Callable[[], Awaitable["str | Secret"]]
 
 
-def _describe(value: object) -> str:
-    """Say what a wrong credential looks like without showing it."""
-    if not isinstance(value, str):
-        return f"a {type(value).__name__}"
-    if value != value.strip():
-        return "a value with leading or trailing whitespace"
-    if value.startswith("dcy_live_"):
-        return "a Dancity merchant key (dcy_live_…)"
-    if value.startswith(("dp_live_sk_", "dp_test_sk_")):
-        return "a dptcay key (dp_…_sk_…)"
-    if value.startswith("eyJ"):
-        return "a JWT (eyJ…)"
-    return f"a {len(value)}-character value"
+class _Generation:
+    """One key with its header value and the number of its requests in flight."""
+
+    __slots__ = ("header", "in_flight", "secret")
+
+    def __init__(self, secret: Secret, header: str) -> None:
+        self.secret = secret
+        self.header = header
+        self.in_flight = 0
 
 
-class DptcayKeyAuth(httpx.Auth):
-    """``Authorization: Bearer dp_(live|test)_sk_…`` for the dptcay API.
+class KeyAuth(httpx.Auth):
+    """``Authorization: Bearer <key>``, plus any fixed headers a subclass adds.
+
+    A subclass says what a key looks like (``key_pattern``) and what to tell a caller who
+    gives something else (``key_refusal``, where ``{got}`` says what was given without
+    showing it).
 
     Each key in use is a *generation* that counts its requests in flight: a request
     counts from the moment its header is set until its response (or failure) arrives.
-    Key rotation reads :meth:`in_flight` to wait until no request carrying the old key
-    can still reach the server before revoking it. The counting is one increment and one
-    decrement per request, with no lock (the event loop runs one flow step at a time).
+    Key rotation reads [`in_flight`][shared_auth.KeyAuth.in_flight] to wait until no
+    request carrying the old key can still reach the server before revoking it. The
+    counting is one increment and one decrement per request, with no lock (the event loop
+    runs one flow step at a time).
     """
 
     requires_request_body = False
     requires_response_body = False
 
-    class _Generation:
-        """One key with its header value and the number of its requests in flight."""
+    #: A whole key.
+    key_pattern: ClassVar[re.Pattern[str]]
+    #: The message for a value that is not a key; ``{got}`` describes the value.
+    key_refusal: ClassVar[str]
 
-        __slots__ = ("header", "in_flight", "live", "secret")
-
-        def __init__(self, secret: Secret, header: str, *, live: bool) -> None:
-            self.secret = secret
-            self.header = header
-            self.live = live
-            self.in_flight = 0
-
-    def __init__(self, key: str | Secret) -> None:
+    def __init__(self, key: str | Secret, *, headers: tuple[tuple[str, str], ...] = ()) -> None:
+        self._headers = headers
         self._state = self._validated(key)
         # Retired generations whose requests may still be in flight, by key value.
-        self._retired: dict[str, DptcayKeyAuth._Generation] = {}
+        self._retired: dict[str, _Generation] = {}
 
-    @classmethod
-    def _validated(cls, key: object) -> DptcayKeyAuth._Generation:
+    def _validated(self, key: object) -> _Generation:
         value = key.get_secret_value() if isinstance(key, Secret) else key
-        match = _DPTCAY_KEY.fullmatch(value) if isinstance(value, str) else None
-        if match is None or not isinstance(value, str):
-            msg = (
-                f"dptcay API keys look like 'dp_live_sk_…' or 'dp_test_sk_…' followed by at least "
-                f"16 letters or digits; got {_describe(value)}. Copy the key from the dptcay "
-                "dashboard (Settings → API Keys)."
-            )
-            raise ConfigurationError(msg)
-        return cls._Generation(Secret(value), f"Bearer {value}", live=match.group(1) == "live")
+        if not isinstance(value, str) or self.key_pattern.fullmatch(value) is None:
+            raise ConfigurationError(self.key_refusal.format(got=describe_credential(value)))
+        return _Generation(Secret(value), f"Bearer {value}")
 
     @property
     def key(self) -> Secret:
         """The key in use."""
         return self._state.secret
 
-    @property
-    def livemode(self) -> bool:
-        """``True`` for a live key, ``False`` for a test (sandbox) key."""
-        return self._state.live
-
     def set_key(self, key: str | Secret) -> None:
         """Use ``key`` for every request that starts from now on.
 
-        Requests already sent keep the header they were sent with; :meth:`in_flight`
-        still counts them under their key.
+        Requests already sent keep the header they were sent with;
+        [`in_flight`][shared_auth.KeyAuth.in_flight] still counts them under their key.
         """
         fresh = self._validated(key)
         old = self._state
@@ -145,85 +113,38 @@ class DptcayKeyAuth(httpx.Auth):
         retired = self._retired.get(value)
         return 0 if retired is None else retired.in_flight
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Set the ``Authorization`` header (sync clients)."""
+    @contextmanager
+    def _sending(self, request: httpx.Request) -> Iterator[None]:
+        """Set the headers and count the request in flight until the flow ends."""
         state = self._state
         state.in_flight += 1
         try:
             request.headers["Authorization"] = state.header
-            yield request
+            for name, value in self._headers:
+                request.headers[name] = value
+            yield
         finally:
             state.in_flight -= 1
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Set the headers (sync clients)."""
+        with self._sending(request):
+            yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Set the ``Authorization`` header (async clients).
+        """Set the headers (async clients).
 
         httpx resumes or closes the flow once the response headers arrive or the send
-        fails, so the ``finally`` marks the moment the request can no longer reach the
-        server.
+        fails, so leaving it marks the moment the request can no longer reach the server.
         """
-        state = self._state
-        state.in_flight += 1
-        try:
-            request.headers["Authorization"] = state.header
+        with self._sending(request):
             yield request
-        finally:
-            state.in_flight -= 1
 
     def __repr__(self) -> str:
-        return f"DptcayKeyAuth(key={self._state.secret!r})"
-
-
-class DancityKeyAuth(httpx.Auth):
-    """``Authorization: Bearer dcy_live_<40 hex>`` plus the ``channel`` header (VAS routes)."""
-
-    requires_request_body = False
-    requires_response_body = False
-
-    def __init__(self, key: str | Secret, *, channel: DancityChannel = "API") -> None:
-        if channel not in DANCITY_CHANNELS:
-            msg = f"channel must be one of {', '.join(DANCITY_CHANNELS)}; got {channel!r}"
-            raise ConfigurationError(msg)
-        self._channel: str = channel
-        self._state = self._validated(key)
-
-    @staticmethod
-    def _validated(key: object) -> tuple[Secret, str]:
-        value = key.get_secret_value() if isinstance(key, Secret) else key
-        if not isinstance(value, str) or _DANCITY_KEY.fullmatch(value) is None:
-            msg = (
-                "Dancity merchant keys look like 'dcy_live_' followed by exactly 40 lowercase hex "
-                f"characters (dcy_live_<40-char-hex>); got {_describe(value)}. Copy it from the "
-                "API Key page; a JWT belongs in jwt=, not api_key=."
-            )
-            raise ConfigurationError(msg)
-        return Secret(value), f"Bearer {value}"
-
-    @property
-    def key(self) -> Secret:
-        """The key in use."""
-        return self._state[0]
-
-    @property
-    def channel(self) -> str:
-        """The ``channel`` header value."""
-        return self._channel
-
-    def set_key(self, key: str | Secret) -> None:
-        """Use ``key`` (e.g. after regenerating it) for every request that starts from now on."""
-        self._state = self._validated(key)
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Set ``Authorization`` and ``channel``."""
-        headers = request.headers
-        headers["Authorization"] = self._state[1]
-        headers["channel"] = self._channel
-        yield request
-
-    def __repr__(self) -> str:
-        return f"DancityKeyAuth(key={self._state[0]!r}, channel={self._channel!r})"
+        extra = "".join(f", {name}={value!r}" for name, value in self._headers)
+        return f"{type(self).__name__}(key={self._state.secret!r}{extra})"
 
 
 class _Token:
@@ -237,12 +158,17 @@ class _Token:
         self.expires_at = _jwt_expiry(value)
 
 
+def _is_key(value: str) -> bool:
+    """Whether ``value`` starts like a registered credential that is not a JWT."""
+    return any(form != JWT and value.startswith(form.prefix) for form in credential_formats())
+
+
 def _validated_jwt(value: object, *, source: str) -> str:
     value = value.get_secret_value() if isinstance(value, Secret) else value
-    if not isinstance(value, str) or _JWT.fullmatch(value) is None or value.startswith("dcy_"):
+    if not isinstance(value, str) or _JWT.fullmatch(value) is None or _is_key(value):
         msg = (
             f"{source} must be a JWT (three base64url parts separated by dots, 'eyJ…'); got "
-            f"{_describe(value)}. A dcy_live_ merchant key belongs in api_key=, not jwt=."
+            f"{describe_credential(value)}. An API key belongs in api_key=, not jwt=."
         )
         raise ConfigurationError(msg)
     return value
@@ -297,21 +223,22 @@ def _replayable(request: httpx.Request) -> bool:
     return isinstance(request.stream, httpx.ByteStream)
 
 
-class DancityJWTAuth(httpx.Auth):
-    """``Authorization: Bearer <jwt>`` for Dancity's App routes; never a ``channel`` header.
+class JWTAuth(httpx.Auth):
+    """``Authorization: Bearer <jwt>``, refreshed from an async provider.
 
     Give a static ``token``, an async ``provider`` that returns a fresh one, or both (the
     token is used until it nears expiry). A provider that raises, returns something that is
     not a JWT, or takes longer than ``provider_timeout`` seconds fails the calls that waited
-    for it with :class:`MissingCredentialError` (its exception is the ``__cause__``); no
+    for it with [`MissingCredentialError`][shared_auth.MissingCredentialError] (its
+    exception is the ``__cause__``); no
     request is sent without a token. The token's ``exp`` claim is read (not verified)
     and a provider is asked for a new token ``refresh_margin`` seconds ahead of it. However
     many requests find the token stale at once, exactly one refresh runs; the others wait
     for it. On a 401, the token is refreshed once and the request replayed, provided its
     body is in memory (a streamed body cannot be sent twice, so its 401 is returned as is).
 
-    Only ``httpx.AsyncClient`` is supported; the sync clients of this SDK run the async
-    core on a private event loop, so they work with this flow too.
+    Only ``httpx.AsyncClient`` is supported; the blocking clients run the async core on a
+    private event loop, so they work with this flow too.
     """
 
     requires_request_body = False
@@ -330,7 +257,7 @@ class DancityJWTAuth(httpx.Auth):
             msg = f"provider_timeout must be positive, finite seconds; got {provider_timeout!r}"
             raise ConfigurationError(msg)
         if token is None and provider is None:
-            msg = "DancityJWTAuth needs a token, an async provider, or both"
+            msg = f"{type(self).__name__} needs a token, an async provider, or both"
             raise ConfigurationError(msg)
         self._token = None if token is None else _Token(_validated_jwt(token, source="jwt"))
         self._provider = provider
@@ -471,11 +398,11 @@ class DancityJWTAuth(httpx.Auth):
     ) -> Generator[httpx.Request, httpx.Response, None]:
         """Refuse: the JWT flow is async (its provider is a coroutine)."""
         msg = (
-            "DancityJWTAuth works with httpx.AsyncClient only. Use AsyncDancityClient, or the "
-            "blocking DancityClient, which runs the async client for you."
+            f"{type(self).__name__} works with httpx.AsyncClient only. Use the async client, "
+            "or the blocking client, which runs the async client for you."
         )
         raise RuntimeError(msg)
 
     def __repr__(self) -> str:
         token = None if self._token is None else self._token.secret
-        return f"DancityJWTAuth(token={token!r}, provider={self._provider is not None})"
+        return f"{type(self).__name__}(token={token!r}, provider={self._provider is not None})"

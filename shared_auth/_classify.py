@@ -24,6 +24,7 @@ from shared_auth._errors import (
 from shared_auth._outcomes import ErrorParser, Failure, RetryPolicy, Unreadable
 from shared_auth._ratelimit import RateLimit
 from shared_auth._redact import redact
+from shared_auth._tracing import unknown_outcome_message
 
 if TYPE_CHECKING:
     from shared_auth._errortable import ErrorTable
@@ -35,7 +36,8 @@ __all__ = ["Attempt", "Call", "Classifier", "describe_timeouts", "request_id"]
 NEVER_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 #: Failures no retry can fix.
 PERMANENT: Final = (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL)
-_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id", "x-dancity-request-id")
+#: The usual names of a request-id header; an API's own ``x-<name>-request-id`` comes next.
+_REQUEST_ID_HEADERS: Final = ("x-request-id", "request-id")
 _EXCERPT: Final = 200
 #: Statuses that refuse the request's input (where a route's refusal advice applies).
 _INPUT_REFUSED: Final = frozenset({400, 404, 422})
@@ -75,6 +77,9 @@ def request_id(headers: httpx.Headers) -> str | None:
     for name in _REQUEST_ID_HEADERS:
         value: str | None = headers.get(name)
         if value:
+            return value
+    for name, value in headers.items():
+        if value and name.lower().endswith("-request-id"):
             return value
     return None
 
@@ -245,16 +250,7 @@ class Classifier:
         return Attempt(Failure.REFUSED_LOCAL, error)
 
     def _outcome_unknown(self, call: Call, failure: Attempt) -> OutcomeUnknownError:
-        if call.outcome_advice is not None:
-            advice = call.outcome_advice.format(reference=call.reference or "")
-        else:
-            ref = f" by its reference {call.reference!r}" if call.reference else ""
-            advice = f"look it up{ref} before sending it again"
-        msg = (
-            f"{call.method} {call.path} was sent but its outcome is unknown "
-            f"({failure.failure.value}: {failure.error.message}). It may have taken effect: "
-            f"{advice}."
-        )
+        msg = unknown_outcome_message(call, f"{failure.failure.value}: {failure.error.message}")
         read = failure.error
         error = self.errors(OutcomeUnknownError)(
             msg,

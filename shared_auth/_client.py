@@ -29,7 +29,8 @@ from shared_auth._options import (
     resolve_policy,
     resolve_timeout,
 )
-from shared_auth._pipeline import Envelope, ErrorParser, Pipeline, RequestOptions
+from shared_auth._outcomes import Envelope, ErrorParser
+from shared_auth._pipeline import Pipeline, RequestOptions
 from shared_auth._ratelimit import resolve_rate_limit
 from shared_auth._redact import install_log_redaction
 from shared_auth._routes import Route, format_path
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     import httpx as _httpx
 
     from shared_auth._decode import Decoder
-    from shared_auth._pipeline import RetryPolicy
+    from shared_auth._outcomes import RetryPolicy
     from shared_auth._ratelimit import RateLimit
     from shared_auth._throttle import Throttle
     from shared_auth.fleet._hook import JournalHook
@@ -124,7 +125,7 @@ class BaseAsyncClient:
     #: The SDK's own error classes (its ``_exceptions.ERRORS``): raised by its pipeline, and
     #: what any shared error escaping a call is handed on as.
     _errors: ClassVar[ErrorTable] = NO_TABLE
-    #: ``from_env()``: the prefix of the SDK's variables (``DPTCAY`` reads ``DPTCAY_LOG``).
+    #: ``from_env()``: the prefix of the SDK's variables (``EXAMPLE`` reads ``EXAMPLE_LOG``).
     _env_prefix: ClassVar[str] = ""
     #: ``from_env()``: the options read from ``<prefix>_<OPTION>`` when not given.
     _env_options: ClassVar[tuple[str, ...]] = ()

@@ -11,7 +11,13 @@ from typing import Final
 
 import attrs
 
-__all__ = ["CredentialFormat", "credential_formats", "credential_loggers", "register_credentials"]
+__all__ = [
+    "CredentialFormat",
+    "credential_formats",
+    "credential_loggers",
+    "describe_credential",
+    "register_credentials",
+]
 
 
 @attrs.frozen
@@ -23,14 +29,19 @@ class CredentialFormat:
             credential it is, not which one).
         pattern: A regular expression matching the whole credential, prefix included (match
             malformed ones too: a wrong key is still secret).
+        label: What such a credential is, for a message that refuses one where another kind
+            belongs (``"a JWT"``); empty: messages only give its length.
     """
 
     prefix: str
     pattern: str
+    label: str = ""
 
 
 #: Compact JWTs: three base64url parts, the header always starting ``eyJ`` (``{"``).
-JWT: Final = CredentialFormat("eyJ", r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+JWT: Final = CredentialFormat(
+    "eyJ", r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", label="a JWT"
+)
 
 _LOCK: Final = threading.Lock()
 _FORMATS: tuple[CredentialFormat, ...] = (JWT,)
@@ -54,3 +65,19 @@ def credential_formats() -> tuple[CredentialFormat, ...]:
 def credential_loggers() -> tuple[str, ...]:
     """The loggers the registering packages asked to protect."""
     return _LOGGERS
+
+
+def describe_credential(value: object) -> str:
+    """Say what a wrong credential looks like without showing it.
+
+    A value that starts like a registered credential is named by its format's label and
+    prefix (``"a JWT (eyJ…)"``); anything else by its type or length only.
+    """
+    if not isinstance(value, str):
+        return f"a {type(value).__name__}"
+    if value != value.strip():
+        return "a value with leading or trailing whitespace"
+    for form in _FORMATS:
+        if form.label and value.startswith(form.prefix):
+            return f"{form.label} ({form.prefix}…)"
+    return f"a {len(value)}-character value"

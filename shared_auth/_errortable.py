@@ -1,10 +1,10 @@
 """Each SDK's own error classes, derived from the one shared tree and handed to the pipeline.
 
 Every SDK has, at import, a real subclass of each class of the shared tree
-([`shared_auth._errors`][shared_auth._errors]): ``dptcay_sdk.NotFoundError`` subclasses
-``shared_auth.NotFoundError`` and ``dptcay_sdk.APIStatusError``, so a traceback names the
+([`shared_auth._errors`][shared_auth._errors]): ``<sdk>.NotFoundError`` subclasses
+``shared_auth.NotFoundError`` and ``<sdk>.APIStatusError``, so a traceback names the
 package the user imported and ``except shared_auth.NotFoundError`` /
-``except dptcay_sdk.NotFoundError`` both catch what a dptcay call raises. The classes are
+``except <sdk>.NotFoundError`` both catch what that SDK's call raises. The classes are
 derived here from the shared tree (its ``__all__`` is the one list of them), so no SDK
 writes them out; type checkers see the shared classes under the SDK's names (the same
 attributes, and an ``except`` of either catches them). The client hands its table to the
@@ -14,7 +14,7 @@ pipeline, which builds the SDK's class directly; an error raised deeper in the s
 the same message, attributes, cause and traceback.
 
 The rule for the shared classes: raised by a client (its constructor, ``from_env``, its
-calls, its journal checks), an error is the SDK's class (``dptcay_sdk.ConfigurationError``);
+calls, its journal checks), an error is the SDK's class (``<sdk>.ConfigurationError``);
 raised by shared code used on its own (``open_journal``, ``aiohttp_http_client()``,
 ``Inbox.receive``...), it is the shared class, shown under the public module that exports
 it (``shared_auth.ConfigurationError``, ``shared_auth.fleet.JournalMissingError``).
@@ -45,9 +45,9 @@ class ErrorTable:
     """Shared error class -> the SDK's subclass of it (whose first base it is).
 
     Args:
-        package: The SDK's package (``"dptcay_sdk"``), where tracebacks and pickles find
+        package: The SDK's package (``"example_sdk"``), where tracebacks and pickles find
             its classes; ``None`` for a table without classes (the shared ones are raised).
-        label: The API's name in the classes' docstrings (``"dptcay"``).
+        label: The API's name in the classes' docstrings (``"Example"``).
     """
 
     __slots__ = ("_classes", "_renamed", "package")
@@ -89,7 +89,7 @@ class ErrorTable:
         """This table, whose errors name the class ``shown`` where they said ``called``.
 
         A blocking twin's table: its calls run the async client, whose messages name
-        ``AsyncDptcayClient``; the user called ``DptcayClient``.
+        ``AsyncExampleClient``; the user called ``ExampleClient``.
         """
         view = copy.copy(self)
         view._renamed = (re.compile(rf"\b{re.escape(called)}\b"), shown)  # noqa: SLF001
@@ -139,7 +139,7 @@ def _called_as(error: TypeError, method: Callable[..., Any], owner: Any) -> None
     """Name the class the user called in an argument error of ``method`` itself.
 
     Python names the class that defines the method (``BaseAsyncClient.with_options() got an
-    unexpected keyword argument``); the user called ``AsyncDptcayClient.with_options()``.
+    unexpected keyword argument``); the user called ``AsyncExampleClient.with_options()``.
     Only an error of binding the arguments (raised by the call itself, not inside it).
     """
     traceback: TracebackType | None = error.__traceback__
@@ -194,7 +194,7 @@ def converting(method: _F) -> _F:
 
 
 def _twin_of(cls: type) -> type | None:
-    """The async client a blocking twin drives (``SyncClient[AsyncDptcayClient]``), if any."""
+    """The async client a blocking twin drives (``SyncClient[AsyncExampleClient]``), if any."""
     for base in getattr(cls, "__orig_bases__", ()):
         for argument in typing.get_args(base):
             if isinstance(argument, type):

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from shared_auth._errors import ConfigurationError
+from shared_auth._version import install_hint
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -72,7 +73,7 @@ def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
     it (``await http.aclose()``, or ``async with``), and the SDK still applies its
     timeouts and User-Agent::
 
-        async with aiohttp_http_client() as http, AsyncDptcayClient(key, http_client=http) as dp:
+        async with aiohttp_http_client() as http, AsyncClient(key, http_client=http) as client:
             ...
 
     A connection that cannot be made raises `APIConnectionError`, as with the default
@@ -92,7 +93,7 @@ def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
     try:
         transport = _transport_class()()
     except ImportError as exc:
-        msg = "the aiohttp transport needs httpx-aiohttp: pip install 'dptcay-dancity-sdk[fast]'"
+        msg = f"the aiohttp transport needs httpx-aiohttp: {install_hint('fast')}"
         raise ConfigurationError(msg) from exc
     return httpx.AsyncClient(transport=transport, **options)
 

@@ -70,7 +70,7 @@ def _bounds_itself(transport: object) -> bool:
 
 
 #: The gate of each httpx client whose size comes from its pool: SDK clients that share one
-#: ``http_client`` (a dptcay and a Dancity client, say) share its pool, so they share its gate.
+#: ``http_client`` (clients of two APIs, say) share its pool, so they share its gate.
 _POOL_GATES: weakref.WeakKeyDictionary[httpx.AsyncClient, tuple[int, anyio.Semaphore]] = (
     weakref.WeakKeyDictionary()
 )

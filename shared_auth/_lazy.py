@@ -3,7 +3,7 @@
 Each package root writes its exports once, as one table: each private module, then the
 names the package exports from it (`exports`). `lazy_exports` gives the package its
 ``__all__`` (the table's names, sorted) and a ``__getattr__`` that imports a name from its module
-when first used (so ``import dptcay_sdk`` loads no model, resource or blocking twin). Type
+when first used (so ``import <sdk>`` loads no model, resource or blocking twin). Type
 checkers and IDEs, which cannot read a table, read the package's ``if TYPE_CHECKING:``
 block of ``from module import Name as Name`` lines (``tests/test_public_api.py`` checks that
 it says what the table says); they see no ``__getattr__``, so a misspelt name is an error.
@@ -26,9 +26,9 @@ def exports(
         table: Lines of a module followed by names it defines; a line without a module
             continues the one before::
 
-                dptcay_sdk._client   AsyncDptcayClient RatePlanName
-                dptcay_sdk._models   ApiKey Currency Event EventType KeyScope Payment
-                                     Refund RefundStatus
+                example_sdk._client   AsyncExampleClient RatePlanName
+                example_sdk._models   ApiKey Currency Event Payment
+                                      Refund RefundStatus
         errors: The module holding the package's class of every error of the shared tree
             (``shared_auth._errors`` itself, or an SDK's ``_exceptions``).
         shared: Rows of another table (the shared names both SDKs export).

@@ -1,4 +1,4 @@
-"""``DPTCAY_LOG`` / ``DANCITY_LOG``: switch the SDK's logging on from the environment.
+"""``<API>_LOG``: switch the SDK's logging on from the environment.
 
 Read by ``from_env()`` only — importing the SDK never touches logging. The switch sets the
 SDK logger's level and gives it one stderr handler (added once, however many clients are

@@ -47,8 +47,32 @@ _EXTRA_KEY: Final = "\x00extra"
 _REPLY_KEY: Final = "\x00reply"
 
 
+class _Carried:
+    """What a result knows of the response that carried it (its ``_reply``)."""
+
+    __slots__ = ()
+    _reply: Reply | None
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit headers of the response that carried it."""
+        reply = self._reply
+        return None if reply is None else reply.rate_limit
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id for the response that carried it."""
+        reply = self._reply
+        return None if reply is None else reply.request_id
+
+    @property
+    def response_info(self) -> Reply | None:
+        """The response that carried it: status, headers, request id, rate limit."""
+        return self._reply
+
+
 @attrs.frozen(kw_only=True)
-class APIObject:
+class APIObject(_Carried):
     """Base of every response model.
 
     Attributes:
@@ -58,23 +82,6 @@ class APIObject:
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
     # The metadata of the response that carried this object (set when it is built).
     _reply: Reply | None = attrs.field(default=None, repr=False, eq=False, alias="reply")
-
-    @property
-    def rate_limit(self) -> RateLimit | None:
-        """The rate-limit headers of the response that carried this object."""
-        reply = self._reply
-        return None if reply is None else reply.rate_limit
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id for the response that carried this object."""
-        reply = self._reply
-        return None if reply is None else reply.request_id
-
-    @property
-    def response_info(self) -> Reply | None:
-        """The response that carried this object: status, headers, request id, rate limit."""
-        return self._reply
 
     def to_dict(self, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
         """This object as JSON-ready data, with the API's wire names (as it arrived).
@@ -140,7 +147,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
+class ResultList(tuple[_T, ...], _Carried, Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
     """An immutable sequence of results that also carries the response's :class:`RateLimit`.
 
     In Jupyter it renders as an HTML table of the columns that carry data, key ones
@@ -154,23 +161,6 @@ class ResultList(tuple[_T, ...], Generic[_T]):  # noqa: SLOT001 - rate_limit nee
         self = super().__new__(cls, items)
         self._reply = reply
         return self
-
-    @property
-    def rate_limit(self) -> RateLimit | None:
-        """The rate-limit headers of the response that carried these results."""
-        reply = self._reply
-        return None if reply is None else reply.rate_limit
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id for the response that carried these results."""
-        reply = self._reply
-        return None if reply is None else reply.request_id
-
-    @property
-    def response_info(self) -> Reply | None:
-        """The response that carried these results: status, headers, request id, rate limit."""
-        return self._reply
 
     @overload
     def __getitem__(self, index: SupportsIndex) -> _T: ...

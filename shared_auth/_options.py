@@ -19,7 +19,7 @@ import attrs
 import httpx
 
 from shared_auth._errors import ConfigurationError
-from shared_auth._pipeline import RetryPolicy
+from shared_auth._outcomes import RetryPolicy
 
 if TYPE_CHECKING:
     import os
@@ -155,7 +155,7 @@ def check_options(options: Mapping[str, object], record: object, *, method: str)
     Args:
         options: The ``**options`` a method received.
         record: The ``TypedDict`` that types them.
-        method: The method as the caller called it, e.g. ``"AsyncDancityClient()"``.
+        method: The method as the caller called it, e.g. ``"AsyncExampleClient()"``.
 
     Raises:
         TypeError: ``"<method> got an unexpected keyword argument 'x'"``, naming the

@@ -38,6 +38,7 @@ from typing import Any, Final
 import attrs
 
 __all__ = [
+    "DEADLINE_EXTENSION",
     "OUTCOMES",
     "Action",
     "Envelope",
@@ -47,6 +48,10 @@ __all__ = [
     "RetryPolicy",
     "Unreadable",
 ]
+
+#: The request extension holding the call's deadline (a ``time.monotonic()`` instant), read
+#: by the credentials that refresh a token before they send.
+DEADLINE_EXTENSION: Final = "sdk.deadline"
 
 
 class Failure(enum.Enum):
@@ -138,7 +143,7 @@ class ErrorDetails:
 #: ``(status, decoded body or None, required scope or None) -> ErrorDetails``.
 ErrorParser = Callable[[int, Any, "str | None"], ErrorDetails]
 #: ``decoded 2xx body -> error status, or None``: an API's rule for a success status whose
-#: body reports a failure (Dancity's ``{"success": false, "statusCode": …}``).
+#: body reports a failure (``{"success": false, "statusCode": …}``).
 Envelope = Callable[[Any], "int | None"]
 
 

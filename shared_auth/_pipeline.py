@@ -3,8 +3,8 @@
 A client hands `Pipeline.send` the request, the route's idempotency and a decoder
 (``One(Model)``, ``Many(Model)``); the pipeline returns what the decoder builds or raises
 one of the SDK's typed errors. Nothing else in either SDK decodes a body or reads an
-error: the APIs differ only in their error-body parser and their envelope rule (Dancity
-can say ``{"success": false}`` inside an HTTP 200).
+error: the APIs differ only in their error-body parser and their envelope rule (an API
+may say ``{"success": false}`` inside an HTTP 200).
 
 Every failure is classified (``_classify.py``) and the outcome table (``_outcomes.py``,
 `OUTCOMES`) says what it means for an idempotent and for a money-moving request.
@@ -40,12 +40,11 @@ from shared_auth._errors import APIError, SDKError
 from shared_auth._errortable import NO_TABLE, ErrorTable
 from shared_auth._gate import Gate, send_within
 from shared_auth._outcomes import (
+    DEADLINE_EXTENSION,
     OUTCOMES,
     Action,
     Envelope,
-    ErrorDetails,
     ErrorParser,
-    Failure,
     RetryPolicy,
     Unreadable,
 )
@@ -60,27 +59,13 @@ if TYPE_CHECKING:
     from shared_auth._decode import Decoder
     from shared_auth._throttle import Throttle
 
-__all__ = [
-    "DEADLINE_EXTENSION",
-    "OUTCOMES",
-    "Action",
-    "Envelope",
-    "ErrorDetails",
-    "ErrorParser",
-    "Failure",
-    "Pipeline",
-    "Reply",
-    "RequestOptions",
-    "RetryPolicy",
-    "Unreadable",
-]
+__all__ = ["DEADLINE_EXTENSION", "Pipeline", "RequestOptions"]
 
 _T = TypeVar("_T")
 
 _IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PUT"})
 #: The request extension carrying the call's deadline (``time.monotonic()`` seconds), read
 #: by auth flows that wait on something of their own (a JWT provider).
-DEADLINE_EXTENSION: Final = "sdk.deadline"
 #: How far past the deadline an attempt's cancel scope fires: the auth flow's own bound
 #: (at the deadline) goes first, so a JWT provider still waited for is reported as "not
 #: sent", never as a request of unknown outcome.

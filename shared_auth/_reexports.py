@@ -17,7 +17,7 @@ SOURCES: Final = exports(
     """
     shared_auth._fast       aiohttp_http_client
     shared_auth._models     ResultList
-    shared_auth._pipeline   RetryPolicy
+    shared_auth._outcomes   RetryPolicy
     shared_auth._ratelimit  RateLimit
     shared_auth._reference  new_reference
     shared_auth._secret     Secret

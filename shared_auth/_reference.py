@@ -10,8 +10,8 @@ __all__ = ["new_reference"]
 def new_reference() -> str:
     """A fresh reference for a purchase or payment: ``sdk-`` and 32 hex digits.
 
-    Make one before the call, store it with your job, and pass it as ``customer_ref=``
-    (Dancity) or ``order_id=`` (dptcay): whatever happens to the call — an
+    Make one before the call, store it with your job, and pass it as the call's own
+    reference (``customer_ref=``, ``order_id=``): whatever happens to the call — an
     :class:`OutcomeUnknownError`, a cancellation, a crash — you hold the reference to
     reconcile by. The SDK uses the same kind of reference when you pass none.
     """

@@ -19,7 +19,7 @@ from shared_auth._errors import InvalidInputError
 if TYPE_CHECKING:
     from shared_auth._decode import Decoder
 
-__all__ = ["CallFunction", "Route", "format_path"]
+__all__ = ["CallFunction", "Declared", "Route", "declared_route", "format_path"]
 
 _T = TypeVar("_T")
 _DOT_SEGMENTS: Final = frozenset({".", ".."})
@@ -52,6 +52,29 @@ class Route:
     throttles: tuple[str, ...] = ()
     outcome_advice: str | None = None
     refusal_advice: str | None = None
+
+
+class Declared(Protocol):
+    """What every SDK's operation declaration says of its wire shape."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def idempotent(self) -> bool | None: ...
+    @property
+    def throttles(self) -> tuple[str, ...]: ...
+
+
+def declared_route(op: Declared, **facts: Any) -> Route:
+    """The route of one declared operation.
+
+    Args:
+        op: The declaration (method, path, idempotency, throttles).
+        **facts: What only its SDK adds: ``family``, ``scope``, the advice texts.
+    """
+    return Route(op.method, op.path, idempotent=op.idempotent, throttles=op.throttles, **facts)
 
 
 def format_path(template: str, params: Mapping[str, object]) -> str:

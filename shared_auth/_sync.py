@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     import cattrs
     import httpx
 
-    from shared_auth._pipeline import RetryPolicy
+    from shared_auth._outcomes import RetryPolicy
     from shared_auth._ratelimit import RateLimit
 
 __all__ = ["SyncClient", "unknown_outcome"]

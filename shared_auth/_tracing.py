@@ -19,9 +19,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shared_auth._errors import APIError, ConfigurationError, OutcomeUnknownError
+from shared_auth._version import VERSION, distribution, install_hint
 
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
@@ -33,10 +34,10 @@ __all__ = [
     "enable_tracing",
     "recording",
     "traced",
+    "unknown_outcome_message",
 ]
 
 _T = TypeVar("_T")
-INSTRUMENTATION_NAME: Final = "dptcay-dancity-sdk"
 
 
 class SentCall(Protocol):
@@ -71,18 +72,23 @@ class CallRecord:
         call = self.money_moving_call
         if call is None:
             return None
-        if call.outcome_advice is not None:
-            advice = call.outcome_advice.format(reference=call.reference or "")
-        else:
-            ref = f" by its reference {call.reference!r}" if call.reference else ""
-            advice = f"look it up{ref} before sending it again"
-        message = (
-            f"{call.method} {call.path} was sent but its outcome is unknown ({what}). It may "
-            f"have taken effect: {advice}."
-        )
+        message = unknown_outcome_message(call, what)
         return OutcomeUnknownError(
             message, reference=call.reference, method=call.method, path=call.path
         )
+
+
+def unknown_outcome_message(call: SentCall, what: str) -> str:
+    """Why a sent call's outcome is unknown (``what``), and what to do before a resend."""
+    if call.outcome_advice is not None:
+        advice = call.outcome_advice.format(reference=call.reference or "")
+    else:
+        ref = f" by its reference {call.reference!r}" if call.reference else ""
+        advice = f"look it up{ref} before sending it again"
+    return (
+        f"{call.method} {call.path} was sent but its outcome is unknown ({what}). It may "
+        f"have taken effect: {advice}."
+    )
 
 
 _CURRENT: ContextVar[CallRecord | None] = ContextVar("shared_auth_call_record", default=None)
@@ -125,14 +131,15 @@ def enable_tracing(tracer_provider: TracerProvider | None = None) -> None:
         from opentelemetry import trace  # noqa: PLC0415 - optional dependency
     except ImportError as exc:
         msg = (
-            "tracing needs opentelemetry-api: pip install 'dptcay-dancity-sdk[otel]' "
+            f"tracing needs opentelemetry-api: {install_hint('otel')} "
             "(and configure the OpenTelemetry SDK in your application)"
         )
         raise ConfigurationError(msg) from exc
-    from shared_auth._version import VERSION  # noqa: PLC0415
 
+    # The instrumentation scope: the installed distribution, as OpenTelemetry advises.
+    scope = distribution() or __name__.partition(".")[0]
     global TRACER  # noqa: PLW0603 - one switch for every client, like an instrumentor
-    TRACER = trace.get_tracer(INSTRUMENTATION_NAME, VERSION, tracer_provider=tracer_provider)
+    TRACER = trace.get_tracer(scope, VERSION, tracer_provider=tracer_provider)
 
 
 def disable_tracing() -> None:

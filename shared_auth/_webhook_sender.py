@@ -4,8 +4,10 @@ The sandboxes' outboxes use [`WebhookSender`][shared_auth.testing.WebhookSender]
 their deliveries when given [`WebhookFaults`][shared_auth.testing.WebhookFaults]; tests
 (and the inbox's crash test) use it directly against a receiver on loopback.
 
-Dancity documents its schedule: a delivery answered with anything but 2xx (or not
-answered) is retried after 30 s, 5 min, 30 min, 2 h and 8 h, then marked undeliverable.
+The default schedule is a provider's usual one: a delivery answered with anything but 2xx
+(or not answered) is retried after 30 s, 5 min, 30 min, 2 h and 8 h, then marked
+undeliverable (the schedule providers' webhook guides commonly document); pass another in
+``retry_schedule``.
 ``time_scale`` shrinks that for tests (``0.001``: 30 ms … 28.8 s).
 """
 
@@ -20,7 +22,7 @@ import attrs
 import httpx
 
 __all__ = [
-    "DANCITY_RETRY_SCHEDULE",
+    "RETRY_SCHEDULE",
     "DeliveryAttempt",
     "OutgoingWebhook",
     "WebhookFaults",
@@ -32,8 +34,8 @@ def _ok(status: int | None) -> bool:
     return status is not None and status // 100 == 2  # noqa: PLR2004 - "any 2xx"
 
 
-#: Seconds before each retry, as Dancity's webhook guide lists them.
-DANCITY_RETRY_SCHEDULE: Final = (30.0, 300.0, 1800.0, 7200.0, 28800.0)
+#: Seconds before each retry, as providers' webhook guides commonly list them.
+RETRY_SCHEDULE: Final = (30.0, 300.0, 1800.0, 7200.0, 28800.0)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,7 +55,7 @@ class WebhookFaults:
     duplicate_rate: float = 0.0
     reorder_rate: float = 0.0
     rotated_secret_rate: float = 0.0
-    retry_schedule: tuple[float, ...] = DANCITY_RETRY_SCHEDULE
+    retry_schedule: tuple[float, ...] = RETRY_SCHEDULE
     time_scale: float = 1.0
     seed: int | None = None
 
@@ -111,7 +113,7 @@ class WebhookSender:
         url: The receiver's URL, or a function choosing one per attempt (several
             receivers behind one name).
         faults: What to get wrong (default: nothing; one delivery per event, retried).
-        timeout: Seconds a receiver has to answer one POST (Dancity asks for 5).
+        timeout: Seconds a receiver has to answer one POST (the API's documented limit).
     """
 
     def __init__(

@@ -1,6 +1,6 @@
 """Fault injection in front of either sandbox: latency, error statuses, dropped connections.
 
-:class:`FaultInjector` wraps any ASGI app (``DptcaySandbox().app``, ``DancitySandbox().app``)
+:class:`FaultInjector` wraps any ASGI app (either SDK's ``Sandbox().app``)
 and applies queued faults to the requests that match them, first in first out. It is plain
 ASGI with anyio, so it needs nothing beyond the SDK's own dependencies and works in-process
 (``httpx.ASGITransport``) and over loopback (``sandbox.serve_in_thread``-style servers)::
@@ -29,7 +29,7 @@ import anyio
 import httpx
 
 from shared_auth._webhook_sender import (
-    DANCITY_RETRY_SCHEDULE,
+    RETRY_SCHEDULE,
     DeliveryAttempt,
     OutgoingWebhook,
     WebhookFaults,
@@ -37,7 +37,7 @@ from shared_auth._webhook_sender import (
 )
 
 __all__ = [
-    "DANCITY_RETRY_SCHEDULE",
+    "RETRY_SCHEDULE",
     "DeliveryAttempt",
     "Fault",
     "FaultInjector",

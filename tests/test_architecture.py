@@ -5,6 +5,7 @@ a circle is a circle to the reader, whenever Python happens to run it)."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -132,3 +133,73 @@ def test_shared_auth_code_names_no_sdk_package() -> None:
         if any(sdk in text for sdk in SDKS)
     ]
     assert named == []
+
+
+#: What the floor may not name, in any case: either SDK, or either API.
+NAMES_ABOVE = ("dptcay", "dancity")
+
+
+def _names_above(text: str) -> list[tuple[int, str]]:
+    """``(line, text)`` for each line of ``text`` naming an SDK or an API (any case)."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if any(name in line.lower() for name in NAMES_ABOVE)
+    ]
+
+
+def test_shared_auth_names_no_sdk_and_no_api_anywhere() -> None:
+    # Code, strings, docstrings and comments alike: each API's facts (key formats, hosts,
+    # schedules, header names) live in its SDK, which hands them to the floor's mechanisms.
+    named = [
+        f"{path.relative_to(ROOT)}:{line} {text!r}"
+        for path in sorted((ROOT / "shared_auth").rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".pyi", ".typed", ".md", ".txt"}
+        for line, text in _names_above(path.read_text(encoding="utf-8"))
+    ]
+    assert named == []
+
+
+def test_the_name_check_sees_any_case_in_code_and_text() -> None:
+    text = 'KEY = "x"\n# the DANCITY key\nclass DptcayAuth: ...\n"""ok"""\n'
+    assert [line for line, _ in _names_above(text)] == [2, 3]
+
+
+#: Where each SDK writes its route paths: the declarations (Dancity's are split by size,
+#: and its App prefix sits with the family names), and nowhere else.
+DECLARATIONS = {
+    "dptcay_sdk": {"dptcay_sdk._spec"},
+    "dancity_sdk": {"dancity_sdk._spec", "dancity_sdk._declarations", "dancity_sdk._families"},
+}
+#: The Dancity sandbox's own control routes (``/_sandbox/…``, no API operation) are declared
+#: with its routing table.
+SANDBOX_CONTROL = {"dancity_sdk": ("dancity_sdk.testing._routes", "/_sandbox/")}
+_ROUTE_PATH = re.compile(r"/[A-Za-z0-9_{}-]+(?:/[A-Za-z0-9_{}.-]+)*")
+
+
+def _route_paths(path: Path) -> Iterator[tuple[int, str]]:
+    """The code strings of ``path`` that are route paths (``/a/{b}``), docstrings aside."""
+    for line, text in _strings(ast.parse(path.read_text(encoding="utf-8"))):
+        if _ROUTE_PATH.fullmatch(text):
+            yield line, text
+
+
+@pytest.mark.parametrize("package", SDKS)
+def test_route_paths_are_written_only_in_the_declarations(package: str) -> None:
+    control_module, control_prefix = SANDBOX_CONTROL.get(package, ("", "\0"))
+    stray = [
+        f"{path.relative_to(ROOT)}:{line} {text!r}"
+        for module, path in _modules(package).items()
+        if module not in DECLARATIONS[package]
+        for line, text in _route_paths(path)
+        if not (module == control_module and text.startswith(control_prefix))
+    ]
+    assert stray == []
+
+
+def test_the_route_path_check_sees_paths_and_not_docstrings(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text(
+        '"""GET /payments/{id}"""\nA = "/payments/{payment_id}"\nB = "/api"\nC = "a/b"\nD = "/"\n'
+    )
+    assert list(_route_paths(source)) == [(2, "/payments/{payment_id}"), (3, "/api")]

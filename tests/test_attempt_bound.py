@@ -15,13 +15,13 @@ import httpx
 import pytest
 
 from dancity_sdk import AsyncDancityClient
+from dancity_sdk._credentials import DancityJWTAuth
 from dptcay_sdk import AsyncDptcayClient
-
-# The shared names: the tests below call both SDKs and a bare pipeline.
 from shared_auth import APITimeoutError, OutcomeUnknownError, RetryPolicy
-from shared_auth._auth import DancityJWTAuth
 from shared_auth._models import make_converter
 from shared_auth._pipeline import Pipeline
+
+# The shared names: the tests below call both SDKs and a bare pipeline.
 from shared_auth.testing import FaultInjector
 from tests.dptcay.test_models import PAYMENT as WIRE_PAYMENT
 from tests.shared_auth._support import EchoPipeline

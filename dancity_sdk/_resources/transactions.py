@@ -13,7 +13,7 @@ from dancity_sdk._errors import ReconcileTimeoutError
 from dancity_sdk._exceptions import PaginationError
 from dancity_sdk._models import Pagination, Transaction, TransactionPage, TransactionStatus
 from dancity_sdk._resources._base import TRANSACTION, Resource
-from dancity_sdk._spec import APP_OPERATIONS, Generation
+from dancity_sdk._spec import APP_OPERATIONS, APP_PREFIX, Generation
 from shared_auth import (
     APIConnectionError,
     InternalServerError,
@@ -370,7 +370,7 @@ def _reconcile_timeout(
 
 
 #: The App family is the same in every generation: a generation holding only its routes.
-APP_GENERATION: Final = Generation("app", "-", "/api", APP_OPERATIONS)
+APP_GENERATION: Final = Generation("app", "-", APP_PREFIX, APP_OPERATIONS)
 
 
 class AppTransactionsResource(_Pages):

@@ -16,17 +16,17 @@ from dancity_sdk.testing._generations import API_VERSIONS
 from dancity_sdk.testing._sandbox import DancitySandbox
 from dancity_sdk.testing._server import bind, loopback_address, make_server, url_of
 from dancity_sdk.testing._services import SANDBOX_INTERNET_PIN, SANDBOX_PIN
+from shared_auth._sandbox import loopback_parser
 
 _DAY = 24 * 3600.0
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m dancity_sdk.testing",
-        description="Serve a stateful Dancity API sandbox on a loopback address.",
+    parser = loopback_parser(
+        "python -m dancity_sdk.testing",
+        "Serve a stateful Dancity API sandbox on a loopback address.",
+        port=8766,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8766, help="port; 0 picks a free one")
     parser.add_argument("--webhook-url", default=None, help="POST signed webhooks to this URL")
     parser.add_argument(
         "--api-version",

@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import ipaddress
 import json
-import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Final, Literal
@@ -17,8 +16,6 @@ Clock = Callable[[], float]
 KeyState = Literal["active", "revoked", "unknown"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-KEY_PATTERN: Final = re.compile(r"dcy_live_[0-9a-f]{40}")
-CHANNELS: Final = frozenset({"API", "WEB", "IOS APP", "ANDROID APP", "USSD"})
 MAX_ALLOWLIST_ENTRIES: Final = 20
 
 

@@ -24,7 +24,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from dancity_sdk import _spec
-from dancity_sdk.testing._access import CHANNELS, KEY_PATTERN, bearer_token
+from dancity_sdk._credentials import CHANNELS, KEY_PATTERN
+from dancity_sdk.testing._access import bearer_token
 from dancity_sdk.testing._declared import declared_errors
 from dancity_sdk.testing._faults import DEFAULT_DELAY, FAULT_KINDS, Fault, FaultKind
 from dancity_sdk.testing._fields import Fields, declared_failures

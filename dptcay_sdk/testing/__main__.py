@@ -9,15 +9,15 @@ from collections.abc import Sequence
 from dptcay_sdk.testing._ratelimit import RATE_PLANS, RatePlan
 from dptcay_sdk.testing._sandbox import DptcaySandbox
 from dptcay_sdk.testing._server import base_url_of, bind, make_server
+from shared_auth._sandbox import loopback_parser
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m dptcay_sdk.testing",
-        description="Serve a stateful fake of the dptcay API on a loopback address.",
+    parser = loopback_parser(
+        "python -m dptcay_sdk.testing",
+        "Serve a stateful fake of the dptcay API on a loopback address.",
+        port=8765,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind")
-    parser.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     parser.add_argument("--plan", choices=list(RATE_PLANS), default="starter")
     parser.add_argument("--limit", type=int, help="custom requests per window (overrides --plan)")
     parser.add_argument("--window", type=float, help="custom window in seconds (with --limit)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 EVENT_TYPES: tuple[str, ...] = (
@@ -20,105 +20,46 @@ EVENT_TYPES: tuple[str, ...] = (
 
 @dataclass(frozen=True, kw_only=True)
 class Currency:
-    """One asset on one network, as ``GET /currencies`` lists it."""
+    """One asset on one network, as ``GET /currencies`` lists it (fields in wire order)."""
 
     code: str
     name: str
     network: str
     exchange_rate: str
+    rate_currency: str = "USD"
     network_fee: str
     confirmations_required: int
     decimals: int
-    rate_currency: str = "USD"
 
     def to_json(self) -> dict[str, Any]:
         """Return the wire shape of the contract."""
-        return {
-            "code": self.code,
-            "name": self.name,
-            "network": self.network,
-            "exchange_rate": self.exchange_rate,
-            "rate_currency": self.rate_currency,
-            "network_fee": self.network_fee,
-            "confirmations_required": self.confirmations_required,
-            "decimals": self.decimals,
-        }
+        return asdict(self)
 
 
-# The first entry of a code is its default network when a payment names none.
-CURRENCIES: tuple[Currency, ...] = (
+# One row an asset on one network: code, name, network, exchange rate (USD), network fee,
+# confirmations required, decimals. The first row of a code is its default network when a
+# payment names none.
+_ROWS: tuple[tuple[str, str, str, str, str, int, int], ...] = (
+    ("BTC", "Bitcoin", "bitcoin", "97250.12", "0.00002", 2, 8),
+    ("ETH", "Ether", "ethereum", "3412.55", "0.0006", 12, 18),
+    ("USDC", "USD Coin", "ethereum", "1.00", "1.85", 12, 6),
+    ("USDC", "USD Coin", "polygon", "1.00", "0.01", 64, 6),
+    ("USDT", "Tether USD", "ethereum", "1.00", "1.85", 12, 6),
+    ("USDT", "Tether USD", "tron", "1.00", "1.00", 20, 6),
+    ("SOL", "Solana", "solana", "187.40", "0.000005", 32, 9),
+    ("LTC", "Litecoin", "litecoin", "98.15", "0.0001", 6, 8),
+)
+CURRENCIES: tuple[Currency, ...] = tuple(
     Currency(
-        code="BTC",
-        name="Bitcoin",
-        network="bitcoin",
-        exchange_rate="97250.12",
-        network_fee="0.00002",
-        confirmations_required=2,
-        decimals=8,
-    ),
-    Currency(
-        code="ETH",
-        name="Ether",
-        network="ethereum",
-        exchange_rate="3412.55",
-        network_fee="0.0006",
-        confirmations_required=12,
-        decimals=18,
-    ),
-    Currency(
-        code="USDC",
-        name="USD Coin",
-        network="ethereum",
-        exchange_rate="1.00",
-        network_fee="1.85",
-        confirmations_required=12,
-        decimals=6,
-    ),
-    Currency(
-        code="USDC",
-        name="USD Coin",
-        network="polygon",
-        exchange_rate="1.00",
-        network_fee="0.01",
-        confirmations_required=64,
-        decimals=6,
-    ),
-    Currency(
-        code="USDT",
-        name="Tether USD",
-        network="ethereum",
-        exchange_rate="1.00",
-        network_fee="1.85",
-        confirmations_required=12,
-        decimals=6,
-    ),
-    Currency(
-        code="USDT",
-        name="Tether USD",
-        network="tron",
-        exchange_rate="1.00",
-        network_fee="1.00",
-        confirmations_required=20,
-        decimals=6,
-    ),
-    Currency(
-        code="SOL",
-        name="Solana",
-        network="solana",
-        exchange_rate="187.40",
-        network_fee="0.000005",
-        confirmations_required=32,
-        decimals=9,
-    ),
-    Currency(
-        code="LTC",
-        name="Litecoin",
-        network="litecoin",
-        exchange_rate="98.15",
-        network_fee="0.0001",
-        confirmations_required=6,
-        decimals=8,
-    ),
+        code=code,
+        name=name,
+        network=network,
+        exchange_rate=rate,
+        network_fee=fee,
+        confirmations_required=confirmations,
+        decimals=decimals,
+    )
+    for code, name, network, rate, fee, confirmations, decimals in _ROWS
 )
 
 

@@ -68,6 +68,14 @@ def route(moves: Mapping[str, Sequence[str]], current: str, target: str) -> list
     return None
 
 
+def _steps(moves: Mapping[str, Sequence[str]], what: str, current: str, target: str) -> list[str]:
+    """The chain of moves from ``current`` to ``target``; 409 naming ``what`` if there is none."""
+    steps = route(moves, current, target)
+    if steps is None:
+        raise invalid_state(f"{what} cannot move from {current} to {target}")
+    return steps
+
+
 class Store:
     """All mutable state of one sandbox.
 
@@ -151,12 +159,7 @@ class Store:
         with self._lock:
             self.expire_due()
             payment = self._payment(payment_id)
-            steps = route(PAYMENT_MOVES, payment.status, status)
-            if steps is None:
-                raise invalid_state(
-                    f"Payment {payment.id} cannot move from {payment.status} to {status}"
-                )
-            for step in steps:
+            for step in _steps(PAYMENT_MOVES, f"Payment {payment.id}", payment.status, status):
                 self._set_payment_status(payment, step)
             return payment.to_json()
 
@@ -228,12 +231,7 @@ class Store:
         """Move a refund along legal moves; a failed refund frees its amount again."""
         with self._lock:
             refund = self._refund(refund_id)
-            steps = route(REFUND_MOVES, refund.status, status)
-            if steps is None:
-                raise invalid_state(
-                    f"Refund {refund.id} cannot move from {refund.status} to {status}"
-                )
-            for step in steps:
+            for step in _steps(REFUND_MOVES, f"Refund {refund.id}", refund.status, status):
                 refund.status = step
                 self.outbox.emit("refund", refund.to_json())
             self._settle_refunded_status(self._payments[refund.payment_id])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from shared_auth._sandbox._server import (
     bind,
     check_loopback,
+    loopback_parser,
     make_server,
     serve_in_thread,
     url_of,
@@ -20,6 +21,7 @@ __all__ = [
     "SlidingLog",
     "bind",
     "check_loopback",
+    "loopback_parser",
     "make_server",
     "serve_in_thread",
     "url_of",

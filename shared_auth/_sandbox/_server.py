@@ -6,6 +6,7 @@ reported with the calling sandbox's own install hint.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import ipaddress
 import socket
@@ -18,12 +19,20 @@ if TYPE_CHECKING:
     import uvicorn
     from starlette.types import ASGIApp
 
-__all__ = ["bind", "check_loopback", "make_server", "serve_in_thread", "url_of"]
+__all__ = ["bind", "check_loopback", "loopback_parser", "make_server", "serve_in_thread", "url_of"]
 
 _POLL: Final = 0.01
 _START_TIMEOUT: Final = 10.0
 _STOP_TIMEOUT: Final = 10.0
 _FORCE_TIMEOUT: Final = 5.0
+
+
+def loopback_parser(prog: str, description: str, *, port: int) -> argparse.ArgumentParser:
+    """A sandbox command's parser, with its ``--host`` (loopback) and ``--port`` options."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=port, help="port; 0 picks a free one")
+    return parser
 
 
 def check_loopback(host: str) -> str:

@@ -105,42 +105,42 @@ async def _recover(
     return reports
 
 
-async def _list(target: str, allow_volatile: bool) -> int:
-    journal = open_journal(target, allow_volatile=allow_volatile)
+async def _list(journal: Journal) -> str:
     intents = await journal.open_intents()
-    for intent in intents:
-        note = f" - {intent.note}" if intent.note else ""
-        sys.stdout.write(f"{intent.api} {intent.reference} {intent.state} {intent.owner}{note}\n")
-    sys.stdout.write(f"{len(intents)} open intents\n")
-    await journal.aclose()
-    return 0
+    lines = [
+        f"{i.api} {i.reference} {i.state} {i.owner}{f' - {i.note}' if i.note else ''}\n"
+        for i in intents
+    ]
+    return "".join(lines) + f"{len(intents)} open intents\n"
 
 
-async def _init(target: str, allow_volatile: bool) -> int:
-    journal = open_journal(target, allow_volatile=allow_volatile)
+async def _init(journal: Journal) -> str:
     identity, created = await journal._run(journal.store.create)  # noqa: SLF001
     verb = "created" if created else "already exists:"
-    sys.stdout.write(f"journal {journal.where} {verb} identity {identity.id}\n")
-    await journal.aclose()
-    return 0
+    return f"journal {journal.where} {verb} identity {identity.id}\n"
 
 
-async def _check(target: str, allow_volatile: bool) -> int:
-    journal = open_journal(target, allow_volatile=allow_volatile)
-    identity = await journal.check()
-    sys.stdout.write(f"journal {journal.where} ok: identity {identity}\n")
-    await journal.aclose()
-    return 0
+async def _check(journal: Journal) -> str:
+    return f"journal {journal.where} ok: identity {await journal.check()}\n"
 
 
-async def _acknowledge(target: str, allow_volatile: bool) -> int:
-    journal = open_journal(target, allow_volatile=allow_volatile)
+async def _acknowledge(journal: Journal) -> str:
     identity = await journal.acknowledge_loss()
-    sys.stdout.write(
+    return (
         f"journal {journal.where}: loss acknowledged, new identity {identity}; running "
         "workers take purchases again\n"
     )
-    await journal.aclose()
+
+
+async def _simple(
+    command: Callable[[Journal], Awaitable[str]], target: str, allow_volatile: bool
+) -> int:
+    """Open the journal, run ``command`` on it, print what it says, close the journal."""
+    journal = open_journal(target, allow_volatile=allow_volatile)
+    try:
+        sys.stdout.write(await command(journal))
+    finally:
+        await journal.aclose()
     return 0
 
 
@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in _SIMPLE:
-            return anyio.run(_SIMPLE[args.command], args.journal, args.allow_volatile)
+            return anyio.run(_simple, _SIMPLE[args.command], args.journal, args.allow_volatile)
         reports = anyio.run(_recover, args.journal, args.grace, args.allow_volatile)
     except JournalError as exc:
         sys.stderr.write(f"{type(exc).__name__}: {exc}\n")

@@ -40,7 +40,7 @@ from urllib.parse import urlsplit, urlunsplit
 from shared_auth._errors import ConfigurationError, RateBudgetUnavailableError
 from shared_auth._ratelimit import RateLimit
 from shared_auth._throttle import Throttle
-from shared_auth.fleet._redis import REDIS_HINT, redis_client
+from shared_auth.fleet._redis import redis_client, redis_hint
 
 if TYPE_CHECKING:
     import httpx
@@ -170,7 +170,7 @@ def budget_client(source: Any) -> redis.Redis:
         from redis.backoff import NoBackoff  # noqa: PLC0415
         from redis.retry import Retry  # noqa: PLC0415
     except ImportError as exc:
-        raise ImportError(REDIS_HINT) from exc
+        raise ImportError(redis_hint()) from exc
     client: redis.Redis = redis.Redis.from_url(
         source,
         socket_timeout=BUDGET_TIMEOUT,

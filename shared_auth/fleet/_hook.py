@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Coroutine
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 
+import attrs
 import httpx
 
 from shared_auth._errors import ResponseValidationError
@@ -62,28 +63,18 @@ def _replay(into: Decoder[_T], data: Any, route: Route, converter: cattrs.Conver
         ) from exc
 
 
+@attrs.define(eq=False)
 class JournaledCall(Generic[_T]):
     """A money-moving call under the journal: sent at most once per intent."""
 
-    def __init__(
-        self,
-        hook: JournalHook,
-        route: Route,
-        reference: str,
-        key: str,
-        digest: str,
-        decoder: _Recording[_T],
-        converter: Callable[[], cattrs.Converter],
-        deadline: float | None = None,
-    ) -> None:
-        self._hook = hook
-        self._route = route
-        self._reference = reference
-        self._key = key
-        self._digest = digest
-        self.decoder = decoder
-        self._converter = converter
-        self._deadline = deadline
+    _hook: JournalHook
+    _route: Route
+    _reference: str
+    _key: str
+    _digest: str
+    decoder: _Recording[_T]
+    _converter: Callable[[], cattrs.Converter]
+    _deadline: float | None = None
 
     async def run(self, sending: Coroutine[Any, Any, _T]) -> _T:
         """Claim, then await ``sending`` only if the intent must be sent; else replay."""
@@ -121,14 +112,14 @@ class JournalHook:
 
     Args:
         journal: A :class:`Journal`, a ``sqlite:///`` path, a file path or a ``redis://`` URL.
-        api: The API's name in journal keys (``"dancity"``, ``"dptcay"``).
+        api: The API's name in journal keys (its SDK's name for it).
         reconcile: How to ask the API for its record of a reference (``None``: it cannot
             be asked, so a lost answer is reported for review).
         per_parameters: Route paths whose reference alone does not name one intent (a
             refund names its payment): their key also carries the route and the parameters'
             fingerprint. Every other intent's key is the API and the reference alone, so one
             reference reused for another operation is refused (`IntentConflictError`).
-        generation: The API generation (Dancity's ``api_version``), part of the fingerprint.
+        generation: The API generation (the client's ``api_version``), part of the fingerprint.
     """
 
     def __init__(

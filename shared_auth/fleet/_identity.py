@@ -118,7 +118,7 @@ def journal_key(api: str, reference: str) -> str:
 def migrated_key(key: str, api: str, reference: str) -> str:
     """The current key of a record written with the per-route keys of earlier versions.
 
-    ``dancity:POST /airtime/buy:ref-1`` becomes ``dancity:ref-1``; keys that also carry
+    ``<api>:POST /airtime/buy:ref-1`` becomes ``<api>:ref-1``; keys that also carry
     the parameters (a refund's ``…:ref:digest``) and current keys are kept.
     """
     head, tail = f"{api}:", f":{reference}"

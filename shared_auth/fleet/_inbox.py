@@ -28,6 +28,7 @@ from typing import Any, Final, TypeVar
 
 import anyio
 import anyio.to_thread
+import attrs
 
 from shared_auth._errors import ConfigurationError, InvalidInputTypeError
 from shared_auth.fleet._inbox_model import (
@@ -46,7 +47,7 @@ __all__ = ["DEFAULT_INBOX_RETENTION", "Handler", "Inbox", "open_inbox"]
 _T = TypeVar("_T")
 _log = logging.getLogger("shared_auth.fleet.inbox")
 
-#: Dancity retries a delivery for about eleven hours; a week covers that with room to spare.
+#: Providers retry a delivery for hours (eleven, on the usual schedule); a week covers that.
 DEFAULT_INBOX_RETENTION: Final = 7 * 24 * 3600.0
 #: The shortest retention accepted: longer than the provider's retry window (~11 h).
 MIN_RETENTION: Final = 12 * 3600.0
@@ -70,13 +71,14 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+@attrs.define(repr=False, eq=False)
 class Inbox:
     """Webhook deliveries stored durably and processed one handler at a time.
 
-    Use [`open_inbox`][shared_auth.fleet.open_inbox] with an API's source
-    (``dancity_sdk.webhooks.DancityWebhookSource`` or ``dptcay_sdk.DptcayWebhookSource``).
+    Use [`open_inbox`][shared_auth.fleet.open_inbox] with an API's source (each SDK's
+    ``…WebhookSource``).
 
-    Args:
+    Attributes:
         store: The backend (SQLite or Redis).
         source: Verifies deliveries and names their keys.
         lease: Seconds a consumer holds an event; renewed while its handler runs, so a
@@ -90,19 +92,20 @@ class Inbox:
             [`InboxUnavailableError`][shared_auth.fleet.InboxUnavailableError].
     """
 
-    def __init__(
-        self,
-        store: InboxStore,
-        source: WebhookSource,
-        *,
-        lease: float = 30.0,
-        retention: float = DEFAULT_INBOX_RETENTION,
-        max_attempts: int = 5,
-        backoff: float = 1.0,
-        max_backoff: float = 300.0,
-        deadline: float = 5.0,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    store: InboxStore
+    source: WebhookSource
+    lease: float = attrs.field(default=30.0, kw_only=True)
+    retention: float = attrs.field(default=DEFAULT_INBOX_RETENTION, kw_only=True)
+    max_attempts: int = attrs.field(default=5, kw_only=True)
+    backoff: float = attrs.field(default=1.0, kw_only=True)
+    max_backoff: float = attrs.field(default=300.0, kw_only=True)
+    deadline: float = attrs.field(default=5.0, kw_only=True)
+    _clock: Callable[[], float] = attrs.field(default=time.time, kw_only=True, alias="clock")
+    _errors: tuple[type[BaseException], ...] = attrs.field(init=False, factory=_backend_errors)
+
+    def __attrs_post_init__(self) -> None:
+        lease, deadline, backoff = self.lease, self.deadline, self.backoff
+        max_backoff, retention, max_attempts = self.max_backoff, self.retention, self.max_attempts
         if lease <= 0 or deadline <= 0 or backoff < 0 or max_backoff < backoff:
             msg = "an inbox needs lease > 0, deadline > 0 and 0 <= backoff <= max_backoff"
             raise ConfigurationError(msg)
@@ -115,16 +118,6 @@ class Inbox:
         if max_attempts < 1:
             msg = "max_attempts must be at least 1"
             raise ConfigurationError(msg)
-        self.store = store
-        self.source = source
-        self.lease = lease
-        self.retention = retention
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.max_backoff = max_backoff
-        self.deadline = deadline
-        self._clock = clock
-        self._errors = _backend_errors()
 
     def __repr__(self) -> str:
         return f"Inbox({self.store!r}, api={self.source.api!r})"
@@ -165,7 +158,10 @@ class Inbox:
 
     # --- receiving ---------------------------------------------------------------------------
 
-    def _accept(self, raw_body: bytes, headers: Mapping[str, str]) -> tuple[Any, bytes, str]:
+    def _accept(
+        self, raw_body: bytes, headers: Mapping[str, str]
+    ) -> tuple[Any, Callable[[], bool]]:
+        """The verified event, and the store call that records it (run blocking or not)."""
         checked: object = raw_body  # callers without type checking may pass a str or a dict
         body = bytes(checked) if isinstance(checked, bytearray | memoryview) else checked
         if not isinstance(body, bytes):
@@ -175,7 +171,11 @@ class Inbox:
             )
             raise InvalidInputTypeError(msg, field="raw_body")
         accepted = self.source.accept(body, headers)
-        return accepted, body, json.dumps(keep_headers(headers), separators=(",", ":"))
+        header_text = json.dumps(keep_headers(headers), separators=(",", ":"))
+        insert = functools.partial(
+            self.store.insert, accepted, self.source.api, body, header_text, self._clock()
+        )
+        return accepted, insert
 
     async def receive(self, raw_body: bytes, headers: Mapping[str, str]) -> Receipt:
         """Verify a delivery, store it with its headers, and say whether it is new.
@@ -193,16 +193,8 @@ class Inbox:
             InboxError: the backend failed or did not answer within ``deadline`` (answer
                 503: the provider sends it again).
         """
-        accepted, body, header_text = self._accept(raw_body, headers)
-        new = await self._run(
-            self.store.insert,
-            accepted,
-            self.source.api,
-            body,
-            header_text,
-            self._clock(),
-            key=accepted.key,
-        )
+        accepted, insert = self._accept(raw_body, headers)
+        new = await self._run(insert, key=accepted.key)
         return Receipt(key=accepted.key, event=accepted.event, duplicate=not new)
 
     def receive_sync(self, raw_body: bytes, headers: Mapping[str, str]) -> Receipt:
@@ -210,16 +202,8 @@ class Inbox:
 
         Bounded by the backend's own timeouts (SQLite's lock wait, Redis's socket timeout).
         """
-        accepted, body, header_text = self._accept(raw_body, headers)
-        new = self._sync(
-            self.store.insert,
-            accepted,
-            self.source.api,
-            body,
-            header_text,
-            self._clock(),
-            key=accepted.key,
-        )
+        accepted, insert = self._accept(raw_body, headers)
+        new = self._sync(insert, key=accepted.key)
         return Receipt(key=accepted.key, event=accepted.event, duplicate=not new)
 
     # --- consuming ---------------------------------------------------------------------------
@@ -407,8 +391,7 @@ def open_inbox(
     Args:
         target: Where events live. The same targets as the journal; keep the inbox in its
             own file (or Redis prefix).
-        source: The API's verifier and key (``DancityWebhookSource(secrets)``,
-            ``DptcayWebhookSource()``).
+        source: The API's verifier and key (an SDK's ``…WebhookSource``).
         create: Create the inbox if it does not exist. Production code creates it once (the
             CLI ``python -m shared_auth.fleet.inbox init TARGET``) and opens it without
             this, so a lost inbox is an error rather than a fresh empty one.

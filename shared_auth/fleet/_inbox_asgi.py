@@ -1,8 +1,8 @@
 """The webhook endpoint for Starlette and FastAPI: verify, store, answer.
 
 ```python
-inbox = open_inbox("sqlite:///var/lib/app/webhooks.db", DancityWebhookSource(secrets))
-app.add_api_route("/webhooks/dancity", webhook_endpoint(inbox), methods=["POST"])
+inbox = open_inbox("sqlite:///var/lib/app/webhooks.db", source)  # an SDK's WebhookSource
+app.add_api_route("/webhooks/payments", webhook_endpoint(inbox), methods=["POST"])
 ```
 
 Starlette is imported when the endpoint is built (the ``sandbox`` extra, or FastAPI).

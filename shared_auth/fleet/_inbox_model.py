@@ -111,7 +111,7 @@ class WebhookSource(Protocol):
 
     @property
     def api(self) -> str:
-        """The API's name, stored with each event (``"dancity"``, ``"dptcay"``)."""
+        """The API's name, stored with each event (its SDK's name for it)."""
 
     @property
     def signature_errors(self) -> tuple[type[Exception], ...]:
@@ -142,7 +142,7 @@ class InboxEvent:
 
     Attributes:
         key: Deduplication key; use it as the idempotency key of the handler's effect.
-        api: ``"dancity"`` or ``"dptcay"``.
+        api: The API's name (its SDK's name for it).
         group: The transaction (or payment) it belongs to.
         event: The event's name.
         body: The raw request body exactly as received.

@@ -45,6 +45,13 @@ _HELD: Final = """
 local state = redis.call('HGET', KEYS[2], 'state')
 if state ~= 'leased' or redis.call('HGET', KEYS[2], 'owner') ~= ARGV[2] then return 0 end
 """
+
+
+def _held(body: str) -> str:
+    """A script that runs ``body`` only in the inbox it knew, on an event its caller holds."""
+    return _CHECK + _HELD + body
+
+
 # Offer the group's next event, if any, as the group's head.
 _PROMOTE: Final = """
 local nxt = redis.call('LINDEX', KEYS[3], 0)
@@ -82,51 +89,39 @@ redis.call('ZADD', KEYS[2], ARGV[4], found[1])
 return redis.call('HGETALL', ev)
 """
 )
-_RENEW: Final = (
-    _CHECK
-    + _HELD
-    + """
+_RENEW: Final = _held(
+    """
 redis.call('HSET', KEYS[2], 'lease_until', ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
 return 1
 """
 )
-_COMPLETE: Final = (
-    _CHECK
-    + _HELD
-    + "local PREFIX = ARGV[5]\n"
-    + """
+_COMPLETE: Final = _held(
+    "local PREFIX = ARGV[5]\n"
+    """
 redis.call('HSET', KEYS[2], 'state', 'done', 'owner', '')
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('LREM', KEYS[3], 1, ARGV[4])
 redis.call('ZREM', KEYS[4], ARGV[4])
-"""
-    + _PROMOTE
-    + "return 1\n"
+""" + _PROMOTE + "return 1\n"
 )
-_RETRY: Final = (
-    _CHECK
-    + _HELD
-    + """
+_RETRY: Final = _held(
+    """
 redis.call('HSET', KEYS[2], 'state', 'pending', 'owner', '', 'next_at', ARGV[3])
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[2], 'last_error', ARGV[4]) end
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
 return 1
 """
 )
-_PARK: Final = (
-    _CHECK
-    + _HELD
-    + "local PREFIX = ARGV[6]\n"
-    + """
+_PARK: Final = _held(
+    "local PREFIX = ARGV[6]\n"
+    """
 redis.call('HSET', KEYS[2], 'state', 'parked', 'owner', '', 'last_error', ARGV[3],
   'next_at', ARGV[4])
 redis.call('LREM', KEYS[3], 1, ARGV[5])
 redis.call('ZREM', KEYS[4], ARGV[5])
 redis.call('ZADD', KEYS[5], redis.call('HGET', KEYS[2], 'seq'), ARGV[5])
-"""
-    + _PROMOTE
-    + "return 1\n"
+""" + _PROMOTE + "return 1\n"
 )
 _REQUEUE: Final = (
     _CHECK

@@ -21,6 +21,8 @@ import threading
 from pathlib import Path
 from typing import Any, Final, Literal
 
+import attrs
+
 from shared_auth.fleet._inbox_model import (
     Accepted,
     InboxEvent,
@@ -55,6 +57,7 @@ CREATE INDEX IF NOT EXISTS inbox_groups ON inbox_events (grp, seq)
     WHERE state IN ('pending', 'leased');
 CREATE TABLE IF NOT EXISTS inbox_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+#: An event's columns, in the order of [`InboxEvent`][shared_auth.fleet.InboxEvent]'s fields.
 _COLUMNS: Final = (
     "key, api, grp, event, body, headers, seq, received_at, state, attempts, last_error, "
     "owner, lease_until"
@@ -89,22 +92,9 @@ WHERE key = ? AND owner = ? AND state = 'leased'
 
 
 def _event(row: tuple[Any, ...]) -> InboxEvent:
-    key, api, grp, event, body, headers, seq, received, state, attempts, error, owner, lease = row
-    return InboxEvent(
-        key=key,
-        api=api,
-        group=grp,
-        event=event,
-        body=bytes(body),
-        headers=json.loads(headers),
-        seq=seq,
-        received_at=received,
-        state=state,
-        attempts=attempts,
-        last_error=error,
-        owner=owner,
-        lease_until=lease,
-    )
+    values = dict(zip((field.name for field in attrs.fields(InboxEvent)), row, strict=True))
+    values.update(body=bytes(values["body"]), headers=json.loads(values["headers"]))
+    return InboxEvent(**values)
 
 
 class SQLiteInboxStore:

@@ -1,6 +1,6 @@
 """One purchase intent as the journal keeps it, its fingerprint, and the journal's errors.
 
-An intent is a money-moving request the SDK is about to send (a Dancity purchase, a dptcay
+An intent is a money-moving request the SDK is about to send (a purchase, a
 payment or refund), named by the caller's reference. Its states:
 
 * ``claimed``: a worker owns it and has not sent it yet (a crash here sent nothing);
@@ -32,6 +32,7 @@ from shared_auth._secret import Secret
 __all__ = [
     "OPEN_STATES",
     "SECRET_FIELDS",
+    "Change",
     "Intent",
     "IntentConflictError",
     "IntentInProgressError",
@@ -50,12 +51,31 @@ SECRET_FIELDS: Final = frozenset({"pin", "password", "secret", "token", "api_key
 
 
 @attrs.frozen(kw_only=True)
+class Change:
+    """What one update of an open intent records (see ``Store.update``).
+
+    Attributes:
+        state: The new state (``sent``, ``settled`` or ``unknown``).
+        now: When (the journal's clock), stored as the record's ``updated_at``.
+        result: The API's answer, for ``settled``.
+        note: Why, for ``unknown`` (an error's message).
+        expires_at: When a settled record may be forgotten.
+    """
+
+    state: str
+    now: float
+    result: Any = None
+    note: str | None = None
+    expires_at: float | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Intent:
     """A journal record.
 
     Attributes:
         key: The journal key: API, operation and reference.
-        api: The API that owns the intent (``"dancity"``, ``"dptcay"``), which picks the
+        api: The API that owns the intent (its SDK's name for it), which picks the
             reconciler recovery uses.
         reference: The caller's reference (``customer_ref``, ``order_id``…).
         fingerprint: A digest of the request's parameters, secrets left out.

@@ -30,6 +30,7 @@ from shared_auth._errors import (
     SDKError,
 )
 from shared_auth.fleet._intent import (
+    Change,
     Intent,
     IntentConflictError,
     IntentInProgressError,
@@ -343,8 +344,7 @@ class Journal:
             self.store.update,
             key,
             owner,
-            state="sent",
-            now=self._clock(),
+            Change(state="sent", now=self._clock()),
             until=until,
             reference=reference,
         )
@@ -362,18 +362,9 @@ class Journal:
             if _never_charged(exc):
                 await self._record(reference, "a refusal", until, self.store.release, key, owner)
             else:
-                note = str(exc)[:500]
-                now = self._clock()
+                change = Change(state="unknown", now=self._clock(), note=str(exc)[:500])
                 await self._record(
-                    reference,
-                    "an unknown outcome",
-                    until,
-                    self.store.update,
-                    key,
-                    owner,
-                    state="unknown",
-                    now=now,
-                    note=note,
+                    reference, "an unknown outcome", until, self.store.update, key, owner, change
                 )
             raise
         await self._record(reference, "the answer", until, self.settle_sync, key, owner, answer)
@@ -412,9 +403,8 @@ class Journal:
     def settle_sync(self, key: str, owner: str, answer: Any) -> bool:
         """Record ``answer`` for ``key`` (blocking; the owner only)."""
         now = self._clock()
-        return self.store.update(
-            key, owner, state="settled", now=now, result=answer, expires_at=now + self.settled_ttl
-        )
+        change = Change(state="settled", now=now, result=answer, expires_at=now + self.settled_ttl)
+        return self.store.update(key, owner, change)
 
     async def _shielded(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
         # The answer is in hand: record it even if the caller is being cancelled.
@@ -460,15 +450,9 @@ class Journal:
             return _SEND  # its holder died before sending anything
         if reconcile is None:
             note = "may have taken effect; the API cannot be searched by this reference"
+            change = Change(state="unknown", now=now, note=note)
             await self._run(
-                self.store.update,
-                intent.key,
-                owner,
-                state="unknown",
-                now=now,
-                note=note,
-                until=until,
-                reference=ref,
+                self.store.update, intent.key, owner, change, until=until, reference=ref
             )
             raise needs_review(intent)
         found = await reconcile(intent.reference)
@@ -479,14 +463,9 @@ class Journal:
             return found
         if not dead:
             # Sent, outcome lost, not on record yet: it may still arrive. Hand it back.
+            change = Change(state="unknown", now=now)
             await self._run(
-                self.store.update,
-                intent.key,
-                owner,
-                state="unknown",
-                now=now,
-                until=until,
-                reference=ref,
+                self.store.update, intent.key, owner, change, until=until, reference=ref
             )
             raise IntentInProgressError(
                 f"{intent.reference!r} was sent and is not on record yet; nothing was sent "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import attrs
 
-from shared_auth.fleet._intent import Intent, IntentNeedsReviewError, new_owner
+from shared_auth.fleet._intent import Change, Intent, IntentNeedsReviewError, new_owner
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,7 +47,7 @@ class RecoveryReport:
         released: Intents the API has no record of (never sent, or never arrived): their
             claims were dropped, so the job can run again.
         needs_review: Intents that may have taken effect on an API that cannot be asked
-            (dptcay payments by ``order_id``): a person must check them.
+            (one without a lookup by reference): a person must check them.
         in_progress: Intents whose holder's lease has not run out (a live worker).
     """
 
@@ -111,9 +111,8 @@ async def _recover_one(
         return "released"
     if reconcile is None:
         note = "may have taken effect; the API cannot be searched by this reference"
-        await journal._run(
-            journal.store.update, intent.key, owner, state="unknown", now=now, note=note
-        )
+        change = Change(state="unknown", now=now, note=note)
+        await journal._run(journal.store.update, intent.key, owner, change)
         return "needs_review"
     found = await reconcile(intent.reference)
     if found is None:

@@ -33,6 +33,7 @@ from shared_auth._errors import (
     JournalVolatileError,
     describe_target,
 )
+from shared_auth._version import install_hint
 from shared_auth.fleet._identity import (
     UNKNOWN,
     Identity,
@@ -40,14 +41,19 @@ from shared_auth.fleet._identity import (
     migrated_key,
     missing_message,
 )
-from shared_auth.fleet._intent import Intent, encode_result
+from shared_auth.fleet._intent import Change, Intent, encode_result
 
 if TYPE_CHECKING:
     import redis
 
-__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "is_volatile", "redis_client"]
+__all__ = ["DEFAULT_SOCKET_TIMEOUT", "RedisStore", "is_volatile", "redis_client", "redis_hint"]
 
-REDIS_HINT: Final = "Redis support needs the 'redis' extra: pip install 'dptcay-dancity-sdk[redis]'"
+
+def redis_hint() -> str:
+    """What to install for Redis support."""
+    return f"Redis support needs the 'redis' extra: {install_hint('redis')}"
+
+
 #: Seconds a Redis command (and a connection attempt) may take before it fails.
 DEFAULT_SOCKET_TIMEOUT: Final = 5.0
 #: Every script starts by checking the journal's identity (KEYS[1], ARGV[1]).
@@ -66,12 +72,16 @@ redis.call('SADD', KEYS[3], ARGV[3])
 return false
 """
 )
-_UPDATE: Final = (
-    _CHECK
-    + """
+# Read the record of KEYS[2] into ``record`` (0 when there is none).
+_RECORD: Final = """
 local current = redis.call('GET', KEYS[2])
 if not current then return 0 end
 local record = cjson.decode(current)
+"""
+_UPDATE: Final = (
+    _CHECK
+    + _RECORD
+    + """
 if record.owner ~= ARGV[2] then return 0 end
 record.state = ARGV[3]
 record.updated_at = tonumber(ARGV[4])
@@ -100,10 +110,8 @@ return 1
 )
 _TAKE_OVER: Final = (
     _CHECK
+    + _RECORD
     + """
-local current = redis.call('GET', KEYS[2])
-if not current then return 0 end
-local record = cjson.decode(current)
 if record.owner ~= ARGV[2] or record.state == 'settled' then return 0 end
 record.owner = ARGV[3]
 record.lease_until = tonumber(ARGV[4])
@@ -133,7 +141,7 @@ def redis_client(
     try:
         import redis  # noqa: PLC0415 - optional extra
     except ImportError as exc:
-        raise ImportError(REDIS_HINT) from exc
+        raise ImportError(redis_hint()) from exc
     if isinstance(source, redis.Redis):
         return source
     if isinstance(source, str) and source.startswith(("redis://", "rediss://", "unix://")):
@@ -371,24 +379,15 @@ class RedisStore:
         )
         return None if current is None else Intent.from_json(current)
 
-    def update(
-        self,
-        key: str,
-        owner: str,
-        *,
-        state: str,
-        now: float,
-        result: Any = None,
-        note: str | None = None,
-        expires_at: float | None = None,
-    ) -> bool:
-        """Move ``key`` to ``state`` if ``owner`` still holds it; a settled record expires."""
+    def update(self, key: str, owner: str, change: Change) -> bool:
+        """Apply ``change`` to ``key`` if ``owner`` still holds it; a settled record expires."""
+        expires_at, now = change.expires_at, change.now
         ttl = 0 if expires_at is None else max(1, round(expires_at - now))
-        text = "" if result is None else encode_result(result)
+        text = "" if change.result is None else encode_result(change.result)
         done = self._script(
             self._update,
             [self._key(key), self._open_key],
-            [owner, state, repr(now), text, note or "", ttl, key],
+            [owner, change.state, repr(now), text, change.note or "", ttl, key],
         )
         return bool(done)
 

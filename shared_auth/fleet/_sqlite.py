@@ -31,7 +31,7 @@ from shared_auth.fleet._identity import (
     migrated_key,
     missing_message,
 )
-from shared_auth.fleet._intent import Intent, decode_result, encode_result
+from shared_auth.fleet._intent import Change, Intent, decode_result, encode_result
 
 __all__ = ["SQLiteStore"]
 
@@ -400,23 +400,13 @@ class SQLiteStore:
             if row is not None:  # else it was released in between: claim again
                 return _row_to_intent(row)
 
-    def update(
-        self,
-        key: str,
-        owner: str,
-        *,
-        state: str,
-        now: float,
-        result: Any = None,
-        note: str | None = None,
-        expires_at: float | None = None,
-    ) -> bool:
-        """Move ``key`` to ``state`` if ``owner`` still holds it."""
-        text = None if result is None else encode_result(result)
+    def update(self, key: str, owner: str, change: Change) -> bool:
+        """Apply ``change`` to ``key`` if ``owner`` still holds it."""
+        text = None if change.result is None else encode_result(change.result)
         cursor = self._run(
             "UPDATE intents SET state = ?, updated_at = ?, result = COALESCE(?, result), "
             "note = COALESCE(?, note), expires_at = ? WHERE key = ? AND owner = ?",
-            (state, now, text, note, expires_at, key, owner),
+            (change.state, change.now, text, change.note, change.expires_at, key, owner),
         )
         return cursor.rowcount == 1
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from shared_auth.fleet._identity import Identity
-    from shared_auth.fleet._intent import Intent
+    from shared_auth.fleet._intent import Change, Intent
 
 __all__ = ["Store"]
 
@@ -26,17 +26,7 @@ class Store(Protocol):
     def create(self) -> tuple[Identity, bool]: ...
     def acknowledge(self) -> Identity: ...
     def claim(self, intent: Intent) -> Intent | None: ...
-    def update(
-        self,
-        key: str,
-        owner: str,
-        *,
-        state: str,
-        now: float,
-        result: Any = None,
-        note: str | None = None,
-        expires_at: float | None = None,
-    ) -> bool: ...
+    def update(self, key: str, owner: str, change: Change) -> bool: ...
     def release(self, key: str, owner: str) -> bool: ...
     def take_over(
         self, key: str, old_owner: str, new_owner: str, lease_until: float, now: float

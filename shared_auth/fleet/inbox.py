@@ -2,7 +2,7 @@
 
     python -m shared_auth.fleet.inbox init sqlite:///var/lib/shop/webhooks.db
     python -m shared_auth.fleet.inbox parked redis://localhost:6379/0
-    python -m shared_auth.fleet.inbox requeue redis://localhost/0 dancity:transaction.success:T1
+    python -m shared_auth.fleet.inbox requeue redis://localhost/0 <api>:transaction.success:T1
     python -m shared_auth.fleet.inbox counts sqlite:///var/lib/shop/webhooks.db
 
 An inbox is created once (``init``); receivers and consumers then open it without

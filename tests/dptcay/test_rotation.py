@@ -20,8 +20,8 @@ from dptcay_sdk import (
     Secret,
 )
 from dptcay_sdk import _client as client_module
+from dptcay_sdk._credentials import DptcayKeyAuth
 from dptcay_sdk.testing import DptcaySandbox, RatePlan
-from shared_auth._auth import DptcayKeyAuth
 
 pytestmark = pytest.mark.anyio
 

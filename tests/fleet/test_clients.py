@@ -22,6 +22,7 @@ from shared_auth.fleet import (
     SharedWindow,
     open_journal,
 )
+from shared_auth.fleet._intent import Change
 
 pytestmark = pytest.mark.anyio
 PHONE = "08031234567"
@@ -171,7 +172,7 @@ async def test_recover_settles_a_purchase_whose_worker_died(
         journal = open_journal(target)
         assert client._journal is not None
         key = "dancity:order-6"
-        journal.store.update(key, client._journal.owner, state="sent", now=0.0)
+        journal.store.update(key, client._journal.owner, Change(state="sent", now=0.0))
         clock.advance(2.0)  # the lease runs out
         report = await client.recover_journal()
     assert [i.reference for i in report.settled] == ["order-6"]
@@ -221,7 +222,7 @@ async def test_a_dptcay_payment_whose_worker_died_after_sending_needs_review(
         await client.payments.create(amount=Decimal(10), currency="USDC", order_id="ord-2")
         key = "dptcay:ord-2"
         assert client._journal is not None
-        journal.store.update(key, client._journal.owner, state="sent", now=0.0)
+        journal.store.update(key, client._journal.owner, Change(state="sent", now=0.0))
         clock.advance(2.0)  # the lease runs out
         with pytest.raises(IntentNeedsReviewError, match="cannot be searched"):
             await client.payments.create(amount=Decimal(10), currency="USDC", order_id="ord-2")

@@ -18,7 +18,7 @@ from shared_auth.fleet import (
     Journal,
     fingerprint,
 )
-from shared_auth.fleet._intent import decode_result, encode_result
+from shared_auth.fleet._intent import Change, decode_result, encode_result
 from shared_auth.fleet._sqlite import SQLiteStore
 from tests.fleet.conftest import make_journal
 
@@ -254,7 +254,7 @@ async def test_a_dead_workers_sent_claim_is_requeried_then_sent_only_if_the_api_
             updated_at=clock.now,
         )
         journal.store.claim(intent)
-        journal.store.update(intent.key, "dead", state="sent", now=clock.now)
+        journal.store.update(intent.key, "dead", Change(state="sent", now=clock.now))
     clock.now += 6
 
     async def requery(reference: str) -> Any:
@@ -289,7 +289,7 @@ async def test_recover_settles_releases_and_reports(journal_target: str) -> None
         )
         journal.store.claim(intent)
         if state != "claimed":
-            journal.store.update(intent.key, "dead", state=state, now=clock.now)
+            journal.store.update(intent.key, "dead", Change(state=state, now=clock.now))
 
     leave("dancity", "charged", "sent")
     leave("dancity", "never-arrived", "unknown")

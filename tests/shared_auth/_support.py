@@ -15,7 +15,8 @@ import anyio.lowlevel
 # these tests mask keys of both formats.
 import dancity_sdk._credentials  # noqa: F401
 import dptcay_sdk._credentials  # noqa: F401
-from shared_auth._pipeline import Pipeline, Reply
+from shared_auth._pipeline import Pipeline
+from shared_auth._reply import Reply
 
 DPTCAY_LIVE_KEY = "dp_live_sk_4f9Kq2Lm8Zr1Tx7Vb3Nc"
 DPTCAY_TEST_KEY = "dp_test_sk_Hh5Jj6Kk7Ll8Mm9Nn0Pp"

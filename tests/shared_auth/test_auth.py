@@ -11,8 +11,10 @@ import anyio
 import httpx
 import pytest
 
+from dancity_sdk._credentials import CHANNELS as DANCITY_CHANNELS
+from dancity_sdk._credentials import DancityJWTAuth, DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import ConfigurationError, MissingCredentialError, Secret
-from shared_auth._auth import DANCITY_CHANNELS, DancityJWTAuth, DancityKeyAuth, DptcayKeyAuth
 from tests.shared_auth._support import (
     DANCITY_KEY,
     DANCITY_KEY_2,

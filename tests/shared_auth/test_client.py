@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from dancity_sdk._credentials import DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     NOT_GIVEN,
     ClientClosedError,
@@ -18,10 +20,9 @@ from shared_auth import (
     RetryPolicy,
     TimeoutArgument,
 )
-from shared_auth._auth import DancityKeyAuth, DptcayKeyAuth
 from shared_auth._client import BaseAsyncClient
 from shared_auth._models import make_converter
-from shared_auth._pipeline import ErrorDetails
+from shared_auth._outcomes import ErrorDetails
 from shared_auth._routes import Route
 from shared_auth._sync import SyncClient
 from shared_auth._throttle import Throttle

@@ -7,9 +7,9 @@ import httpx
 import pytest
 
 from dancity_sdk import AsyncDancityClient
+from dancity_sdk._credentials import DancityJWTAuth
 from dancity_sdk.testing import DancitySandbox
 from shared_auth import MissingCredentialError, SDKError
-from shared_auth._auth import DancityJWTAuth
 from tests.shared_auth._support import make_jwt
 
 pytestmark = pytest.mark.anyio

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from shared_auth import ConfigurationError, InvalidInputError, RateLimit, ResultList, Secret
 from shared_auth._client import validate_base_url
 from shared_auth._models import APIObject, make_converter, structure_top, to_decimal
-from shared_auth._pipeline import Reply
+from shared_auth._reply import Reply
 from shared_auth._routes import format_path
 
 

@@ -19,10 +19,12 @@ import httpx
 import pytest
 from anyio.abc import SocketAttribute, SocketStream
 
+from dancity_sdk._credentials import DancityJWTAuth, DancityKeyAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import APIError, ConfigurationError, RateLimit, RetryPolicy, Secret
-from shared_auth._auth import DancityJWTAuth, DancityKeyAuth, DptcayKeyAuth
 from shared_auth._models import make_converter
-from shared_auth._pipeline import ErrorDetails, Pipeline
+from shared_auth._outcomes import ErrorDetails
+from shared_auth._pipeline import Pipeline
 from shared_auth._redact import install_log_redaction
 from tests.shared_auth._support import (
     DANCITY_KEY,

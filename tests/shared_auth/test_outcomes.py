@@ -16,6 +16,8 @@ import anyio
 import httpx
 import pytest
 
+from dancity_sdk._credentials import DancityJWTAuth
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     APIConnectionError,
     APIStatusError,
@@ -26,9 +28,9 @@ from shared_auth import (
     ResponseValidationError,
     RetryPolicy,
 )
-from shared_auth._auth import DancityJWTAuth, DptcayKeyAuth
 from shared_auth._models import make_converter
-from shared_auth._pipeline import OUTCOMES, Action, ErrorDetails, Failure, Pipeline, Unreadable
+from shared_auth._outcomes import OUTCOMES, Action, ErrorDetails, Failure, Unreadable
+from shared_auth._pipeline import Pipeline
 from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime, make_jwt
 
 pytestmark = pytest.mark.anyio

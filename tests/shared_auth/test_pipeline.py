@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dptcay_sdk._credentials import DptcayKeyAuth
 from shared_auth import (
     APIConnectionError,
     APIStatusError,
@@ -33,9 +34,9 @@ from shared_auth import (
     RetryPolicy,
     UnprocessableEntityError,
 )
-from shared_auth._auth import DptcayKeyAuth
 from shared_auth._models import make_converter
-from shared_auth._pipeline import Envelope, ErrorDetails, Pipeline
+from shared_auth._outcomes import Envelope, ErrorDetails
+from shared_auth._pipeline import Pipeline
 from shared_auth._throttle import Throttle
 from tests.shared_auth._support import DPTCAY_LIVE_KEY, EchoPipeline, FakeTime
 
