@@ -1,10 +1,10 @@
 """The shapes of Dancity's declarations and the helpers that build them (see `dancity_sdk._spec`).
 
 `Field`, `Operation` and `Generation` are plain data; the helpers below keep the
-generation modules of ``_spec`` readable: :func:`declare` builds the first generation in
-full, :func:`derive` each later one from its predecessor plus its changes (operations
+generation modules of ``_spec`` readable: ``declare`` builds the first generation in
+full, ``derive`` each later one from its predecessor plus its changes (operations
 removed, added or redeclared; per operation, fields dropped, changed or added, as
-:class:`Edit` s).
+``Edit`` values).
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ THROTTLE_LIMITS: Final[Mapping[str, int]] = MappingProxyType(
 )
 
 Kind = Literal["string", "integer", "number", "money", "boolean", "datetime"]
+#: The answer shapes a description documents: ``"documents"`` (the server's stored
+#: documents: references nested as objects, lists bare) or ``"views"`` (flattened rows,
+#: lists wrapped with their pagination).
+Answers = Literal["documents", "views"]
 
 
 @attrs.frozen
@@ -86,7 +90,7 @@ class Operation:
         name: The SDK's name for it, ``"<resource>.<method>"`` (``"esim.purchase"``).
         method: HTTP method.
         path: Path below the family prefix, with the description's ``{placeholders}``.
-        family: :data:`VAS` or :data:`APP`.
+        family: ``VAS`` or ``APP``.
         idempotent: ``True`` for reads, validations and updates (safe to retry);
             ``False`` for purchases (never replayed once sent).
         throttles: Client-side throttles it counts against (``"key"``, ``"purchase"``).
@@ -94,7 +98,7 @@ class Operation:
         query_fields: Query parameters the description declares.
         path_params: ``(placeholder, arg)`` pairs of the path template.
         open_body: The description declares a free-form body (``additionalProperties``);
-            :attr:`body_fields` then names the fields the guides show, which the SDK sends.
+            ``body_fields`` then names the fields the guides show, which the SDK sends.
         success_status: The documented success status (``201`` for card creation).
     """
 
@@ -127,6 +131,13 @@ class Operation:
                 return candidate
         return None
 
+    def wire_field(self, name: str) -> Field | None:
+        """The body or query field declared under wire name ``name``, if any."""
+        for candidate in (*self.body_fields, *self.query_fields):
+            if candidate.name == name:
+                return candidate
+        return None
+
 
 @attrs.frozen
 class Generation:
@@ -137,12 +148,15 @@ class Generation:
         commit: The docs commit it was published in (``c3ab95a``).
         prefix: The VAS path prefix (``/api/v1``).
         operations: Every VAS operation it declares, by SDK name.
+        answers: The answer shapes its examples document (see ``Answers``); ``None``: it
+            documents only the free-form envelope.
     """
 
     api_version: str
     commit: str
     prefix: str
     operations: Mapping[str, Operation]
+    answers: Answers | None = None
 
     def __contains__(self, name: object) -> bool:
         return name in self.operations
@@ -252,7 +266,7 @@ Replacement = Field | tuple[Field, ...]
 
 @attrs.frozen
 class Edit:
-    """How one operation of the preceding generation changes (see :func:`derive`).
+    """How one operation of the preceding generation changes (see ``derive``).
 
     Attributes:
         name: The operation's SDK name.
@@ -301,13 +315,16 @@ def edit(
     change: Mapping[str, Replacement] | None = None,
     add: tuple[Field, ...] = (),
 ) -> Edit:
-    """An :class:`Edit` of operation ``name``."""
+    """An ``Edit`` of operation ``name``."""
     return Edit(name, drop, dict(change or {}), add)
 
 
-def declare(api_version: str, commit: str, prefix: str, *ops: Operation) -> Generation:
+def declare(
+    api_version: str, commit: str, prefix: str, *ops: Operation, answers: Answers | None = None
+) -> Generation:
     """The first generation, every operation declared in full."""
-    return Generation(api_version, commit, prefix, _sorted({op.name: op for op in ops}))
+    table = _sorted({op.name: op for op in ops})
+    return Generation(api_version, commit, prefix, table, answers)
 
 
 def derive(
@@ -316,6 +333,7 @@ def derive(
     commit: str,
     *,
     prefix: str | None = None,
+    answers: Answers | None = None,
     removed: tuple[str, ...] = (),
     added: tuple[Operation, ...] = (),
     changed: tuple[Edit, ...] = (),
@@ -327,6 +345,7 @@ def derive(
         api_version: This generation's date.
         commit: The docs commit that published it.
         prefix: Its VAS prefix; ``None`` keeps ``before``'s.
+        answers: The answer shapes it documents; ``None`` keeps ``before``'s.
         removed: Operations ``before`` declares and this one does not.
         added: Operations new here, or redeclared in full (their shape changed wholesale).
         changed: Field-level edits of operations kept from ``before``.
@@ -340,7 +359,8 @@ def derive(
     for change in changed:
         table[change.name] = change.apply(table[change.name])
     table.update({op.name: op for op in added})
-    return Generation(api_version, commit, prefix or before.prefix, _sorted(table))
+    prefix = prefix or before.prefix
+    return Generation(api_version, commit, prefix, _sorted(table), answers or before.answers)
 
 
 def _sorted(table: Mapping[str, Operation]) -> Mapping[str, Operation]:

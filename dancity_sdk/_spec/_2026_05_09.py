@@ -20,6 +20,7 @@ GENERATION: Final = derive(
     _2026_04_27.GENERATION,
     "2026-05-09",
     "c9b303d",
+    answers="documents",
     removed=("services.get", "products.get", "cable.validate", "electricity.validate"),
     added=(
         _check(

@@ -19,6 +19,7 @@ GENERATION: Final = derive(
     "2026-05-31",
     "c3ab95a",
     prefix="/api/v1",
+    answers="views",
     removed=("validate", "education.validate_product", *_2026_04_27.CARD_OPERATIONS),
     added=(
         _check(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from dancity_sdk._declarations import Answers
 from dancity_sdk.testing._wire import JsonObject
 
 _SEPARATORS: Final = re.compile(r"[\s_-]+")
@@ -54,8 +55,8 @@ class Product:
         """``FIXED`` for unit-priced products (exam PINs), else ``PERCENTAGE`` (a discount)."""
         return "FIXED" if self.unit_price is not None else "PERCENTAGE"
 
-    def wire(self, dialect: str = "2026-05-31") -> JsonObject:
-        """The ``allProduct`` row: ``2026-05-09`` nests the service as ``{_id, name}``."""
+    def wire(self, dialect: Answers = "views") -> JsonObject:
+        """The ``allProduct`` row: the ``documents`` shapes nest the service as ``{_id, name}``."""
         row: JsonObject = {
             "_id": self.id,
             "name": self.name,
@@ -67,7 +68,7 @@ class Product:
             "max": self.maximum,
             "discount": self.discount,
         }
-        if dialect == "2026-05-09":
+        if dialect == "documents":
             row["service"] = {"_id": service_id(self.service), "name": self.service}
         else:
             row["service"] = self.service
@@ -93,9 +94,9 @@ class Plan:
             self.plan_id if self.plan_id.startswith("iplan_") else stable_id("plan", self.plan_id)
         )
 
-    def data_wire(self, dialect: str) -> JsonObject:
-        """A ``/plans/data`` row: flat in ``2026-05-31``, the stored plan in ``2026-05-09``."""
-        if dialect != "2026-05-09":
+    def data_wire(self, dialect: Answers) -> JsonObject:
+        """A ``/plans/data`` row: flat in the ``views`` shapes, the stored plan in ``documents``."""
+        if dialect != "documents":
             return {
                 "_id": self.id,
                 "product": self.product,
@@ -124,9 +125,9 @@ class Plan:
             "planId": self.plan_id,
         }
 
-    def cable_wire(self, dialect: str) -> JsonObject:
-        """A ``/plans/cable`` row: flat (no validity) in 2026-05-31, stored in 2026-05-09."""
-        if dialect != "2026-05-09":
+    def cable_wire(self, dialect: Answers) -> JsonObject:
+        """A ``/plans/cable`` row: flat (no validity) in ``views``, stored in ``documents``."""
+        if dialect != "documents":
             return {
                 "_id": self.id,
                 "product": self.product,
