@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from dancity_sdk._declarations import _METER_TYPE, _check, _opt, _req, derive, edit
+from dancity_sdk._declarations import _check, _opt, _req, derive, edit
 from dancity_sdk._spec import _2026_04_27, _2026_05_09
 
 GENERATION: Final = derive(
@@ -28,16 +28,9 @@ GENERATION: Final = derive(
             "/cable/validate",
             body=(_req("smartcardNumber", "smartcard_number"), _req("cablename", "cablename")),
         ),
-        _check(
-            "electricity.validate",
-            "POST",
-            "/electricity/validate",
-            body=(
-                _req("meterNumber", "meter_number"),
-                _req("billerCode", "biller"),
-                _req("amount", "amount", "money"),
-                _req("meterType", "meter_type", enum=_METER_TYPE),
-            ),
+        # Back as 2026-04-27 declared it, with the biller named by its code.
+        edit("electricity.validate", change={"billerName": _req("billerCode", "biller")}).apply(
+            _2026_04_27.GENERATION.operations["electricity.validate"]
         ),
     ),
     changed=(

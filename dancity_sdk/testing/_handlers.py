@@ -13,9 +13,11 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dancity_sdk._declarations import Answers
 from dancity_sdk._spec import Field
 from dancity_sdk.testing import _esim
 from dancity_sdk.testing._card_handlers import CardHandlers
+from dancity_sdk.testing._catalog import Catalog, Plan
 from dancity_sdk.testing._faults import apply
 from dancity_sdk.testing._fields import WALLET_TYPES, Fields
 from dancity_sdk.testing._generations import Generation
@@ -131,27 +133,27 @@ class Handlers(CardHandlers):
         return handler
 
     def data_plans(self, gen: Generation) -> Handler:
-        """``plans.data``: rows in the generation's dialect."""
-
-        async def handler(request: Request, _caller: Caller) -> Response:
-            params = request.query_params
-            rows = self.state.catalog.data_plans(params.get("product"))
-            if params.get("planId"):
-                rows = [row for row in rows if params["planId"] in {row.plan_id, row.id}]
-            data = [plan.data_wire(gen.dialect) for plan in rows]
-            return WireResponse({"message": "SUCCESS", "data": data})
-
-        return handler
+        """``plans.data``: by ``product`` or ``planId``, rows in the generation's dialect."""
+        return self._plans(gen, Catalog.data_plans, "planId", Plan.data_wire)
 
     def cable_plans(self, gen: Generation) -> Handler:
-        """``plans.cable``: rows in the generation's dialect."""
+        """``plans.cable``: by ``product`` or ``cableplanId``, in the generation's dialect."""
+        return self._plans(gen, Catalog.cable_plans, "cableplanId", Plan.cable_wire)
 
+    def _plans(
+        self,
+        gen: Generation,
+        rows_of: Callable[[Catalog, str | None], list[Plan]],
+        id_param: str,
+        wire: Callable[[Plan, Answers], JsonObject],
+    ) -> Handler:
         async def handler(request: Request, _caller: Caller) -> Response:
             params = request.query_params
-            rows = self.state.catalog.cable_plans(params.get("product"))
-            if params.get("cableplanId"):
-                rows = [row for row in rows if params["cableplanId"] in {row.plan_id, row.id}]
-            data = [plan.cable_wire(gen.dialect) for plan in rows]
+            rows = rows_of(self.state.catalog, params.get("product"))
+            wanted = params.get(id_param)
+            if wanted:
+                rows = [row for row in rows if wanted in {row.plan_id, row.id}]
+            data = [wire(plan, gen.dialect) for plan in rows]
             return WireResponse({"message": "SUCCESS", "data": data})
 
         return handler
@@ -182,22 +184,20 @@ class Handlers(CardHandlers):
 
     def electricity_validate(self, gen: Generation) -> Handler:
         """``electricity.validate``: the biller under its declared name (``billerName``…)."""
-        biller_field = gen.wire_name("electricity.validate", "biller")
-
-        async def handler(request: Request, _caller: Caller) -> Response:
-            body = await json_body(request)
-            data = validate_meter(body, self.state.catalog, biller_field=biller_field)
-            return ok("Validation successful", data)
-
-        return handler
+        return self._biller_validation(gen, "electricity.validate", validate_meter)
 
     def validate(self, gen: Generation) -> Handler:
         """``validate`` (unified): ``type`` selects cable or electricity."""
-        biller_field = gen.wire_name("validate", "biller")
+        return self._biller_validation(gen, "validate", validate_any)
+
+    def _biller_validation(
+        self, gen: Generation, operation: str, check: Callable[..., JsonObject]
+    ) -> Handler:
+        biller_field = gen.wire_name(operation, "biller")
 
         async def handler(request: Request, _caller: Caller) -> Response:
             body = await json_body(request)
-            data = validate_any(body, self.state.catalog, biller_field=biller_field)
+            data = check(body, self.state.catalog, biller_field=biller_field)
             return ok("Validation successful", data)
 
         return handler

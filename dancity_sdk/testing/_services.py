@@ -290,16 +290,9 @@ def validate_smartcard(source: Body, catalog: Catalog, *, needs_plan: bool = Fal
     provider_name = fields.text("cablename")
     fields.check()
     provider = _found(catalog.product("Cable", provider_name))
-    if smartcard == UNKNOWN_SMARTCARD or not _SMARTCARD.fullmatch(smartcard):
-        raise envelope_error(400, "Smartcard number not found")
-    return {
-        "status": "success",
-        "customerName": SANDBOX_CUSTOMER,
-        "customerNumber": smartcard,
-        "smartcardNumber": smartcard,
-        "cablename": provider.name,
-        "message": "Validation successful",
-    }
+    known = smartcard != UNKNOWN_SMARTCARD and _SMARTCARD.fullmatch(smartcard) is not None
+    details = {"customerNumber": smartcard, "smartcardNumber": smartcard}
+    return _customer(known, "Smartcard number", {**details, "cablename": provider.name})
 
 
 def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> JsonObject:
@@ -311,18 +304,18 @@ def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> Json
     meter_type = fields.choice("meterType", _METER_TYPES)
     fields.check()
     biller = _found(catalog.product("Electricity", biller_name))
-    if meter.endswith(UNKNOWN_METER_SUFFIX) or not _METER.fullmatch(meter):
-        raise envelope_error(400, "Meter number not found")
-    return {
-        "status": "success",
-        "customerName": SANDBOX_CUSTOMER,
-        "address": SANDBOX_ADDRESS,
-        "meterNumber": meter,
-        "meterType": meter_type,
-        "billerCode": biller.name,
-        biller_field: biller.name,
-        "message": "Validation successful",
-    }
+    known = not meter.endswith(UNKNOWN_METER_SUFFIX) and _METER.fullmatch(meter) is not None
+    details = {"address": SANDBOX_ADDRESS, "meterNumber": meter, "meterType": meter_type}
+    names = {"billerCode": biller.name, biller_field: biller.name}
+    return _customer(known, "Meter number", {**details, **names})
+
+
+def _customer(known: bool, number: str, details: JsonObject) -> JsonObject:
+    """A validation's answer: the sandbox's customer behind a known number, else the 400."""
+    if not known:
+        raise envelope_error(400, f"{number} not found")
+    found = {"status": "success", "customerName": SANDBOX_CUSTOMER, **details}
+    return {**found, "message": "Validation successful"}
 
 
 def validate_any(source: Body, catalog: Catalog, *, biller_field: str) -> JsonObject:
