@@ -102,41 +102,33 @@ API_VERSIONS: Final = tuple(GENERATIONS)
 #: The default: the newest published description (README, "Choosing a generation").
 DEFAULT_API_VERSION: Final = API_VERSIONS[-1]
 
+
+def _app_read(name: str, path: str, *query: Field, placeholder: str | None = None) -> Operation:
+    # App reads: the user's JWT, no channel, no client-side throttle; one path placeholder.
+    params = ((placeholder, placeholder),) if placeholder else ()
+    return Operation(name, "GET", path, APP, throttles=(), query_fields=query, path_params=params)
+
+
 #: The App family (user JWT, no ``channel``), the same in every generation.
 APP_OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
     {
         op.name: op
         for op in (
-            Operation(
-                "wallet.get",
-                "GET",
-                "/wallet/{wallet_id}",
-                APP,
-                throttles=(),
-                path_params=(("wallet_id", "wallet_id"),),
-            ),
-            Operation(
+            _app_read("wallet.get", "/wallet/{wallet_id}", placeholder="wallet_id"),
+            _app_read(
                 "transactions.list",
-                "GET",
                 "/transactions",
-                APP,
-                throttles=(),
-                query_fields=(
-                    *_PAGE,
-                    *_DATES,
-                    _opt("service", "service"),
-                    _opt("status", "status"),
-                    _opt("tranxType", "tranx_type"),
-                    _opt("query", "query"),
-                ),
+                *_PAGE,
+                *_DATES,
+                _opt("service", "service"),
+                _opt("status", "status"),
+                _opt("tranxType", "tranx_type"),
+                _opt("query", "query"),
             ),
-            Operation(
+            _app_read(
                 "transactions.get",
-                "GET",
                 "/transactions/{transaction_id}",
-                APP,
-                throttles=(),
-                path_params=(("transaction_id", "transaction_id"),),
+                placeholder="transaction_id",
             ),
         )
     }
