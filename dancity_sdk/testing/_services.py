@@ -36,8 +36,9 @@ _METER_TYPES: Final = ("prepaid", "postpaid")
 _ELECTRICITY_MINIMUM: Final = Decimal(500)
 _BETTING_MINIMUM: Final = Decimal(100)
 _MAX_PINS: Final = 5
-#: The sandbox's transaction PIN for each length a declaration may ask for.
-_PINS: Final = {len(pin): pin for pin in (SANDBOX_PIN, SANDBOX_INTERNET_PIN)}
+#: The sandbox's transaction PIN of any length a declaration asks for is the first digits of
+#: this (``SANDBOX_PIN`` and ``SANDBOX_INTERNET_PIN`` among them).
+_PIN_DIGITS: Final = "1234567890"
 _T = TypeVar("_T")
 
 
@@ -83,7 +84,7 @@ def take_pin(fields: Fields, gen: Generation, operation: str) -> tuple[str, str]
     if declared is None:
         return None
     length = declared.min_length or len(SANDBOX_PIN)
-    return fields.pin("pin", length=length), _PINS[length]
+    return fields.pin("pin", length=length), _PIN_DIGITS[:length]
 
 
 def check_pin(pin: tuple[str, str] | None) -> None:
