@@ -227,6 +227,13 @@ _DATES: Final = (
     _opt("start_date", "start_date", "datetime"),
     _opt("end_date", "end_date", "datetime"),
 )
+#: The transaction filters the App listing and the first VAS listing share.
+_TRANSACTION_FILTERS: Final = (
+    _opt("service", "service"),
+    _opt("status", "status"),
+    _opt("tranxType", "tranx_type"),
+    _opt("query", "query"),
+)
 
 
 def _read(

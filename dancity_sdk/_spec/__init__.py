@@ -61,6 +61,7 @@ from typing import Final
 from dancity_sdk._declarations import (
     _DATES,
     _PAGE,
+    _TRANSACTION_FILTERS,
     KEY_LIMIT,
     PURCHASE_LIMIT,
     THROTTLE_LIMITS,
@@ -68,7 +69,6 @@ from dancity_sdk._declarations import (
     Field,
     Generation,
     Operation,
-    _opt,
 )
 from dancity_sdk._families import APP, APP_PREFIX, VAS
 from dancity_sdk._spec import _2026_04_27, _2026_05_09, _2026_05_31
@@ -120,10 +120,7 @@ APP_OPERATIONS: Final[Mapping[str, Operation]] = MappingProxyType(
                 "/transactions",
                 *_PAGE,
                 *_DATES,
-                _opt("service", "service"),
-                _opt("status", "status"),
-                _opt("tranxType", "tranx_type"),
-                _opt("query", "query"),
+                *_TRANSACTION_FILTERS,
             ),
             _app_read(
                 "transactions.get",
