@@ -1,7 +1,10 @@
 """The shapes of Dancity's declarations and the helpers that build them (see `dancity_sdk._spec`).
 
-`Field`, `Operation` and `Generation` are plain data; the helpers below only keep the
-generation tables in ``_spec`` readable.
+`Field`, `Operation` and `Generation` are plain data; the helpers below keep the
+generation modules of ``_spec`` readable: ``declare`` builds the first generation in
+full, ``derive`` each later one from its predecessor plus its changes (operations
+removed, added or redeclared; per operation, fields dropped, changed or added, as
+``Edit`` values).
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ THROTTLE_LIMITS: Final[Mapping[str, int]] = MappingProxyType(
 )
 
 Kind = Literal["string", "integer", "number", "money", "boolean", "datetime"]
+#: The answer shapes a description documents: ``"documents"`` (the server's stored
+#: documents: references nested as objects, lists bare) or ``"views"`` (flattened rows,
+#: lists wrapped with their pagination).
+Answers = Literal["documents", "views"]
 
 
 @attrs.frozen
@@ -83,7 +90,7 @@ class Operation:
         name: The SDK's name for it, ``"<resource>.<method>"`` (``"esim.purchase"``).
         method: HTTP method.
         path: Path below the family prefix, with the description's ``{placeholders}``.
-        family: :data:`VAS` or :data:`APP`.
+        family: ``VAS`` or ``APP``.
         idempotent: ``True`` for reads, validations and updates (safe to retry);
             ``False`` for purchases (never replayed once sent).
         throttles: Client-side throttles it counts against (``"key"``, ``"purchase"``).
@@ -91,7 +98,7 @@ class Operation:
         query_fields: Query parameters the description declares.
         path_params: ``(placeholder, arg)`` pairs of the path template.
         open_body: The description declares a free-form body (``additionalProperties``);
-            :attr:`body_fields` then names the fields the guides show, which the SDK sends.
+            ``body_fields`` then names the fields the guides show, which the SDK sends.
         success_status: The documented success status (``201`` for card creation).
     """
 
@@ -124,6 +131,13 @@ class Operation:
                 return candidate
         return None
 
+    def wire_field(self, name: str) -> Field | None:
+        """The body or query field declared under wire name ``name``, if any."""
+        for candidate in (*self.body_fields, *self.query_fields):
+            if candidate.name == name:
+                return candidate
+        return None
+
 
 @attrs.frozen
 class Generation:
@@ -134,12 +148,15 @@ class Generation:
         commit: The docs commit it was published in (``c3ab95a``).
         prefix: The VAS path prefix (``/api/v1``).
         operations: Every VAS operation it declares, by SDK name.
+        answers: The answer shapes its examples document (see ``Answers``); ``None``: it
+            documents only the free-form envelope.
     """
 
     api_version: str
     commit: str
     prefix: str
     operations: Mapping[str, Operation]
+    answers: Answers | None = None
 
     def __contains__(self, name: object) -> bool:
         return name in self.operations
@@ -210,6 +227,13 @@ _DATES: Final = (
     _opt("start_date", "start_date", "datetime"),
     _opt("end_date", "end_date", "datetime"),
 )
+#: The transaction filters the App listing and the first VAS listing share.
+_TRANSACTION_FILTERS: Final = (
+    _opt("service", "service"),
+    _opt("status", "status"),
+    _opt("tranxType", "tranx_type"),
+    _opt("query", "query"),
+)
 
 
 def _read(
@@ -241,87 +265,110 @@ _TRANSACTION_ID: Final = (("transactionId", "transaction_id"),)
 _CARD_ID: Final = (("cardId", "card_id"),)
 
 
-def _shared_reads(*, region_kinds: tuple[int, ...] = ()) -> dict[str, Operation]:
-    """Reads whose shape every generation shares (the 2026-05-31 one lists region kinds)."""
-    return {
-        op.name: op
-        for op in (
-            _read("wallet.list", "/wallet"),
-            _read("wallet.get", "/wallet/{id}", path_params=_ID),
-            _read("transactions.get", "/transactions/{transactionId}", path_params=_TRANSACTION_ID),
-            _read("plans.internet", "/plans/internet", *_INTERNET_PLAN_QUERY),
-            _read(
-                "esim.regions",
-                "/esim/regions",
-                _opt("type", "region_kind", "integer", enum=region_kinds),
-            ),
-            _read("esim.topup_packages", "/esim/topup-packages", _req("iccid", "iccid")),
-            _read("esim.my_esims", "/esim/my-esims", *_PAGE),
-            _read("esim.details", "/esim/details/{transactionId}", path_params=_TRANSACTION_ID),
-        )
-    }
+# --- a generation as its changes to the one before --------------------------------------------
+
+#: What a field of the preceding generation becomes: one field, or several in its place.
+Replacement = Field | tuple[Field, ...]
 
 
-_INTERNET_PLAN_QUERY: Final = (
-    _opt("internetid", "internet_id"),
-    _opt("product", "product"),
-    _opt("action", "action", enum=("FILTER",)),
-)
+@attrs.frozen
+class Edit:
+    """How one operation of the preceding generation changes (see ``derive``).
+
+    Attributes:
+        name: The operation's SDK name.
+        drop: Wire names of the body or query fields it no longer declares.
+        change: Wire name of a field → what stands in its place (same position).
+        add: Fields it newly declares, after the others (body for writes, query for GETs).
+    """
+
+    name: str
+    drop: tuple[str, ...] = ()
+    change: Mapping[str, Replacement] = attrs.field(factory=dict)
+    add: tuple[Field, ...] = ()
+
+    def apply(self, operation: Operation) -> Operation:
+        """``operation`` as this edit leaves it.
+
+        Raises:
+            KeyError: The edit names a field ``operation`` does not declare.
+        """
+        known = {f.name for f in (*operation.body_fields, *operation.query_fields)}
+        missing = sorted((set(self.drop) | set(self.change)) - known)
+        if missing:
+            raise KeyError(f"{self.name} declares no field {missing}")
+        body = self._fields(operation.body_fields)
+        query = self._fields(operation.query_fields)
+        if operation.method == "GET":
+            query += self.add
+        else:
+            body += self.add
+        return attrs.evolve(operation, body_fields=body, query_fields=query)
+
+    def _fields(self, fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        edited: list[Field] = []
+        for old in fields:
+            if old.name in self.drop:
+                continue
+            new = self.change.get(old.name, old)
+            edited.extend(new if isinstance(new, tuple) else (new,))
+        return tuple(edited)
 
 
-def _esim_packages(*, region_types: tuple[str, ...] = ()) -> Operation:
-    return _read(
-        "esim.packages",
-        "/esim/packages",
-        _req("regionCode", "region_code"),
-        _opt("regionType", "region_type", enum=region_types),
-        _opt("type", "package_type", enum=("BASE", "TOPUP")),
-    )
+def edit(
+    name: str,
+    *,
+    drop: tuple[str, ...] = (),
+    change: Mapping[str, Replacement] | None = None,
+    add: tuple[Field, ...] = (),
+) -> Edit:
+    """An ``Edit`` of operation ``name``."""
+    return Edit(name, drop, dict(change or {}), add)
 
 
-def _cards() -> dict[str, Operation]:
-    """Virtual cards (2026-04-27 and 2026-05-09): free-form bodies, fields from the guide."""
-    ops = (
-        _read("cards.list", "/cards"),
-        Operation(
-            "cards.create",
-            "POST",
-            "/cards",
-            idempotent=False,
-            body_fields=(_CUSTOMER_REF,),
-            open_body=True,
-            success_status=201,
-        ),
-        _read("cards.exchange_rate", "/cards/exchange-rate"),
-        _read("cards.transactions", "/cards/transactions/{cardId}", *_PAGE, path_params=_CARD_ID),
-        Operation(
-            "cards.fund",
-            "POST",
-            "/cards/wallet",
-            idempotent=False,
-            body_fields=(
-                _req("cardId", "card_id"),
-                _req("amount", "amount", "money"),
-                _req("action", "action", enum=("fund", "withdraw")),
-                _CUSTOMER_REF,
-            ),
-            open_body=True,
-            success_status=201,
-        ),
-        _read("cards.get", "/cards/{cardId}", path_params=_CARD_ID),
-        Operation(
-            "cards.update",
-            "PUT",
-            "/cards/{cardId}",
-            body_fields=(_req("status", "status"),),
-            path_params=_CARD_ID,
-            open_body=True,
-        ),
-    )
-    return {op.name: op for op in ops}
+def declare(
+    api_version: str, commit: str, prefix: str, *ops: Operation, answers: Answers | None = None
+) -> Generation:
+    """The first generation, every operation declared in full."""
+    table = _sorted({op.name: op for op in ops})
+    return Generation(api_version, commit, prefix, table, answers)
 
 
-def _table(*ops: Operation, base: Mapping[str, Operation]) -> Mapping[str, Operation]:
-    table = dict(base)
-    table.update({op.name: op for op in ops})
+def derive(
+    before: Generation,
+    api_version: str,
+    commit: str,
+    *,
+    prefix: str | None = None,
+    answers: Answers | None = None,
+    removed: tuple[str, ...] = (),
+    added: tuple[Operation, ...] = (),
+    changed: tuple[Edit, ...] = (),
+) -> Generation:
+    """A generation written as its changes to ``before``.
+
+    Args:
+        before: The preceding generation.
+        api_version: This generation's date.
+        commit: The docs commit that published it.
+        prefix: Its VAS prefix; ``None`` keeps ``before``'s.
+        answers: The answer shapes it documents; ``None`` keeps ``before``'s.
+        removed: Operations ``before`` declares and this one does not.
+        added: Operations new here, or redeclared in full (their shape changed wholesale).
+        changed: Field-level edits of operations kept from ``before``.
+
+    Raises:
+        KeyError: A removal or an edit names an operation ``before`` does not declare.
+    """
+    table = dict(before.operations)
+    for name in removed:
+        del table[name]
+    for change in changed:
+        table[change.name] = change.apply(table[change.name])
+    table.update({op.name: op for op in added})
+    prefix = prefix or before.prefix
+    return Generation(api_version, commit, prefix, _sorted(table), answers or before.answers)
+
+
+def _sorted(table: Mapping[str, Operation]) -> Mapping[str, Operation]:
     return MappingProxyType(dict(sorted(table.items())))

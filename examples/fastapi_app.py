@@ -19,8 +19,8 @@ What it shows:
 Run it against the real APIs (credentials from the environment)::
 
     export DPTCAY_API_KEY=dp_test_sk_...           # optional: DPTCAY_BASE_URL
-    export DANCITY_API_KEY=dcy_live_...            # optional: DANCITY_BASE_URL, DANCITY_VAS_PREFIX
-    export DANCITY_PIN=1234                        # the transaction PIN (/api/external/v1 buys)
+    export DANCITY_API_KEY=dcy_live_...            # optional: DANCITY_BASE_URL, DANCITY_API_VERSION
+    export DANCITY_PIN=...                         # only if that api_version's buys take a PIN
     export DANCITY_WEBHOOK_SECRET=...              # comma-separate two while rotating
     export WEBHOOK_INBOX=sqlite:///var/lib/app/webhooks.db  # or redis://…, shared by workers
     python -m shared_auth.fleet.inbox init "$WEBHOOK_INBOX"  # once
@@ -30,9 +30,10 @@ or against the local sandboxes (each in its own shell)::
 
     python -m dptcay_sdk.testing --port 8765       # prints a write key
     python -m dancity_sdk.testing --port 8766 \\
-        --webhook-url http://127.0.0.1:8000/webhooks/dancity   # prints key + webhook secret
-    export DPTCAY_BASE_URL=http://127.0.0.1:8765/v1 DANCITY_BASE_URL=http://127.0.0.1:8766
-    export DPTCAY_API_KEY=... DANCITY_API_KEY=... DANCITY_WEBHOOK_SECRET=... DANCITY_PIN=1234
+        --webhook-url http://127.0.0.1:8000/webhooks/dancity   # prints its export lines
+    # paste both sets of export lines: DPTCAY_BASE_URL, DPTCAY_API_KEY, DANCITY_BASE_URL,
+    # DANCITY_API_VERSION, DANCITY_API_KEY, DANCITY_WEBHOOK_SECRET (and DANCITY_PIN when the
+    # generation it serves takes one: add --api-version 2026-04-27 to try that)
     uvicorn examples.fastapi_app:app               # the sandbox now POSTs signed webhooks here
 
 Then, for example::
@@ -64,6 +65,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from dancity_sdk import AsyncDancityClient, Transaction
+from dancity_sdk._spec import GENERATIONS  # the SDK's declaration of each generation
 from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import AsyncDptcayClient, Payment, Secret
 
@@ -256,7 +258,7 @@ async def buy_airtime(body: AirtimeIn, dc: Dancity, request: Request) -> JSONRes
             product=body.product,
             phone=body.phone,
             amount=Decimal(body.amount),
-            pin=request.app.state.dancity_pin,
+            pin=request.app.state.dancity_pin,  # None where the generation takes no PIN
             customer_ref=body.customer_ref,
         )
     except OutcomeUnknownError as exc:
@@ -331,6 +333,23 @@ def _open_webhook_inbox(
     return open_inbox(Path(folder) / "inbox.db", source, create=True)
 
 
+def _airtime_pin(dc: AsyncDancityClient, pin: str | Secret | None) -> Secret | None:
+    """``pin`` if the client's generation declares a PIN on airtime buys, else ``None``.
+
+    Read from the SDK's declaration of the operation (``dancity_sdk._spec``), not from the
+    version's date: a generation that takes no PIN refuses ``pin=`` before sending.
+    """
+    airtime = GENERATIONS[dc.api_version].operations["airtime.buy"]
+    if airtime.wire_field("pin") is None:
+        if pin:
+            _log.warning(
+                "DANCITY_PIN is set but api_version %s takes no PIN on airtime buys: not sent",
+                dc.api_version,
+            )
+        return None
+    return Secret(pin) if isinstance(pin, str) else pin
+
+
 def create_app(
     *,
     dptcay_client_factory: DptcayFactory | None = None,
@@ -349,8 +368,9 @@ def create_app(
             ``AsyncDancityClient.from_env()``).
         webhook_secrets: Dancity webhook secrets, newest first while rotating (default:
             ``DANCITY_WEBHOOK_SECRET``, comma-separated, read at startup).
-        dancity_pin: The transaction PIN airtime buys send (default: ``DANCITY_PIN``); only
-            ``api_version="2026-04-27"`` takes one, so leave it unset with later versions.
+        dancity_pin: The transaction PIN airtime buys send (default: ``DANCITY_PIN``). It is
+            sent only where the Dancity client's generation declares a PIN on airtime buys
+            (read from the SDK's declarations); elsewhere it is ignored, with a warning.
         webhook_inbox: Where webhook deliveries are stored (a SQLite path or a ``redis://``
             URL shared by every server process; default: ``WEBHOOK_INBOX``, created once
             with ``python -m shared_auth.fleet.inbox init``). Without either, a temporary
@@ -370,7 +390,7 @@ def create_app(
                 tuple(webhook_secrets) if webhook_secrets is not None else _secrets_from_env()
             )
             pin = dancity_pin if dancity_pin is not None else os.environ.get("DANCITY_PIN")
-            app.state.dancity_pin = Secret(pin) if isinstance(pin, str) else pin
+            app.state.dancity_pin = _airtime_pin(app.state.dancity, pin)
             app.state.webhook_inbox = None
             app.state.webhook_handler = webhook_handler
             if app.state.webhook_secrets:

@@ -24,7 +24,7 @@ from dancity_sdk.testing._handler_kit import (
     json_body,
     path_value,
 )
-from dancity_sdk.testing._ledger import Order
+from dancity_sdk.testing._ledger import Event, Order
 from dancity_sdk.testing._wire import (
     JsonObject,
     ok,
@@ -61,21 +61,8 @@ class CardHandlers:
         fields.check()
         card_id = "card_" + state.ledger.new_id()
         naira = CREATION_FEE_USD * _esim.EXCHANGE_RATE
-        order = Order(
-            "VIRTUAL CARD",
-            "USD Virtual Card",
-            naira,
-            card_id,
-            "Virtual card creation",
-            extra={"cardId": card_id},
-        )
-        record, events = state.ledger.purchase(
-            order,
-            wallettype="main",
-            channel=caller.channel,
-            customer_ref=customer_ref,
-            status="SUCCESS",
-        )
+        order = _card_order(card_id, naira, "Virtual card creation")
+        record, events = self._charge(order, caller, customer_ref)
         card = Card(card_id, f"{int(card_id[-8:], 16) % 10000:04d}", name, state.clock())
         card.history.append(CardMovement(record["_id"], Decimal(0), "Card created", state.clock()))
         state.cards.add(card)
@@ -97,23 +84,10 @@ class CardHandlers:
         state.cards.check_move(card, action, amount)
         naira = (amount * _esim.EXCHANGE_RATE).quantize(Decimal("0.01"))
         remarks = f"Virtual card {action} ${amount}"
-        order = Order(
-            "VIRTUAL CARD",
-            "USD Virtual Card",
-            naira,
-            card_id,
-            remarks,
-            extra={"cardId": card_id, "usdAmount": amount},
-        )
+        order = _card_order(card_id, naira, remarks, usdAmount=amount)
         # Card movements always go through (a card id's last digits decide nothing).
         if action == "fund":
-            record, events = state.ledger.purchase(
-                order,
-                wallettype="main",
-                channel=caller.channel,
-                customer_ref=customer_ref,
-                status="SUCCESS",
-            )
+            record, events = self._charge(order, caller, customer_ref)
         else:
             record, events = state.ledger.credit(
                 order, wallettype="main", channel=caller.channel, customer_ref=customer_ref
@@ -131,6 +105,18 @@ class CardHandlers:
         body = ok(message, data)
         body.status_code = 201
         return await apply(state.faults.pop(), request, body)
+
+    def _charge(
+        self, order: Order, caller: Caller, customer_ref: str
+    ) -> tuple[JsonObject, list[Event]]:
+        # Card charges always succeed (a card id's last digits decide no outcome).
+        return self.state.ledger.purchase(
+            order,
+            wallettype="main",
+            channel=caller.channel,
+            customer_ref=customer_ref,
+            status="SUCCESS",
+        )
 
     async def update_card(self, request: Request, _caller: Caller) -> Response:
         """``cards.update``: ``{"status": "frozen" | "active"}``."""
@@ -152,6 +138,12 @@ class CardHandlers:
         rows = [m.wire() for m in reversed(card.history)]
         data = {"total": len(rows), "transactions": rows[(page - 1) * limit : page * limit]}
         return ok("Transactions fetched", data)
+
+
+def _card_order(card_id: str, naira: Decimal, remarks: str, **extra: object) -> Order:
+    """The ledger order of a card movement (its naira value off the main wallet)."""
+    extra = {"cardId": card_id, **extra}
+    return Order("VIRTUAL CARD", "USD Virtual Card", naira, card_id, remarks, extra=extra)
 
 
 def _card_extra(card: Card) -> JsonObject:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from dancity_sdk._declarations import Answers
 from dancity_sdk.testing._wire import JsonObject
 
 _SEPARATORS: Final = re.compile(r"[\s_-]+")
@@ -54,8 +55,8 @@ class Product:
         """``FIXED`` for unit-priced products (exam PINs), else ``PERCENTAGE`` (a discount)."""
         return "FIXED" if self.unit_price is not None else "PERCENTAGE"
 
-    def wire(self, dialect: str = "2026-05-31") -> JsonObject:
-        """The ``allProduct`` row: ``2026-05-09`` nests the service as ``{_id, name}``."""
+    def wire(self, dialect: Answers = "views") -> JsonObject:
+        """The ``allProduct`` row: the ``documents`` shapes nest the service as ``{_id, name}``."""
         row: JsonObject = {
             "_id": self.id,
             "name": self.name,
@@ -67,7 +68,7 @@ class Product:
             "max": self.maximum,
             "discount": self.discount,
         }
-        if dialect == "2026-05-09":
+        if dialect == "documents":
             row["service"] = {"_id": service_id(self.service), "name": self.service}
         else:
             row["service"] = self.service
@@ -93,17 +94,15 @@ class Plan:
             self.plan_id if self.plan_id.startswith("iplan_") else stable_id("plan", self.plan_id)
         )
 
-    def data_wire(self, dialect: str) -> JsonObject:
-        """A ``/plans/data`` row: flat in ``2026-05-31``, the stored plan in ``2026-05-09``."""
-        if dialect != "2026-05-09":
-            return {
-                "_id": self.id,
-                "product": self.product,
-                "plan": self.plan,
-                "price": self.price,
-                "validity": self.validity,
-                "planId": self.plan_id,
-            }
+    def _view(self, **extra: object) -> JsonObject:
+        """The flat row of the ``views`` shapes."""
+        row = {"_id": self.id, "product": self.product, "plan": self.plan, "price": self.price}
+        return {**row, **extra}
+
+    def data_wire(self, dialect: Answers) -> JsonObject:
+        """A ``/plans/data`` row: flat in the ``views`` shapes, the stored plan in ``documents``."""
+        if dialect != "documents":
+            return self._view(validity=self.validity, planId=self.plan_id)
         size, volume = _plan_size(self.plan)
         gigabytes = size if volume == "GB" else size / 1000
         return {
@@ -124,16 +123,10 @@ class Plan:
             "planId": self.plan_id,
         }
 
-    def cable_wire(self, dialect: str) -> JsonObject:
-        """A ``/plans/cable`` row: flat (no validity) in 2026-05-31, stored in 2026-05-09."""
-        if dialect != "2026-05-09":
-            return {
-                "_id": self.id,
-                "product": self.product,
-                "plan": self.plan,
-                "price": self.price,
-                "planId": self.plan_id,
-            }
+    def cable_wire(self, dialect: Answers) -> JsonObject:
+        """A ``/plans/cable`` row: flat (no validity) in ``views``, stored in ``documents``."""
+        if dialect != "documents":
+            return self._view(planId=self.plan_id)
         return {
             "_id": self.id,
             "package": self.plan,
@@ -227,20 +220,24 @@ _PRODUCTS: Final = (
 )
 
 
-def _data(plan_id: str, size: str, price: int, validity: str, product: str = "MTN GIFTING") -> Plan:
+def _data(
+    size: str, price: int, validity: str, product: str = "MTN GIFTING", tail: str = ""
+) -> Plan:
+    # The docs' plan ids spell out the plan: size, product and validity (plus any tail).
+    plan_id = f"{size}_{product.replace(' ', '_')}_{validity.replace(' ', '')}{tail}"
     return Plan(product, size, Decimal(price), validity, plan_id)
 
 
 _DATA_PLANS: Final = (
-    _data("40MB_MTN_GIFTING_1Day", "40MB", 50, "1 Day"),
-    _data("1GB_MTN_GIFTING_1Day", "1GB", 500, "1 Day"),
-    _data("2GB_MTN_GIFTING_30Days", "2GB", 1500, "30 Days"),
-    _data("10GB_MTN_GIFTING_30Days", "10GB", 4500, "30 Days"),
+    _data("40MB", 50, "1 Day"),
+    _data("1GB", 500, "1 Day"),
+    _data("2GB", 1500, "30 Days"),
+    _data("10GB", 4500, "30 Days"),
     # Both casings are in the docs' sample: plan ids are opaque, never normalised.
-    _data("20GB_MTN_GIFTING_7Days", "20GB", 5000, "7 Days"),
-    _data("20GB_MTN_GIFTING_7days", "20GB", 5000, "7 days"),
-    _data("25GB_MTN_GIFTING_30Days(Postpaid)", "25GB", 7000, "30 Days"),
-    _data("1GB_GLO_GIFTING_30Days", "1GB", 450, "30 Days", "GLO GIFTING"),  # sandbox
+    _data("20GB", 5000, "7 Days"),
+    _data("20GB", 5000, "7 days"),
+    _data("25GB", 7000, "30 Days", tail="(Postpaid)"),
+    _data("1GB", 450, "30 Days", "GLO GIFTING"),  # sandbox
 )
 
 

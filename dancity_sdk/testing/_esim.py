@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
+from dancity_sdk._declarations import Answers
 from dancity_sdk.testing._catalog import normalise
 from dancity_sdk.testing._wire import JsonObject, iso
 
@@ -82,9 +83,9 @@ class Package:
             "priceInUsd": self.usd,
         }
 
-    def topup_wire(self, dialect: str) -> JsonObject:
-        """A ``/esim/topup-packages`` row: ``2026-05-31`` quotes USD plus ``priceInNaira``."""
-        if dialect == "2026-05-09":
+    def topup_wire(self, dialect: Answers) -> JsonObject:
+        """A ``/esim/topup-packages`` row: ``views`` quote USD plus ``priceInNaira``."""
+        if dialect == "documents":
             return {
                 "packageCode": self.code,
                 "name": self.name,
@@ -185,9 +186,9 @@ class Esim:
         """Where the install QR code would be."""
         return f"https://sandbox.dancity.invalid/esim/qr/{self.iccid}.png"
 
-    def row(self, dialect: str) -> JsonObject:
+    def row(self, dialect: Answers) -> JsonObject:
         """A ``/esim/my-esims`` row."""
-        if dialect == "2026-05-09":
+        if dialect == "documents":
             return {
                 "iccid": self.iccid,
                 "status": "ACTIVE",
@@ -215,9 +216,9 @@ class Esim:
             "expiresAt": iso(self.expires_at),
         }
 
-    def details(self, dialect: str, now: float) -> JsonObject:
+    def details(self, dialect: Answers, now: float) -> JsonObject:
         """The ``/esim/details/{transactionId}`` object."""
-        if dialect == "2026-05-09":
+        if dialect == "documents":
             return {
                 "iccid": self.iccid,
                 "status": "ACTIVE",

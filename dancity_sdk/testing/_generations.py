@@ -1,54 +1,47 @@
-"""The three official API generations the sandbox speaks, and which one answers on each prefix.
+"""The official API generations the sandbox speaks, and which one answers on each prefix.
 
-Dancity published three descriptions of its merchant API (vendored under
-``tests/data/dancity-openapi/``):
+Everything that tells one generation from another is read from its declaration in
+``dancity_sdk._spec``: its prefix, its operations and their fields (a ``pin``, a field's
+wire name, whether it is required) and the answer shapes its examples document. Nothing
+here names a generation by its date.
 
-* ``"2026-04-27"`` (``a868848``) at ``/api/external/v1``: every buy carries a ``pin``, cable
-  validation is ``GET /cable/validate?...``, electricity validation names ``billerName``.
-* ``"2026-05-09"`` (``c9b303d``) at ``/api/external/v1``: no ``pin``, one ``POST /validate``
-  for cable and electricity (``productName``), eSIM and virtual cards.
-* ``"2026-05-31"`` (``c3ab95a``) at ``/api/v1``: no ``pin``, split validation (``billerCode``),
-  eSIM, no virtual cards.
-
-Two generations share ``/api/external/v1``, so a sandbox is told which one it speaks there;
-``/api/v1`` always speaks ``"2026-05-31"`` (the only generation that lives there).
+Several generations may share a prefix (``/api/external/v1``), so a sandbox is told which one
+it speaks there; by default each prefix speaks the oldest generation published on it (the
+one the authentication guide's curl examples and older integrations use).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 
 from dancity_sdk import _spec
+from dancity_sdk._declarations import Answers
 
-ApiVersion = Literal["2026-04-27", "2026-05-09", "2026-05-31"]
-API_VERSIONS: Final[tuple[ApiVersion, ...]] = ("2026-04-27", "2026-05-09", "2026-05-31")
-EXTERNAL_PREFIX: Final = _spec.GENERATIONS["2026-04-27"].prefix
-CURRENT_PREFIX: Final = _spec.GENERATIONS["2026-05-31"].prefix
-# Only the answer shapes are the sandbox's own choice; prefixes and operations are declared
-# once, in dancity_sdk._spec.
-_DIALECTS: Final[Mapping[ApiVersion, ApiVersion]] = {
-    "2026-04-27": "2026-05-31",
-    "2026-05-09": "2026-05-09",
-    "2026-05-31": "2026-05-31",
-}
+API_VERSIONS: Final[tuple[str, ...]] = _spec.API_VERSIONS
+#: A description that documents no answer shapes answers like the newest one that does.
+_UNDOCUMENTED: Final[Answers] = next(
+    g.answers for g in reversed(tuple(_spec.GENERATIONS.values())) if g.answers is not None
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Generation:
-    """One official description as the sandbox serves it: its declarations plus a dialect.
+    """One official description as the sandbox serves it.
 
-    ``spec`` is the generation's declaration in :mod:`dancity_sdk._spec` (prefix, commit,
-    operations with method, path, family and throttles). ``dialect`` names the generation
-    whose documented response shapes this one answers with: ``"2026-04-27"`` documents no
-    response shapes (only a free-form envelope), so it answers as ``"2026-05-31"`` does; the
-    other two answer with their own examples.
+    ``spec`` is the generation's declaration in ``dancity_sdk._spec`` (prefix, commit,
+    operations with method, path, family, throttles and fields). ``dialect`` is the answer
+    shapes the sandbox answers with: the ones the description documents or, when it
+    documents none, those of the newest description that does.
     """
 
-    version: ApiVersion
     spec: _spec.Generation
-    dialect: ApiVersion
+
+    @property
+    def version(self) -> str:
+        """The ``api_version``."""
+        return self.spec.api_version
 
     @property
     def prefix(self) -> str:
@@ -56,45 +49,55 @@ class Generation:
         return self.spec.prefix
 
     @property
-    def takes_pin(self) -> bool:
-        """Whether buy bodies carry a transaction ``pin`` (only ``"2026-04-27"``)."""
-        return self.version == "2026-04-27"
+    def dialect(self) -> Answers:
+        """The answer shapes: ``"documents"`` or ``"views"``."""
+        return self.spec.answers or _UNDOCUMENTED
 
-    @property
-    def legacy_names(self) -> bool:
-        """Whether bodies use the ``/api/external/v1`` field names.
+    def field(self, operation: str, name: str) -> _spec.Field | None:
+        """The field operation ``operation`` declares under wire name ``name``, if any."""
+        return self.spec.operations[operation].wire_field(name)
 
-        Those are ``product`` (education), ``customerIdentifier`` (betting), ``cablename``
-        on cable buys and ``wallettype`` on data and eSIM buys.
+    def wire_name(self, operation: str, arg: str) -> str:
+        """The wire name under which ``operation`` takes the SDK argument ``arg``.
+
+        Raises:
+            KeyError: ``operation`` takes no ``arg`` in this generation.
         """
-        return self.prefix == EXTERNAL_PREFIX
+        found = self.spec.operations[operation].field(arg)
+        if found is None:
+            raise KeyError(f"{operation} takes no {arg} in {self.version}")
+        return found.name
+
+    def names(self, operation: str, *args: str) -> tuple[_spec.Field, ...]:
+        """The fields of ``operation`` that fill any of ``args``, in that order."""
+        op = self.spec.operations[operation]
+        return tuple(f for arg in args if (f := op.field(arg)) is not None)
 
 
-GENERATIONS: Final[Mapping[ApiVersion, Generation]] = {
-    version: Generation(version, _spec.GENERATIONS[version], _DIALECTS[version])
-    for version in API_VERSIONS
+GENERATIONS: Final[Mapping[str, Generation]] = {
+    version: Generation(spec) for version, spec in _spec.GENERATIONS.items()
 }
 
-DEFAULT_GENERATIONS: Final[Mapping[str, ApiVersion]] = {
-    # The generation the authentication guide's curl examples (and older integrations) use.
-    EXTERNAL_PREFIX: "2026-04-27",
-    CURRENT_PREFIX: "2026-05-31",
+#: Each prefix's default: the oldest generation published on it.
+DEFAULT_GENERATIONS: Final[Mapping[str, str]] = {
+    prefix: next(v for v, g in _spec.GENERATIONS.items() if g.prefix == prefix)
+    for prefix in dict.fromkeys(g.prefix for g in _spec.GENERATIONS.values())
 }
 
 
 def served(api_version: str | None) -> dict[str, Generation]:
     """Which generation answers on each prefix when a sandbox is asked for ``api_version``.
 
-    ``api_version`` takes its own prefix; every other prefix keeps its default
-    (``/api/external/v1`` → ``"2026-04-27"``, ``/api/v1`` → ``"2026-05-31"``).
+    ``api_version`` takes its own prefix; every other prefix keeps its default (the oldest
+    generation published on it).
 
     Raises:
-        ValueError: ``api_version`` is not one of the three published dates.
+        ValueError: ``api_version`` is not one of the published dates.
     """
     chosen = {prefix: GENERATIONS[version] for prefix, version in DEFAULT_GENERATIONS.items()}
     if api_version is None:
         return chosen
-    generation = next((GENERATIONS[v] for v in API_VERSIONS if v == api_version), None)
+    generation = GENERATIONS.get(api_version)
     if generation is None:
         raise ValueError(f"api_version must be one of {API_VERSIONS}, not {api_version!r}")
     chosen[generation.prefix] = generation

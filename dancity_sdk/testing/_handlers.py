@@ -13,8 +13,11 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import Response
 
+from dancity_sdk._declarations import Answers
+from dancity_sdk._spec import Field
 from dancity_sdk.testing import _esim
 from dancity_sdk.testing._card_handlers import CardHandlers
+from dancity_sdk.testing._catalog import Catalog, Plan
 from dancity_sdk.testing._faults import apply
 from dancity_sdk.testing._fields import WALLET_TYPES, Fields
 from dancity_sdk.testing._generations import Generation
@@ -34,7 +37,6 @@ from dancity_sdk.testing._handler_kit import (
 )
 from dancity_sdk.testing._ledger import Order
 from dancity_sdk.testing._services import (
-    SANDBOX_PIN,
     Buyer,
     buy_airtime,
     buy_betting,
@@ -43,6 +45,8 @@ from dancity_sdk.testing._services import (
     buy_education,
     buy_electricity,
     buy_internet,
+    check_pin,
+    take_pin,
     validate_any,
     validate_education,
     validate_meter,
@@ -81,7 +85,7 @@ class Handlers(CardHandlers):
         return ok("Wallet retrieved", found)
 
     async def services(self, request: Request, _caller: Caller) -> Response:
-        """``services.list`` (``?id=`` answers one ``service``, as ``2026-04-27`` documents)."""
+        """``services.list`` (``?id=``, where declared, answers one ``service``)."""
         params = request.query_params
         if params.get("id"):
             return self._one_service(params["id"])
@@ -129,27 +133,27 @@ class Handlers(CardHandlers):
         return handler
 
     def data_plans(self, gen: Generation) -> Handler:
-        """``plans.data``: rows in the generation's dialect."""
-
-        async def handler(request: Request, _caller: Caller) -> Response:
-            params = request.query_params
-            rows = self.state.catalog.data_plans(params.get("product"))
-            if params.get("planId"):
-                rows = [row for row in rows if params["planId"] in {row.plan_id, row.id}]
-            data = [plan.data_wire(gen.dialect) for plan in rows]
-            return WireResponse({"message": "SUCCESS", "data": data})
-
-        return handler
+        """``plans.data``: by ``product`` or ``planId``, rows in the generation's dialect."""
+        return self._plans(gen, Catalog.data_plans, "planId", Plan.data_wire)
 
     def cable_plans(self, gen: Generation) -> Handler:
-        """``plans.cable``: rows in the generation's dialect."""
+        """``plans.cable``: by ``product`` or ``cableplanId``, in the generation's dialect."""
+        return self._plans(gen, Catalog.cable_plans, "cableplanId", Plan.cable_wire)
 
+    def _plans(
+        self,
+        gen: Generation,
+        rows_of: Callable[[Catalog, str | None], list[Plan]],
+        id_param: str,
+        wire: Callable[[Plan, Answers], JsonObject],
+    ) -> Handler:
         async def handler(request: Request, _caller: Caller) -> Response:
             params = request.query_params
-            rows = self.state.catalog.cable_plans(params.get("product"))
-            if params.get("cableplanId"):
-                rows = [row for row in rows if params["cableplanId"] in {row.plan_id, row.id}]
-            data = [plan.cable_wire(gen.dialect) for plan in rows]
+            rows = rows_of(self.state.catalog, params.get("product"))
+            wanted = params.get(id_param)
+            if wanted:
+                rows = [row for row in rows if wanted in {row.plan_id, row.id}]
+            data = [wire(plan, gen.dialect) for plan in rows]
             return WireResponse({"message": "SUCCESS", "data": data})
 
         return handler
@@ -164,30 +168,39 @@ class Handlers(CardHandlers):
 
     # --- validation -----------------------------------------------------------------------
 
-    async def cable_validate(self, request: Request, _caller: Caller) -> Response:
-        """``cable.validate``: a GET query in ``2026-04-27``, a POST body in ``2026-05-31``."""
-        catalog = self.state.catalog
-        if request.method == "GET":
-            data = validate_smartcard(dict(request.query_params), catalog, needs_plan=True)
-        else:
-            data = validate_smartcard(await json_body(request), catalog)
-        return ok("Validation successful", data)
-
-    def electricity_validate(self, gen: Generation) -> Handler:
-        """``electricity.validate``: ``billerName`` (2026-04-27) or ``billerCode`` (2026-05-31)."""
-        biller_field = "billerName" if gen.takes_pin else "billerCode"
+    def cable_validate(self, gen: Generation) -> Handler:
+        """``cable.validate``: a GET query or a POST body, as declared (a plan if declared)."""
+        needs_plan = gen.field("cable.validate", "cableplan") is not None
 
         async def handler(request: Request, _caller: Caller) -> Response:
-            body = await json_body(request)
-            data = validate_meter(body, self.state.catalog, biller_field=biller_field)
+            if request.method == "GET":
+                source: Mapping[str, object] = dict(request.query_params)
+            else:
+                source = await json_body(request)
+            data = validate_smartcard(source, self.state.catalog, needs_plan=needs_plan)
             return ok("Validation successful", data)
 
         return handler
 
-    async def validate(self, request: Request, _caller: Caller) -> Response:
-        """``validate`` (2026-05-09): ``type`` selects cable or electricity."""
-        data = validate_any(await json_body(request), self.state.catalog)
-        return ok("Validation successful", data)
+    def electricity_validate(self, gen: Generation) -> Handler:
+        """``electricity.validate``: the biller under its declared name (``billerName``…)."""
+        return self._biller_validation(gen, "electricity.validate", validate_meter)
+
+    def validate(self, gen: Generation) -> Handler:
+        """``validate`` (unified): ``type`` selects cable or electricity."""
+        return self._biller_validation(gen, "validate", validate_any)
+
+    def _biller_validation(
+        self, gen: Generation, operation: str, check: Callable[..., JsonObject]
+    ) -> Handler:
+        biller_field = gen.wire_name(operation, "biller")
+
+        async def handler(request: Request, _caller: Caller) -> Response:
+            body = await json_body(request)
+            data = check(body, self.state.catalog, biller_field=biller_field)
+            return ok("Validation successful", data)
+
+        return handler
 
     async def education_validate(self, request: Request, _caller: Caller) -> Response:
         """``education.validate_product``: the price of ``quantity`` PINs of a product."""
@@ -271,7 +284,7 @@ class Handlers(CardHandlers):
             packs = [
                 p.topup_wire(gen.dialect) for p in _esim.packages(esim.package.region, "TOPUP")
             ]
-            if gen.dialect == "2026-05-09":
+            if gen.dialect == "documents":
                 return ok("Top-up packages fetched", packs)
             data = {"packages": packs, "exchangeRate": _esim.EXCHANGE_RATE}
             return ok("eSIM topup packages fetched successfully", data)
@@ -285,13 +298,13 @@ class Handlers(CardHandlers):
             state = self.state
             fields = Fields(await json_body(request))
             code = fields.text("packageCode")
-            wallettype = _wallettype(fields, required=gen.legacy_names)
+            wallettype = _wallettype(fields, gen.field("esim.purchase", "wallettype"))
             customer_ref = fields.text("customerRef", required=False, exact=True)
-            iccid = "" if gen.legacy_names else fields.text("iccid", required=False)
-            pin = fields.pin("pin", length=len(SANDBOX_PIN)) if gen.takes_pin else ""
+            takes_iccid = gen.field("esim.purchase", "iccid") is not None
+            iccid = fields.text("iccid", required=False) if takes_iccid else ""
+            pin = take_pin(fields, gen, "esim.purchase")
             fields.check()
-            if gen.takes_pin and pin != SANDBOX_PIN:
-                raise nest_error(400, "Invalid transaction PIN")
+            check_pin(pin)
             pack = _esim.package(code)
             if pack is None:
                 raise nest_error(400, "eSIM package not found")
@@ -349,14 +362,14 @@ class Handlers(CardHandlers):
         self.state.esims.add(installed)
 
     def esim_list(self, gen: Generation) -> Handler:
-        """``esim.my_esims``: newest first; ``2026-05-31`` pages them."""
+        """``esim.my_esims``: newest first; paged in the ``views`` shapes."""
 
         async def handler(request: Request, _caller: Caller) -> Response:
             page, limit, errors = _paging(request.query_params, _ESIM_PAGE_SIZE)
             if errors:
                 raise validation_error(errors)
             esims = self.state.esims.all()
-            if gen.dialect == "2026-05-09":
+            if gen.dialect == "documents":
                 return ok("eSIMs fetched", [esim.row(gen.dialect) for esim in esims])
             rows = [esim.row(gen.dialect) for esim in esims[(page - 1) * limit : page * limit]]
             data = {"esims": rows, "pagination": pagination(page, limit, len(esims))}
@@ -377,16 +390,16 @@ class Handlers(CardHandlers):
             data = esim.details(gen.dialect, self.state.clock())
             message = (
                 "eSIM details fetched"
-                if gen.dialect == "2026-05-09"
-                else ("eSIM details fetched successfully")
+                if gen.dialect == "documents"
+                else "eSIM details fetched successfully"
             )
             return ok(message, data)
 
         return handler
 
 
-def _wallettype(fields: Fields, *, required: bool) -> str:
-    if required:
+def _wallettype(fields: Fields, declared: Field | None) -> str:
+    if declared is not None and declared.required:
         return fields.choice("wallettype", WALLET_TYPES)
     return fields.choice("wallettype", WALLET_TYPES, default="main")
 
@@ -428,9 +441,9 @@ VAS_HANDLERS: Final[Mapping[str, HandlerFactory]] = {
     "plans.internet": _static(Handlers.internet_plans),
     "transactions.list": _static(Handlers.transactions),
     "transactions.get": _static(Handlers.transaction),
-    "cable.validate": _static(Handlers.cable_validate),
+    "cable.validate": _per_generation(Handlers.cable_validate),
     "electricity.validate": _per_generation(Handlers.electricity_validate),
-    "validate": _static(Handlers.validate),
+    "validate": _per_generation(Handlers.validate),
     "education.validate_product": _static(Handlers.education_validate),
     "airtime.buy": _buy(buy_airtime),
     "data.buy": _buy(buy_data),

@@ -16,7 +16,7 @@ from dancity_sdk.testing._cards import CREATION_FEE_USD, CardStore
 from dancity_sdk.testing._catalog import Catalog
 from dancity_sdk.testing._esim import EXCHANGE_RATE, EsimStore
 from dancity_sdk.testing._faults import DEFAULT_DELAY, FAULT_KINDS, Fault, FaultKind, FaultQueue
-from dancity_sdk.testing._generations import ApiVersion, served
+from dancity_sdk.testing._generations import served
 from dancity_sdk.testing._ledger import (
     FAILING_SUFFIX,
     PENDING_REQUERIES,
@@ -129,7 +129,7 @@ class DancitySandbox:
     def __init__(
         self,
         *,
-        api_version: ApiVersion | None = None,
+        api_version: str | None = None,
         allowlist: Iterable[str] = DEFAULT_ALLOWLIST,
         main_balance: Decimal | int = Decimal(50000),
         bonus_balance: Decimal | int = Decimal(250),
@@ -191,7 +191,7 @@ class DancitySandbox:
         """
         return {prefix: gen.version for prefix, gen in self._generations.items()}
 
-    def prefix_of(self, api_version: ApiVersion) -> str:
+    def prefix_of(self, api_version: str) -> str:
         """The prefix on which this sandbox speaks ``api_version``.
 
         Raises:

@@ -1,13 +1,11 @@
 """Request bodies of the VAS routes, per official generation, turned into validated orders.
 
-The generations differ in field names and in the PIN (see ``_generations``):
-
-* ``2026-04-27``: every buy requires ``pin`` (4 digits; internet 5), electricity buys name
-  the biller by ``billerName`` (or its id as ``billerCode``), validation uses ``billerName``.
-* ``2026-05-09``: no ``pin``; electricity names the biller ``productName``; one
-  ``POST /validate`` with ``type``.
-* ``2026-05-31``: no ``pin``, ``billerCode``, the cable provider is resolved from the plan,
-  education sends ``exam_name`` (and ``examNumber``), betting ``account_id``.
+The generations differ in field names, in which fields they take (a transaction ``pin``, the
+cable provider, an exam number) and in which are required; every such difference is read
+from the operation's declaration in ``dancity_sdk._spec`` (see ``_generations``), so a buy
+takes a ``pin`` exactly where its generation declares one, of the declared length, and a
+field is read under the wire name the generation gives it. What happens next (the catalogue
+lookups, the PIN check, the messages) is the sandbox's own.
 
 Fields a generation does not declare are ignored, as a NestJS whitelisting pipe does.
 """
@@ -38,6 +36,9 @@ _METER_TYPES: Final = ("prepaid", "postpaid")
 _ELECTRICITY_MINIMUM: Final = Decimal(500)
 _BETTING_MINIMUM: Final = Decimal(100)
 _MAX_PINS: Final = 5
+#: The sandbox's transaction PIN of any length a declaration asks for is the first digits of
+#: this (``SANDBOX_PIN`` and ``SANDBOX_INTERNET_PIN`` among them).
+_PIN_DIGITS: Final = "1234567890"
 _T = TypeVar("_T")
 
 
@@ -59,20 +60,36 @@ Buyer = Callable[[Body, Generation, Catalog], Purchase]
 class _Payment:
     wallettype: str
     customer_ref: str
-    pin: str
 
 
-def _payment(fields: Fields, gen: Generation, *, pin_length: int = 4) -> _Payment:
-    # G1 data buys list wallettype as required; everywhere else it defaults to main.
+def _pay(fields: Fields, gen: Generation, operation: str) -> _Payment:
+    """The payment fields, read last: then every field check, then the PIN's."""
+    # Where wallettype is declared required, the buyer reads it first (its absence is
+    # recorded there); otherwise it defaults to main.
     wallettype = fields.choice("wallettype", WALLET_TYPES, default="main")
     customer_ref = fields.text("customerRef", required=False, exact=True)
-    pin = fields.pin("pin", length=pin_length) if gen.takes_pin else ""
-    return _Payment(wallettype, customer_ref, pin)
-
-
-def _settle(fields: Fields, gen: Generation, payment: _Payment, *, pin: str = SANDBOX_PIN) -> None:
+    pin = take_pin(fields, gen, operation)
     fields.check()
-    if gen.takes_pin and payment.pin != pin:
+    check_pin(pin)
+    return _Payment(wallettype, customer_ref)
+
+
+def take_pin(fields: Fields, gen: Generation, operation: str) -> tuple[str, str] | None:
+    """The PIN sent and the one due, where ``operation`` declares a ``pin`` (else ``None``).
+
+    The length is the declaration's (4 digits when it declares none); the PIN due is the
+    sandbox's PIN of that length.
+    """
+    declared = gen.field(operation, "pin")
+    if declared is None:
+        return None
+    length = declared.min_length or len(SANDBOX_PIN)
+    return fields.pin("pin", length=length), _PIN_DIGITS[:length]
+
+
+def check_pin(pin: tuple[str, str] | None) -> None:
+    """Refuse a PIN that is not the one due (after the field checks passed)."""
+    if pin is not None and pin[0] != pin[1]:
         raise nest_error(400, "Invalid transaction PIN")
 
 
@@ -94,8 +111,7 @@ def buy_airtime(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     low, high = (product.minimum, product.maximum) if product else (Decimal(50), Decimal(50000))
     phone = fields.phone()
     amount = fields.number("amount", minimum=low, maximum=high)
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    payment = _pay(fields, gen, "airtime.buy")
     product = _found(product)
     remarks = f"{product.name} N{amount} to {phone}"
     network = product.name.split()[0]
@@ -116,10 +132,10 @@ def buy_data(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     fields = Fields(body)
     reference = fields.text("plan")
     phone = fields.phone()
-    if gen.legacy_names:
-        fields.text("wallettype")  # required on /api/external/v1: records the error when missing
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    wallettype = gen.field("data.buy", "wallettype")
+    if wallettype is not None and wallettype.required:
+        fields.text("wallettype")  # records the error when missing
+    payment = _pay(fields, gen, "data.buy")
     plan = _found(catalog.data_plan(reference))
     remarks = f"{plan.product} {plan.plan} for {plan.validity}"
     order = Order("DATA", plan.product, plan.price, phone, remarks, extra={"plan": plan.plan_id})
@@ -129,15 +145,14 @@ def buy_data(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
 def buy_cable(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     """``POST <prefix>/cable/buy``: the provider is named or derived from the plan.
 
-    ``/api/external/v1`` names it (``cablename``); ``/api/v1`` derives it from the plan.
+    Named (``cablename``) where the generation declares it; otherwise derived from the plan.
     """
     fields = Fields(body)
     smartcard = fields.digits("smartcardNumber")
     reference = fields.text("cableplan")
-    provider_name = fields.text("cablename") if gen.legacy_names else None
+    provider_name = fields.text("cablename") if gen.field("cable.buy", "cablename") else None
     customer = fields.text("customerName")
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    payment = _pay(fields, gen, "cable.buy")
     plan = _cable_plan(catalog, reference, provider_name)
     extra = {
         "customerName": customer,
@@ -167,8 +182,7 @@ def buy_electricity(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     amount = fields.number("amount", minimum=_ELECTRICITY_MINIMUM)
     customer = fields.text("customerName")
     address = fields.text("address")
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    payment = _pay(fields, gen, "electricity.buy")
     biller = _found(catalog.product("Electricity", biller_name))
     if amount > biller.maximum:
         raise nest_error(400, [f"amount must not be greater than {biller.maximum}"])
@@ -180,25 +194,24 @@ def buy_electricity(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
 
 
 def _biller_reference(fields: Fields, gen: Generation) -> str:
-    if gen.version == "2026-05-31":
-        return fields.text("billerCode")
-    if gen.version == "2026-05-09":
-        return fields.text("productName")
-    # 2026-04-27 buys take the biller's name, or its Mongo id as billerCode; one of the two.
-    name = fields.text("billerName", required=False) or fields.text("billerCode", required=False)
+    # The biller under the name(s) the generation declares: by name or, where declared, by
+    # its id; one of them, required or not, must be given.
+    declared = gen.names("electricity.buy", "biller", "biller_id")
+    if len(declared) == 1:
+        return fields.text(declared[0].name)
+    name = next((n for f in declared if (n := fields.text(f.name, required=False))), "")
     if not name:
-        fields.errors.append("billerName should not be empty")
+        fields.errors.append(f"{declared[0].name} should not be empty")
     return name
 
 
 def buy_internet(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
-    """``POST <prefix>/internet/buy``: ``2026-04-27`` needs the 5-digit PIN."""
+    """``POST <prefix>/internet/buy``: a plan for an account (the PIN, where declared, 5 digits)."""
     fields = Fields(body)
     reference = fields.text("plan")
     account = fields.text("accountid")
     phone = fields.phone()
-    payment = _payment(fields, gen, pin_length=len(SANDBOX_INTERNET_PIN))
-    _settle(fields, gen, payment, pin=SANDBOX_INTERNET_PIN)
+    payment = _pay(fields, gen, "internet.buy")
     plan = _found(catalog.internet_plan(reference))
     extra = {"phone": phone, "plan": plan.id, "planName": plan.plan, "accountid": account}
     order = Order("INTERNET", plan.product, plan.price, account, plan.plan, extra=extra)
@@ -208,27 +221,28 @@ def buy_internet(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
 def buy_education(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     """``POST <prefix>/education-pin/purchase``: 1..5 PINs of an exam product.
 
-    ``/api/external/v1`` names it ``product``; ``/api/v1`` ``exam_name`` (+ ``examNumber``).
+    The exam is sent under the name the generation declares (``product`` or ``exam_name``);
+    an ``examNumber`` is read (and needed for JAMB) where it is declared.
     """
     fields = Fields(body)
-    name = fields.text("product" if gen.legacy_names else "exam_name")
+    name = fields.text(gen.wire_name("education.purchase", "product"))
     quantity = fields.integer("quantity", minimum=1, maximum=_MAX_PINS)
-    exam_number = "" if gen.legacy_names else fields.digits("examNumber", required=False)
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    takes_number = gen.field("education.purchase", "examNumber") is not None
+    exam_number = fields.digits("examNumber", required=False) if takes_number else ""
+    payment = _pay(fields, gen, "education.purchase")
     product = _found(catalog.product("EXAM PIN", name))
-    _check_jamb(product, quantity, exam_number, gen)
+    _check_jamb(product, quantity, exam_number if takes_number else None)
     amount = (product.unit_price or Decimal(0)) * quantity
     remarks = f"{quantity} x {product.name}"
     order = Order("EXAM PIN", product.name, amount, exam_number, remarks, quantity=quantity)
     return _purchase(order, payment, "Education pins purchased")
 
 
-def _check_jamb(product: Product, quantity: int, exam_number: str, gen: Generation) -> None:
+def _check_jamb(product: Product, quantity: int, exam_number: str | None) -> None:
     if not product.matches("JAMB"):
         return
     errors = [] if quantity == 1 else ["quantity must be 1 for JAMB"]
-    if not gen.legacy_names and not exam_number:
+    if exam_number == "":
         errors.append("examNumber should not be empty")
     if errors:
         raise nest_error(400, errors)
@@ -253,14 +267,14 @@ def validate_education(body: Body, catalog: Catalog) -> JsonObject:
 def buy_betting(body: Body, gen: Generation, catalog: Catalog) -> Purchase:
     """``POST <prefix>/betting/funding``: at least 100 onto a betting account.
 
-    ``/api/external/v1`` names the account ``customerIdentifier``; ``/api/v1`` ``account_id``.
+    The account is sent under the name the generation declares (``customerIdentifier``
+    or ``account_id``).
     """
     fields = Fields(body)
     name = fields.text("product")
-    account = fields.text("customerIdentifier" if gen.legacy_names else "account_id")
+    account = fields.text(gen.wire_name("betting.fund", "account_id"))
     amount = fields.number("amount", minimum=_BETTING_MINIMUM)
-    payment = _payment(fields, gen)
-    _settle(fields, gen, payment)
+    payment = _pay(fields, gen, "betting.fund")
     product = _found(catalog.product("Betting", name))
     remarks = f"{product.name} wallet funding for {account}"
     extra = {"account_id": account, "customerIdentifier": account}
@@ -273,20 +287,13 @@ def validate_smartcard(source: Body, catalog: Catalog, *, needs_plan: bool = Fal
     fields = Fields(source)
     smartcard = fields.text("smartcardNumber")
     if needs_plan:
-        fields.text("cableplan")  # the 2026-04-27 GET requires it, though nothing uses it
+        fields.text("cableplan")  # required where declared, though nothing uses it
     provider_name = fields.text("cablename")
     fields.check()
     provider = _found(catalog.product("Cable", provider_name))
-    if smartcard == UNKNOWN_SMARTCARD or not _SMARTCARD.fullmatch(smartcard):
-        raise envelope_error(400, "Smartcard number not found")
-    return {
-        "status": "success",
-        "customerName": SANDBOX_CUSTOMER,
-        "customerNumber": smartcard,
-        "smartcardNumber": smartcard,
-        "cablename": provider.name,
-        "message": "Validation successful",
-    }
+    known = smartcard != UNKNOWN_SMARTCARD and _SMARTCARD.fullmatch(smartcard) is not None
+    details = {"customerNumber": smartcard, "smartcardNumber": smartcard}
+    return _customer(known, "Smartcard number", {**details, "cablename": provider.name})
 
 
 def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> JsonObject:
@@ -298,25 +305,25 @@ def validate_meter(source: Body, catalog: Catalog, *, biller_field: str) -> Json
     meter_type = fields.choice("meterType", _METER_TYPES)
     fields.check()
     biller = _found(catalog.product("Electricity", biller_name))
-    if meter.endswith(UNKNOWN_METER_SUFFIX) or not _METER.fullmatch(meter):
-        raise envelope_error(400, "Meter number not found")
-    return {
-        "status": "success",
-        "customerName": SANDBOX_CUSTOMER,
-        "address": SANDBOX_ADDRESS,
-        "meterNumber": meter,
-        "meterType": meter_type,
-        "billerCode": biller.name,
-        biller_field: biller.name,
-        "message": "Validation successful",
-    }
+    known = not meter.endswith(UNKNOWN_METER_SUFFIX) and _METER.fullmatch(meter) is not None
+    details = {"address": SANDBOX_ADDRESS, "meterNumber": meter, "meterType": meter_type}
+    names = {"billerCode": biller.name, biller_field: biller.name}
+    return _customer(known, "Meter number", {**details, **names})
 
 
-def validate_any(source: Body, catalog: Catalog) -> JsonObject:
-    """``2026-05-09``'s unified ``POST /validate``: ``type`` selects cable or electricity."""
+def _customer(known: bool, number: str, details: JsonObject) -> JsonObject:
+    """A validation's answer: the sandbox's customer behind a known number, else the 400."""
+    if not known:
+        raise envelope_error(400, f"{number} not found")
+    found = {"status": "success", "customerName": SANDBOX_CUSTOMER, **details}
+    return {**found, "message": "Validation successful"}
+
+
+def validate_any(source: Body, catalog: Catalog, *, biller_field: str) -> JsonObject:
+    """The unified ``POST /validate``: ``type`` selects cable or electricity."""
     fields = Fields(source)
     kind = fields.choice("type", ("cable", "electricity"))
     fields.check()
     if kind == "cable":
         return validate_smartcard(source, catalog)
-    return validate_meter(source, catalog, biller_field="productName")
+    return validate_meter(source, catalog, biller_field=biller_field)

@@ -21,7 +21,7 @@ from dancity_sdk.testing import DancitySandbox
 
 
 def _sandbox(version: str) -> DancitySandbox:
-    return DancitySandbox(api_version=version, main_balance=Decimal(10**6))  # type: ignore[arg-type]
+    return DancitySandbox(api_version=version, main_balance=Decimal(10**6))
 
 
 def _client(sandbox: DancitySandbox) -> httpx.AsyncClient:

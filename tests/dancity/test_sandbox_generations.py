@@ -57,7 +57,7 @@ def test_every_declared_operation_has_behaviour_and_nothing_else_does() -> None:
 
 def test_unknown_api_version_is_refused() -> None:
     with pytest.raises(ValueError, match="2026-05-31"):
-        DancitySandbox(api_version="2026-06-01")  # type: ignore[arg-type]
+        DancitySandbox(api_version="2026-06-01")
 
 
 @pytest.mark.anyio

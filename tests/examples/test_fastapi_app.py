@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from dancity_sdk import AsyncDancityClient, webhooks
+from dancity_sdk._spec import GENERATIONS
 from dancity_sdk.testing import DancitySandbox, WebhookDelivery
 from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import AsyncDptcayClient, RetryPolicy, Secret
@@ -141,6 +142,7 @@ async def test_default_factories_and_secrets_come_from_the_environment(
     monkeypatch.setenv("DANCITY_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("DANCITY_WEBHOOK_SECRET", "new-secret, old-secret")
     monkeypatch.setenv("DANCITY_PIN", "1234")
+    monkeypatch.setenv("DANCITY_API_VERSION", "2026-04-27")  # its airtime buys take a PIN
     app = create_app()
     async with app.router.lifespan_context(app):
         assert isinstance(app.state.dptcay, AsyncDptcayClient)
@@ -150,6 +152,23 @@ async def test_default_factories_and_secrets_come_from_the_environment(
         assert app.state.dancity_pin == Secret("1234")
     assert app.state.dptcay._closed
     assert isinstance(fastapi_app.app, FastAPI)  # what `uvicorn examples.fastapi_app:app` runs
+
+
+async def test_a_pin_is_dropped_with_a_warning_where_the_generation_takes_none(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DPTCAY_API_KEY", "dp_test_sk_" + "a1B2" * 6)
+    monkeypatch.setenv("DANCITY_API_KEY", "dcy_live_" + "0f" * 20)
+    monkeypatch.setenv("DANCITY_PIN", "1234")
+    monkeypatch.delenv("DANCITY_API_VERSION", raising=False)
+    app = create_app()
+    with caplog.at_level("WARNING", logger="examples.fastapi_app"):
+        async with app.router.lifespan_context(app):
+            generation = GENERATIONS[app.state.dancity.api_version]
+            assert generation.operations["airtime.buy"].wire_field("pin") is None
+            assert app.state.dancity_pin is None
+    assert "takes no PIN on airtime buys" in caplog.text
+    assert "1234" not in caplog.text
 
 
 # --- payments ----------------------------------------------------------------------------------

@@ -105,9 +105,11 @@ def test_the_readme_generations_table_is_the_declarations() -> None:
 
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
     rows = {
-        line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[3:6]]
+        line.split("|")[1].strip(): [
+            cell.strip() for cell in line.split("|")[3 : 3 + len(API_VERSIONS)]
+        ]
         for line in readme.splitlines()
-        if line.startswith("| ") and line.count("|") == 6
+        if line.startswith("| ") and line.count("|") == 3 + len(API_VERSIONS)
     }
     for version_index, version in enumerate(API_VERSIONS):
         for name, op in GENERATIONS[version].operations.items():

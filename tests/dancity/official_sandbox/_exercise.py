@@ -261,7 +261,7 @@ async def cards(ex: Exerciser) -> None:
 
 async def exercise_every_operation(api_version: str) -> Run:
     """Run the whole scenario against a fresh sandbox speaking ``api_version``."""
-    sandbox = DancitySandbox(api_version=api_version, seed=8)  # type: ignore[arg-type]
+    sandbox = DancitySandbox(api_version=api_version, seed=8)
     transport = httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 123))
     async with httpx.AsyncClient(transport=transport, base_url=sandbox.base_url) as http:
         ex = Exerciser(sandbox, api_version, http)

@@ -150,7 +150,7 @@ async def _cards(dc: AsyncDancityClient, version: str) -> None:
 @pytest.mark.parametrize("api_version", API_VERSIONS)
 @pytest.mark.anyio
 async def test_every_typed_method_works_against_the_sandbox(api_version: str) -> None:
-    sandbox = DancitySandbox(api_version=api_version, seed=5)  # type: ignore[arg-type]
+    sandbox = DancitySandbox(api_version=api_version, seed=5)
     seen = Seen(api_version)
     transport = httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 123))
     async with (

@@ -54,7 +54,7 @@ def _operations() -> list[Any]:
 def _sandbox(api_version: str) -> DancitySandbox:
     # Generous limits and balance: the run is about shapes and crashes, not throttling.
     return DancitySandbox(
-        api_version=api_version,  # type: ignore[arg-type]
+        api_version=api_version,
         seed=SEED,
         per_key_limit=10**9,
         purchase_limit=10**9,
