@@ -6,7 +6,7 @@
 ...     if not tx.succeeded:  # a 200 can carry status FAILED or PENDING
 ...         ...
 
-Webhook helpers live in :mod:`dancity_sdk.webhooks`.
+Webhook helpers live in [`dancity_sdk.webhooks`][dancity_sdk.webhooks].
 """
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING

@@ -147,7 +147,8 @@ class AsyncDancityClient(BaseAsyncClient):
         max_retries: Retries after a failed first attempt (default 2).
         deadline: Seconds a whole call may take, throttle, JWT refresh, retries and waits
             included (default 120; ``None``: no bound).
-        retry: A full :class:`RetryPolicy` (``max_retries``/``deadline`` override its fields).
+        retry: A full [`RetryPolicy`][dancity_sdk.RetryPolicy] (``max_retries``/``deadline``
+            override its fields).
         throttle: Keep under the documented 120 requests/minute per key and 30
             purchases/minute on the client side instead of collecting 429s.
         rate_budget: Where those windows live: in this process (``None``, the default), or

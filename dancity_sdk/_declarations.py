@@ -83,7 +83,7 @@ class Operation:
         name: The SDK's name for it, ``"<resource>.<method>"`` (``"esim.purchase"``).
         method: HTTP method.
         path: Path below the family prefix, with the description's ``{placeholders}``.
-        family: :data:`VAS` or :data:`APP`.
+        family: `VAS` or `APP`.
         idempotent: ``True`` for reads, validations and updates (safe to retry);
             ``False`` for purchases (never replayed once sent).
         throttles: Client-side throttles it counts against (``"key"``, ``"purchase"``).
@@ -91,7 +91,7 @@ class Operation:
         query_fields: Query parameters the description declares.
         path_params: ``(placeholder, arg)`` pairs of the path template.
         open_body: The description declares a free-form body (``additionalProperties``);
-            :attr:`body_fields` then names the fields the guides show, which the SDK sends.
+            `body_fields` then names the fields the guides show, which the SDK sends.
         success_status: The documented success status (``201`` for card creation).
     """
 

@@ -120,7 +120,7 @@ def parse_error(status: int, body: Any, scope: str | None) -> ErrorDetails:
 
 
 def refused_status(body: Any) -> int | None:
-    """The :data:`shared_auth.Envelope` rule: the error status a 2xx body reports, if any.
+    """The `shared_auth.Envelope` rule: the error status a 2xx body reports, if any.
 
     Dancity can answer HTTP 200 with ``{"success": false, "statusCode": …}``. The body's
     status counts (a ``500`` inside a 200 on a purchase is an unknown outcome, as an HTTP

@@ -29,12 +29,12 @@ This module is plain data, with no client, resource or network import, so both t
 
 Lookup API:
 
-* ``GENERATIONS[api_version]`` → :class:`Generation` (``prefix``, ``commit``, ``operations``);
-* ``generation.operations[name]`` → :class:`Operation` (``method``, ``path`` below the
+* ``GENERATIONS[api_version]`` → `Generation` (``prefix``, ``commit``, ``operations``);
+* ``generation.operations[name]`` → `Operation` (``method``, ``path`` below the
   prefix with OpenAPI ``{placeholders}``, ``family``, ``idempotent``, ``throttles``,
   ``body_fields``, ``query_fields``, ``path_params``, ``required``);
-* :func:`generations_with` — which generations have an operation;
-* :data:`APP_OPERATIONS` — the App family (user JWT, under :data:`APP_PREFIX`), the same in
+* `generations_with` — which generations have an operation;
+* `APP_OPERATIONS` — the App family (user JWT, under `APP_PREFIX`), the same in
   every generation.
 
 Fields carry the wire ``name`` the description declares, whether it is ``required``, its

@@ -1,4 +1,4 @@
-"""``DancityClient``: the blocking twin of :class:`AsyncDancityClient`."""
+"""``DancityClient``: the blocking twin of `AsyncDancityClient`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ __all__ = ["DancityClient"]
 class DancityClient(SyncClient[AsyncDancityClient]):
     """The Dancity client for scripts and notebooks: the async client's surface, blocking.
 
-    It runs an :class:`AsyncDancityClient` on a private event-loop thread, so it works in
-    Jupyter (where a loop already runs) and in plain scripts; a JWT provider stays an async
-    callable and runs on that thread. Arguments are those of :class:`AsyncDancityClient`.
-    Close it with ``with`` or :meth:`close`::
+    It runs an [`AsyncDancityClient`][dancity_sdk.AsyncDancityClient] on a private event-loop
+    thread, so it works in Jupyter (where a loop already runs) and in plain scripts; a JWT provider
+    stays an async callable and runs on that thread. Arguments are those of
+    [`AsyncDancityClient`][dancity_sdk.AsyncDancityClient]. Close it with ``with`` or
+    [`close`][shared_auth.SyncClient.close]::
 
         with DancityClient(api_key="dcy_live_…") as dc:
             balances = dc.vas.wallet.balances()

@@ -9,7 +9,7 @@
         payment = await dp.payments.create(amount=Decimal("125.50"), currency="USDC")
         payment = await dp.payments.get(payment.id)
 
-A stateful fake of the API for tests and demos lives in :mod:`dptcay_sdk.testing`
+A stateful fake of the API for tests and demos lives in [`dptcay_sdk.testing`][dptcay_sdk.testing]
 (extra ``sandbox``).
 """
 

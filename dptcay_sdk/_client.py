@@ -78,8 +78,9 @@ class AsyncDptcayClient(BaseAsyncClient):
             payment = await dp.payments.create(amount=Decimal("125.50"), currency="USDC")
 
     Args:
-        api_key: A ``dp_live_sk_…`` or ``dp_test_sk_…`` key (``str`` or :class:`Secret`).
-            Anything else (such as a Dancity ``dcy_live_`` key) is refused before any I/O.
+        api_key: A ``dp_live_sk_…`` or ``dp_test_sk_…`` key (``str`` or
+            [`Secret`][dptcay_sdk.Secret]). Anything else (such as a Dancity ``dcy_live_`` key) is
+            refused before any I/O.
         base_url: The API root. ``http://`` is accepted only for a loopback host (the
             sandbox). The docs' curl examples use ``https://api.dptcay.io/v1``.
         timeout: Per-attempt timeout in seconds (or an ``httpx.Timeout``); default 30 s,
@@ -267,7 +268,7 @@ class AsyncDptcayClient(BaseAsyncClient):
 
     @property
     def api_key(self) -> Secret:
-        """The key in use (it changes after :meth:`rotate_key`)."""
+        """The key in use (it changes after `rotate_key`)."""
         return self._auth.key
 
     @property

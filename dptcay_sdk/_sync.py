@@ -1,4 +1,4 @@
-"""``DptcayClient``: the blocking twin of :class:`AsyncDptcayClient`."""
+"""``DptcayClient``: the blocking twin of [`AsyncDptcayClient`][dptcay_sdk.AsyncDptcayClient]."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ __all__ = ["DptcayClient"]
 class DptcayClient(SyncClient[AsyncDptcayClient]):
     """The dptcay client for scripts and notebooks: the async client's surface, blocking.
 
-    It runs an :class:`AsyncDptcayClient` on a private event-loop thread, so it works in
-    Jupyter (where a loop already runs) and in plain scripts. Arguments are those of
-    :class:`AsyncDptcayClient`. Close it with ``with`` or :meth:`close`::
+    It runs an [`AsyncDptcayClient`][dptcay_sdk.AsyncDptcayClient] on a private event-loop thread,
+    so it works in Jupyter (where a loop already runs) and in plain scripts. Arguments are those of
+    [`AsyncDptcayClient`][dptcay_sdk.AsyncDptcayClient]. Close it with ``with`` or
+    [`close`][shared_auth.SyncClient.close]::
 
         with DptcayClient(api_key="dp_test_sk_…") as dp:
             payment = dp.payments.get("pay_123")

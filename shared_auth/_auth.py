@@ -47,7 +47,7 @@ DANCITY_CHANNELS: Final[tuple[DancityChannel, ...]] = (
     "USSD",
 )
 
-#: An async callable that returns a fresh JWT (``str`` or :class:`Secret`).
+#: An async callable that returns a fresh JWT (``str`` or `Secret`).
 TokenProvider: TypeAlias = Callable[[], Awaitable["str | Secret"]]
 
 
@@ -71,9 +71,10 @@ class DptcayKeyAuth(httpx.Auth):
 
     Each key in use is a *generation* that counts its requests in flight: a request
     counts from the moment its header is set until its response (or failure) arrives.
-    Key rotation reads :meth:`in_flight` to wait until no request carrying the old key
-    can still reach the server before revoking it. The counting is one increment and one
-    decrement per request, with no lock (the event loop runs one flow step at a time).
+    Key rotation reads [`in_flight`][shared_auth.DptcayKeyAuth.in_flight] to wait until no request
+    carrying the old key can still reach the server before revoking it. The counting is one
+    increment and one decrement per request, with no lock (the event loop runs one flow step at a
+    time).
     """
 
     requires_request_body = False
@@ -121,8 +122,8 @@ class DptcayKeyAuth(httpx.Auth):
     def set_key(self, key: str | Secret) -> None:
         """Use ``key`` for every request that starts from now on.
 
-        Requests already sent keep the header they were sent with; :meth:`in_flight`
-        still counts them under their key.
+        Requests already sent keep the header they were sent with;
+        [`in_flight`][shared_auth.DptcayKeyAuth.in_flight] still counts them under their key.
         """
         fresh = self._validated(key)
         old = self._state
@@ -302,10 +303,10 @@ class DancityJWTAuth(httpx.Auth):
     Give a static ``token``, an async ``provider`` that returns a fresh one, or both (the
     token is used until it nears expiry). A provider that raises, returns something that is
     not a JWT, or takes longer than ``provider_timeout`` seconds fails the calls that waited
-    for it with :class:`MissingCredentialError` (its exception is the ``__cause__``); no
-    request is sent without a token. The token's ``exp`` claim is read (not verified)
-    and a provider is asked for a new token ``refresh_margin`` seconds ahead of it. However
-    many requests find the token stale at once, exactly one refresh runs; the others wait
+    for it with [`MissingCredentialError`][shared_auth.MissingCredentialError] (its exception is the
+    ``__cause__``); no request is sent without a token. The token's ``exp`` claim is read (not
+    verified) and a provider is asked for a new token ``refresh_margin`` seconds ahead of it.
+    However many requests find the token stale at once, exactly one refresh runs; the others wait
     for it. On a 401, the token is refreshed once and the request replayed, provided its
     body is in memory (a streamed body cannot be sent twice, so its 401 is returned as is).
 

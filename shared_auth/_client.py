@@ -96,7 +96,7 @@ def validate_base_url(url: str, *, what: str) -> str:
 
 
 class NotGiven:
-    """The type of :data:`NOT_GIVEN`: an argument left out (``None`` means "no limit")."""
+    """The type of `NOT_GIVEN`: an argument left out (``None`` means "no limit")."""
 
     __slots__ = ()
 
@@ -173,7 +173,7 @@ def resolve_policy(
     max_retries: int | NotGiven = NOT_GIVEN,
     deadline: float | NotGiven | None = NOT_GIVEN,
 ) -> RetryPolicy:
-    """A :class:`RetryPolicy` from a client's ``retry=``/``max_retries=``/``deadline=``."""
+    """A `RetryPolicy` from a client's ``retry=``/``max_retries=``/``deadline=``."""
     if retry is not None and not isinstance(cast("object", retry), RetryPolicy):
         msg = (
             f"retry must be a RetryPolicy (or None), not {type(retry).__name__}: pass "
@@ -199,9 +199,10 @@ class BaseAsyncClient:
     """The lifecycle both async clients share.
 
     The ``httpx.AsyncClient`` is created on first use unless the caller passes
-    ``http_client`` — which the caller owns and closes: :meth:`aclose` never closes it.
-    On a caller's ``http_client`` the SDK still sends its own ``User-Agent`` and applies its
-    timeouts to each request (the client's other settings, such as proxies, are kept).
+    ``http_client`` — which the caller owns and closes:
+    [`aclose`][shared_auth.BaseAsyncClient.aclose] never closes it. On a caller's ``http_client``
+    the SDK still sends its own ``User-Agent`` and applies its timeouts to each request (the
+    client's other settings, such as proxies, are kept).
 
     Each client owns its cattrs converter, built by the SDK's factory on the first response
     it reads (building one is the slow part, so it is kept for the client's life).
@@ -334,7 +335,7 @@ class BaseAsyncClient:
         deadline: float | NotGiven | None,
         extra_headers: Mapping[str, str] | None,
     ) -> None:
-        """Finish a :meth:`with_options` copy (``self`` is the copy).
+        """Finish a `with_options` copy (``self`` is the copy).
 
         The copy starts with the original's pipeline, whose ``get_client`` is the
         original's: both use one connection pool.
@@ -464,7 +465,7 @@ class BaseAsyncClient:
     async def recover_journal(self, *, grace: float = 0.0) -> RecoveryReport:
         """Settle this API's intents that dead workers left open in the client's journal.
 
-        See :meth:`shared_auth.fleet.Journal.recover`.
+        See [`shared_auth.fleet.Journal.recover`][shared_auth.fleet.Journal.recover].
 
         Raises:
             ConfigurationError: the client has no journal.

@@ -1,6 +1,6 @@
 """Each API's credential stays on its own API's hosts: the rule, written once.
 
-Every SDK names the hosts of each API this project has a client for (:data:`API_HOSTS`);
+Every SDK names the hosts of each API this project has a client for (`API_HOSTS`);
 a client refuses a ``base_url`` on *another* API's host, so a Dancity key can never be
 sent to a dptcay host nor a dptcay key to a Dancity host, whatever the caller mistypes.
 Hosts nobody knows (a staging server, a loopback sandbox) stay allowed: the list names
@@ -39,7 +39,7 @@ def check_api_host(base_url: str, *, api: str) -> None:
 
     Args:
         base_url: The client's base URL, already checked to be an absolute URL.
-        api: The client's own API, a key of :data:`API_HOSTS`.
+        api: The client's own API, a key of `API_HOSTS`.
 
     Raises:
         ConfigurationError: the host belongs to another API.

@@ -27,7 +27,7 @@ The tree::
         └── OutcomeUnknownError              a non-idempotent request was sent, then failed:
                                              its effect is unknown; reconcile, don't resend
 
-Messages never contain a credential: every message passes through :func:`redact`.
+Messages never contain a credential: every message passes through [`redact`][shared_auth.redact].
 """
 
 from __future__ import annotations

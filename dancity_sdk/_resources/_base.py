@@ -60,8 +60,9 @@ class Resource:
     async def _buy(self, op: Operation, /, *, customer_ref: str, **values: object) -> Transaction:
         """A purchase: sent once with ``customer_ref``; the answer keeps the server's record.
 
-        The reference the SDK sent is on :attr:`Transaction.sent_customer_ref`; the
-        record's own ``customer_ref`` is whatever the server says.
+        The reference the SDK sent is on
+        [`Transaction.sent_customer_ref`][dancity_sdk.Transaction.sent_customer_ref]; the record's
+        own ``customer_ref`` is whatever the server says.
         """
         tx = await self._send(
             op, TRANSACTION, reference=customer_ref, customer_ref=customer_ref, **values

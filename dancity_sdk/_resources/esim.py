@@ -67,8 +67,8 @@ class EsimResource(Resource):
         """Buy an eSIM package (or a top-up: pass the eSIM's ``iccid``, 2026-05-31).
 
         A purchase: sent once with ``customer_ref`` (generated when omitted); after
-        :class:`OutcomeUnknownError` reconcile, never buy again. The answer carries
-        ``iccid`` and ``activation_code`` (install it; keep it secret).
+        [`OutcomeUnknownError`][dancity_sdk.OutcomeUnknownError] reconcile, never buy again. The
+        answer carries ``iccid`` and ``activation_code`` (install it; keep it secret).
         """
         op = self._operation("esim.purchase")
         return await self._buy(

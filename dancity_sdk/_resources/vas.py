@@ -1,7 +1,7 @@
 """The VAS purchases and validations (and the unified validation of 2026-05-09).
 
 Every method checks its arguments, then hands them by name to the selected generation's
-declaration (:mod:`dancity_sdk._spec`), which decides the wire names and refuses, before
+declaration (`dancity_sdk._spec`), which decides the wire names and refuses, before
 any I/O, an argument that generation does not take.
 """
 
@@ -81,8 +81,8 @@ class AirtimeResource(Resource):
             phone: 11-digit number starting with 0.
             amount: Naira, as ``Decimal`` or ``int``.
             customer_ref: Your reference; one is generated when omitted. Either way it is
-                on ``tx.sent_customer_ref`` and on :class:`OutcomeUnknownError`, to
-                reconcile by.
+                on ``tx.sent_customer_ref`` and on
+                [`OutcomeUnknownError`][dancity_sdk.OutcomeUnknownError], to reconcile by.
             pin: Transaction PIN: required by api_version ``"2026-04-27"``, refused by the
                 later ones (their bodies have no PIN).
             promocode: A promotion code (``2026-04-27`` only).

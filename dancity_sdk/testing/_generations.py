@@ -39,7 +39,7 @@ _DIALECTS: Final[Mapping[ApiVersion, ApiVersion]] = {
 class Generation:
     """One official description as the sandbox serves it: its declarations plus a dialect.
 
-    ``spec`` is the generation's declaration in :mod:`dancity_sdk._spec` (prefix, commit,
+    ``spec`` is the generation's declaration in `dancity_sdk._spec` (prefix, commit,
     operations with method, path, family and throttles). ``dialect`` names the generation
     whose documented response shapes this one answers with: ``"2026-04-27"`` documents no
     response shapes (only a free-form envelope), so it answers as ``"2026-05-31"`` does; the

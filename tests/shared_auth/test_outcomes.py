@@ -2,8 +2,8 @@
 
 Every row below states its expected outcome literally — retried, waited out, the error
 raised, or an unknown outcome — for an idempotent and a money-moving request alike, so
-changing a cell of :data:`shared_auth.OUTCOMES` (or how a failure is classified) turns a
-row red instead of changing what the test demands.
+changing a cell of [`shared_auth.OUTCOMES`][shared_auth.OUTCOMES] (or how a failure is classified)
+turns a row red instead of changing what the test demands.
 """
 
 from __future__ import annotations
