@@ -186,6 +186,29 @@ def _cell(op: Any, arg: str) -> str:
     return ("query " if field in op.query_fields else "") + _field_cell(field)
 
 
+def _required(op: Any, arg: str) -> bool:
+    """Whether ``op`` always sends ``arg``: a path placeholder or a required field."""
+    if op is None:
+        return False
+    field = op.field(arg)
+    return any(a == arg for _, a in op.path_params) or (field is not None and field.required)
+
+
+def _unmatched(arg: str, ops: list[Any], parameters: list[str]) -> str:
+    """The row label of a field no parameter is named after.
+
+    A path placeholder filled from the method's identifier (``service_id`` fills ``{id}``)
+    is labelled by that parameter; anything else the SDK sets itself (``type``).
+    """
+    placeholders = any(a == arg for op in ops if op for _, a in op.path_params)
+    declared = {a for op in ops if op for _, a in op.path_params}
+    declared |= {f.arg for op in ops if op for f in (*op.body_fields, *op.query_fields)}
+    spare = [p for p in parameters if p not in declared]
+    if placeholders and spare:
+        return _code(spare[0])
+    return f"{_code(arg)} (set by the SDK)"
+
+
 def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[str]:
     """The request and each argument's wire field, one column per generation."""
     columns = spec.columns(family, name)
@@ -206,7 +229,9 @@ def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[s
         cells = [_cell(op, arg) for op in ops]
         if all(cell == "—" for cell in cells):
             continue  # an SDK-only argument (``max_pages``, ``interval``)
-        label = _code(arg) if arg in parameters else f"{_code(arg)} (set by the SDK)"
+        if arg not in parameters and not any(_required(op, arg) for op in ops):
+            continue  # another method's field (``validate``'s electricity fields on ``cable``)
+        label = _code(arg) if arg in parameters else _unmatched(arg, ops, parameters)
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     return rows
 
