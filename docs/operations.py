@@ -125,24 +125,32 @@ def _code(text: str) -> str:
 
 
 def _field_cell(field: Any) -> str:
+    """A field's wire name and what its declaration requires of the value."""
     parts = [_code(field.name)]
     if not field.required:
         parts.append("optional")
-    if field.default is not None:
+    if getattr(field, "default", None) is not None:
         parts.append(f"default {_code(repr(field.default))}")
-    bounds = field.constraints
-    if "enum" in bounds:
-        parts.append(" / ".join(_code(str(v)) for v in bounds["enum"]))
-    if "minimum" in bounds:
-        parts.append(f"≥ {bounds['minimum']}")
-    if "maximum" in bounds:
-        parts.append(f"≤ {bounds['maximum']}")
-    if "minLength" in bounds or "maxLength" in bounds:
-        low, high = bounds.get("minLength"), bounds.get("maxLength")
+    if getattr(field, "enum", ()):
+        parts.append(" / ".join(_code(str(v)) for v in field.enum))
+    if getattr(field, "minimum", None) is not None:
+        parts.append(f"≥ {field.minimum}")
+    if getattr(field, "maximum", None) is not None:
+        parts.append(f"≤ {field.maximum}")
+    low, high = getattr(field, "min_length", None), getattr(field, "max_length", None)
+    if low is not None or high is not None:
         parts.append(f"{low} chars" if low == high else f"{low or 0}-{high or '…'} chars")
-    if "pattern" in bounds:
-        parts.append(f"matches {_code(str(bounds['pattern']))}")
+    if getattr(field, "pattern", None) is not None:
+        parts.append(f"matches {_code(str(field.pattern))}")
     return ", ".join(parts)
+
+
+def _field(op: Any, arg: str) -> Any:
+    """The body or query field ``arg`` fills in ``op``, if any."""
+    for field in (*op.body_fields, *op.query_fields):
+        if field.arg == arg:
+            return field
+    return None
 
 
 class _Spec:
@@ -180,7 +188,7 @@ def _cell(op: Any, arg: str) -> str:
     placeholders = [p for p, a in op.path_params if a == arg]
     if placeholders:
         return "path " + _code("{" + placeholders[0] + "}")
-    field = op.field(arg)
+    field = _field(op, arg)
     if field is None:
         return "—"
     return ("query " if field in op.query_fields else "") + _field_cell(field)
@@ -190,7 +198,7 @@ def _required(op: Any, arg: str) -> bool:
     """Whether ``op`` always sends ``arg``: a path placeholder or a required field."""
     if op is None:
         return False
-    field = op.field(arg)
+    field = _field(op, arg)
     return any(a == arg for _, a in op.path_params) or (field is not None and field.required)
 
 
