@@ -100,7 +100,13 @@ def _runtime_members(package: str) -> dict[str, list[tuple[str, str, str]]]:
 
         client: Any = AsyncDptcayClient(api_key="dp_test_sk_" + "0" * 32)
         names = ("AsyncDptcayClient", "DptcayClient")
-        attributes = [n for n in vars(client) if not n.startswith("_")]
+        attributes = [
+            n
+            for n in dir(client)
+            if not n.startswith("_")
+            and not callable(value := getattr(client, n))
+            and type(value).__module__.startswith("dptcay_sdk")
+        ]
     elif package == "dancity_sdk":
         from dancity_sdk import AsyncDancityClient  # noqa: PLC0415
 

@@ -182,12 +182,18 @@ def test_every_dptcay_method_has_an_entry(site: Path) -> None:
 
     ids = _parse((site / "reference/dptcay_sdk/index.html").read_text(encoding="utf-8")).ids
     client = AsyncDptcayClient(api_key="dp_test_sk_" + "0" * 32)
-    entries = [
-        f"dptcay_sdk.{type(resource).__name__}.{method}"
-        for name, resource in vars(client).items()
+    resources = [
+        type(value)
+        for name in dir(client)
         if not name.startswith("_")
-        for method in dir(type(resource))
-        if not method.startswith("_") and callable(getattr(type(resource), method))
+        and not callable(value := getattr(client, name))
+        and type(value).__module__.startswith("dptcay_sdk")
+    ]
+    entries = [
+        f"dptcay_sdk.{kind.__name__}.{method}"
+        for kind in resources
+        for method in dir(kind)
+        if not method.startswith("_") and callable(getattr(kind, method))
     ]
     assert entries
     assert [entry for entry in entries if entry not in ids] == []
