@@ -1,7 +1,7 @@
 """dptcay_sdk plug-in for the shared benchmarks.
 
-``bench/peer_overhead.py`` (P1) calls :func:`make_call`; ``bench/loopback_throughput.py``
-(P2) calls :func:`make_loopback_call`.
+``bench/peer_overhead.py`` (P1) calls `make_call`; ``bench/loopback_throughput.py``
+(P2) calls `make_loopback_call`.
 
 Run from the repository root with this directory on the import path, e.g.::
 

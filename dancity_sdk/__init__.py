@@ -1,10 +1,13 @@
 """Async Python SDK for Dancity's merchant (VAS) API and first-party App API.
 
->>> from dancity_sdk import AsyncDancityClient  # doctest: +SKIP
->>> async with AsyncDancityClient(api_key="dcy_live_…") as dc:  # doctest: +SKIP
-...     tx = await dc.vas.airtime.buy(product="MTN Airtime", phone="08012345678", amount=200)
-...     if not tx.succeeded:  # a 200 can carry status FAILED or PENDING
-...         ...
+```python
+from dancity_sdk import AsyncDancityClient
+
+async with AsyncDancityClient(api_key="dcy_live_…") as dc:
+    tx = await dc.vas.airtime.buy(product="MTN Airtime", phone="08012345678", amount=200)
+    if not tx.succeeded:  # a 200 can carry status FAILED or PENDING
+        ...
+```
 
 Webhook helpers live in [`dancity_sdk.webhooks`][dancity_sdk.webhooks].
 """

@@ -1,4 +1,4 @@
-"""Requests built from the operation declarations of :mod:`dancity_sdk._spec`.
+"""Requests built from the operation declarations of `dancity_sdk._spec`.
 
 A resource method validates its arguments and hands them over by argument name; this
 module looks each one up in the selected generation's declaration of the operation and

@@ -64,13 +64,16 @@ class EsimRegions(_Listing):
 
 @attrs.frozen(kw_only=True)
 class EsimPackage(APIObject):
-    """An eSIM data package (``BASE``) or top-up (``TOPUP``); buy it by :attr:`package_code`.
+    """An eSIM data package (``BASE``) or top-up (``TOPUP``); buy it by `package_code`.
 
     Attributes:
-        price: In :attr:`currency` (USD in the 2026-05-31 top-up list, naira elsewhere).
+        price: In [`currency`][dancity_sdk.EsimPackage.currency] (USD in the 2026-05-31 top-up list,
+            naira elsewhere).
         price_in_naira: The naira price, when the row gives both.
-        volume: Bytes of data; :attr:`data_amount` is the same as text (``"1GB"``).
-        duration: Days of validity; :attr:`validity` is the same as text (``"7 days"``).
+        volume: Bytes of data; [`data_amount`][dancity_sdk.EsimPackage.data_amount] is the same as
+            text (``"1GB"``).
+        duration: Days of validity; [`validity`][dancity_sdk.EsimPackage.validity] is the same as
+            text (``"7 days"``).
     """
 
     package_code: str | None = None
@@ -204,7 +207,7 @@ class EsimDetails(APIObject):
 
 @attrs.frozen(kw_only=True)
 class Card(APIObject):
-    """A USD virtual card (``balance`` in :attr:`currency`).
+    """A USD virtual card (``balance`` in [`currency`][dancity_sdk.Card.currency]).
 
     Attributes:
         sent_customer_ref: The reference the SDK sent with the card creation or funding
@@ -222,7 +225,7 @@ class Card(APIObject):
 
 @attrs.frozen(kw_only=True)
 class ExchangeRate(APIObject):
-    """Naira per unit of :attr:`currency` (``rate`` NGN for 1 USD)."""
+    """Naira per unit of `currency` (``rate`` NGN for 1 USD)."""
 
     currency: str | None = None
     rate: Decimal | None = None

@@ -13,6 +13,6 @@ __all__ = ["APP", "APP_PREFIX", "VAS"]
 
 #: The merchant (VAS) API: the ``dcy_live_`` key plus ``channel``, under the VAS prefix.
 VAS: Final = "vas"
-#: The first-party App API: the user JWT, never ``channel``, under :data:`APP_PREFIX`.
+#: The first-party App API: the user JWT, never ``channel``, under `APP_PREFIX`.
 APP: Final = "app"
 APP_PREFIX: Final = "/api"

@@ -87,15 +87,16 @@ class ExamPin(APIObject):
 class Transaction(APIObject):
     """A Dancity transaction record, as every buy, list and requery returns it.
 
-    **Check** :attr:`status` **before treating a purchase as done.** The API answers HTTP 200
-    with ``"success": true`` whenever it *processed* the request, including when the vend
-    itself failed (``status: "FAILED"``). :attr:`succeeded`, :attr:`failed` and
-    :attr:`pending` say which; a pending transaction settles later — use
-    ``client.vas.transactions.reconcile(tx.customer_ref)`` rather than buying again.
+    **Check** [`status`][dancity_sdk.Transaction.status] **before treating a purchase as done.** The
+    API answers HTTP 200 with ``"success": true`` whenever it *processed* the request, including
+    when the vend itself failed (``status: "FAILED"``).
+    [`succeeded`][dancity_sdk.Transaction.succeeded], [`failed`][dancity_sdk.Transaction.failed] and
+    [`pending`][dancity_sdk.Transaction.pending] say which; a pending transaction settles later —
+    use ``client.vas.transactions.reconcile(tx.customer_ref)`` rather than buying again.
 
     The id fields vary by docs generation (``tranxId`` in the current docs,
-    ``transactionId`` in older examples, ``reference`` in webhooks); :attr:`id` picks the
-    one that exists.
+    ``transactionId`` in older examples, ``reference`` in webhooks);
+    [`id`][dancity_sdk.Transaction.id] picks the one that exists.
 
     Attributes:
         status: ``SUCCESS``, ``FAILED``, ``PROCESSING``, ``PENDING``, ``CANCELLED`` (or a
@@ -240,7 +241,8 @@ class Product(APIObject):
     """A catalog product: an airtime network, biller, cable provider, betting platform, exam.
 
     ``service`` is the service's name (``"AIRTIME"``) or, in other descriptions, a
-    :class:`ServiceRef`; :attr:`service_name` reads either.
+    [`ServiceRef`][dancity_sdk.ServiceRef]; [`service_name`][dancity_sdk.Product.service_name] reads
+    either.
     """
 
     id: str | None = attrs.field(default=None, metadata=_wire("_id"))
@@ -262,19 +264,20 @@ class Product(APIObject):
 
 @attrs.frozen(kw_only=True)
 class Plan(APIObject):
-    """A data, cable or internet plan. Send :attr:`plan_id` (or :attr:`id`) to buy it.
+    """A data, cable or internet plan. Send `plan_id` (or `id`) to buy it.
 
     Descriptions price plans differently: ``price`` (2026-05-31), ``sellingprice`` with
     ``costprice`` and ``commission`` (2026-05-09 catalog rows), ``amount`` (internet
-    plans). Each is its own attribute; :attr:`price` is what the buyer pays, whichever the
-    row carries.
+    plans). Each is its own attribute; [`price`][dancity_sdk.Plan.price] is what the buyer pays,
+    whichever the row carries.
 
     Attributes:
         list_price: The row's ``price`` field, as sent.
         selling_price: ``sellingprice``: what the buyer pays.
         cost_price: ``costprice``: what the merchant pays.
         commission: The merchant's commission.
-        plansize: The plan's size in :attr:`planvolume` units (``40`` with ``"MB"``).
+        plansize: The plan's size in [`planvolume`][dancity_sdk.Plan.planvolume] units (``40`` with
+            ``"MB"``).
     """
 
     id: str | None = attrs.field(default=None, metadata=_wire("_id"))
@@ -318,7 +321,7 @@ class Plan(APIObject):
 
 @attrs.frozen(kw_only=True)
 class Validation(APIObject):
-    """The customer behind a smartcard or meter; show :attr:`customer_name` before buying."""
+    """The customer behind a smartcard or meter; show `customer_name` before buying."""
 
     customer_name: str | None = None
     status: str | None = None
@@ -356,7 +359,7 @@ class Pagination(APIObject):
 
 
 class _Listing(APIObject):
-    """A page whose rows may arrive as a bare JSON array or under :attr:`_ROWS` (see hooks)."""
+    """A page whose rows may arrive as a bare JSON array or under `_ROWS` (see hooks)."""
 
     _ROWS: ClassVar[str]
 

@@ -1,7 +1,7 @@
-"""Each declared operation as the shared pipeline's :class:`Route`.
+"""Each declared operation as the shared pipeline's [`Route`][shared_auth.Route].
 
 The facts (method, path, family, idempotency, throttles) are those of
-:mod:`dancity_sdk._spec`; this module only adds what to say when a purchase's outcome is
+`dancity_sdk._spec`; this module only adds what to say when a purchase's outcome is
 unknown, and which catalog method lists the valid values when the API refuses one.
 """
 

@@ -115,7 +115,7 @@ def amount(value: object, *, field: str = "amount", minimum: Decimal | None = No
     """A money amount (``Decimal`` or ``int``), at least ``minimum``, as its JSON number.
 
     Naira have two decimal places (kobo); more is refused, as is anything from
-    :data:`MAXIMUM_AMOUNT` up. The size is checked first, in constant time
+    `MAXIMUM_AMOUNT` up. The size is checked first, in constant time
     (``adjusted()``, an int comparison), so ``Decimal("1e1000000")`` or a 5,000-digit int
     is refused at once instead of being converted.
     """
@@ -161,7 +161,7 @@ def meter_type(value: object, *, field: str = "meter_type") -> str:
 
 
 def pin(value: object, *, field: str = "pin") -> str | None:
-    """A transaction PIN (``str`` or :class:`Secret`), digits only; never shown in errors."""
+    """A transaction PIN (``str`` or `Secret`), digits only; never shown in errors."""
     if value is None:
         return None
     plain = value.get_secret_value() if isinstance(value, Secret) else value

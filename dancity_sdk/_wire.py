@@ -2,12 +2,12 @@
 
 Every generation of the Dancity docs types amounts as JSON *numbers* (``"amount": 200``,
 ``"amountPaid": 98.5``), so the SDK cannot send decimal strings. httpx serialises bodies
-with :func:`json.dumps`, which writes a ``float`` as its shortest round-tripping ``repr``.
+with `json.dumps`, which writes a ``float`` as its shortest round-tripping ``repr``.
 A ``Decimal`` with a fractional part is therefore sent as a ``float`` only when that
 ``repr`` is numerically the same decimal (``Decimal("98.5")`` → ``98.5``); anything that
 would be rounded on the way is refused instead of silently changed.
 
-Responses are decoded with :func:`loads` (``parse_float=Decimal``), so no amount the API
+Responses are decoded with `loads` (``parse_float=Decimal``), so no amount the API
 sends ever passes through binary floating point.
 """
 

@@ -182,7 +182,7 @@ class WebhookData(APIObject):
     """The ``data`` of a transaction or wallet event, as documented (fields may be absent).
 
     ``status`` arrives lower case (``"success"``) and is read case-insensitively into
-    :class:`TransactionStatus`.
+    [`TransactionStatus`][dancity_sdk.TransactionStatus].
     """
 
     status: TransactionStatus | str = ""
@@ -304,9 +304,12 @@ def parse_event(
     """Verify the signature, then parse the body into a typed event.
 
     Returns:
-        A :class:`TransactionSucceeded`, :class:`TransactionFailed`,
-        :class:`TransactionPending`, :class:`WalletFunded` or :class:`WalletDebited`;
-        any other event as a plain :class:`WebhookEvent` with its raw ``data``.
+        A [`TransactionSucceeded`][dancity_sdk.webhooks.TransactionSucceeded],
+        [`TransactionFailed`][dancity_sdk.webhooks.TransactionFailed],
+        [`TransactionPending`][dancity_sdk.webhooks.TransactionPending],
+        [`WalletFunded`][dancity_sdk.webhooks.WalletFunded] or
+        [`WalletDebited`][dancity_sdk.webhooks.WalletDebited]; any other event as a plain
+        [`WebhookEvent`][dancity_sdk.webhooks.WebhookEvent] with its raw ``data``.
 
     Raises:
         WebhookSignatureError: the signature is missing, malformed or wrong.

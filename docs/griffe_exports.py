@@ -1,4 +1,3 @@
-# ruff: noqa: INP001 - a griffe extension file for mkdocs, not a package
 """Griffe extension: a package root's ``__all__``, which it builds from its table of exports.
 
 Each package writes its exports once, as a table (``shared_auth._lazy.exports``) that sets

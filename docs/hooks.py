@@ -1,11 +1,18 @@
 """mkdocs hook: the guide pages are sections of README.md, which stays the one source.
 
-A page line ``<!-- readme: Heading -->`` becomes that README section (one heading level up);
+A page line ``<!-- readme: Heading -->`` becomes that README section;
+``<!-- readme: Heading :: Label -->`` only the part of it that starts at the line
+``**Label**`` and ends before the next such line (``:: _head``: the part before the first);
 ``<!-- readme: _intro -->`` is the text between the title and the contents, and
 ``<!-- readme: _rest -->`` every ``##`` section no page names, so a section added to the
-README is never missing from the site. Links are rewritten for the site: ``#anchor`` to the
-page that now holds that heading, relative file links (``examples/worker.py``) to the
-repository.
+README is never missing from the site.
+
+One ``h1`` per page: a page with a title of its own (a ``# `` line) keeps the sections at
+their README level (``##``) under it; a page without one takes its single section one level
+up (``## Install`` becomes the page's ``# Install``). Links are rewritten for the site:
+``#anchor`` to the page that now holds that heading, relative file links
+(``examples/worker.py``) to the repository. The README's test markers
+(``<!-- readme-test: ... -->``) are left out.
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from typing import Any
 
 _README = Path(__file__).resolve().parents[1] / "README.md"
 _MARKER = re.compile(r"^<!-- readme: (.+?) -->$", re.MULTILINE)
+_TEST_MARKER = re.compile(r"^<!-- readme-test:.*?-->\n", re.MULTILINE)
+_LABEL = re.compile(r"^\*\*([^*]+)\*\*$", re.MULTILINE)
+_TITLE = re.compile(r"^# ", re.MULTILINE)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _SKIPPED = {"Contents"}
@@ -45,6 +55,19 @@ def _sections(text: str) -> tuple[str, dict[str, str]]:
     return intro, sections
 
 
+def _part(section: str, label: str) -> str:
+    """The part of ``section`` under the line ``**label**`` (``_head``: before the first)."""
+    labels = list(_LABEL.finditer(section))
+    if label == "_head":
+        return section[: labels[0].start()] if labels else section
+    for index, match in enumerate(labels):
+        if match.group(1) == label:
+            end = labels[index + 1].start() if index + 1 < len(labels) else len(section)
+            return section[match.start() : end]
+    msg = f"README section has no line **{label}**"
+    raise KeyError(msg)
+
+
 def _promote(section: str) -> str:
     parts = re.split(r"(^```.*?^```)", section, flags=re.MULTILINE | re.DOTALL)
     for index in range(0, len(parts), 2):
@@ -61,12 +84,12 @@ class _Site:
         for file in files.documentation_pages():
             source = Path(file.abs_src_path).read_text(encoding="utf-8")
             for name in _MARKER.findall(source):
-                self.claimed.add(name)
+                self.claimed.add(name.split(" :: ")[0])
         for file in files.documentation_pages():
             source = Path(file.abs_src_path).read_text(encoding="utf-8")
             for name in _MARKER.findall(source):
-                for heading in self._names(name):
-                    for line in self.sections[heading].splitlines():
+                for text in self._texts(name):
+                    for line in text.splitlines():
                         if line.startswith("#"):
                             self.page_of[_slug(line.lstrip("#"))] = file.src_uri
 
@@ -75,15 +98,21 @@ class _Site:
             return []
         if name == "_rest":
             return [h for h in self.sections if h not in self.claimed | _SKIPPED]
-        if name not in self.sections:
+        if name not in self.sections:  # a README heading renamed: name the page to fix
             msg = f"README.md has no section {name!r}"
             raise KeyError(msg)
         return [name]
 
-    def render(self, name: str, page: str) -> str:
+    def _texts(self, name: str) -> list[str]:
+        heading, _, label = name.partition(" :: ")
+        texts = [self.sections[h] for h in self._names(heading)]
+        return [_part(t, label) for t in texts] if label else texts
+
+    def render(self, name: str, page: str, *, promote: bool) -> str:
         if name == "_intro":
-            return self._links(self.intro, page)
-        return "\n\n".join(self._links(_promote(self.sections[h]), page) for h in self._names(name))
+            return self._links(_TEST_MARKER.sub("", self.intro), page)
+        texts = [_TEST_MARKER.sub("", t) for t in self._texts(name)]
+        return "\n\n".join(self._links(_promote(t) if promote else t, page) for t in texts)
 
     def _links(self, text: str, page: str) -> str:
         def replace(match: re.Match[str]) -> str:
@@ -113,7 +142,11 @@ def on_files(files: Any, config: Any) -> Any:
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
     """Replace each ``<!-- readme: ... -->`` line with the README text it names."""
     site = _SITE[0]
-    return _MARKER.sub(lambda m: site.render(m.group(1), page.file.src_uri), markdown)
+    # Without a title of its own the page's one section is its title (``## X`` -> ``# X``).
+    promote = _TITLE.search(_MARKER.sub("", markdown)) is None
+    return _MARKER.sub(
+        lambda m: site.render(m.group(1), page.file.src_uri, promote=promote), markdown
+    )
 
 
 _DIRECTIVE = re.compile(r"^::: ([\w.]+)$", re.MULTILINE)

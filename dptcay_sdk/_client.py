@@ -196,7 +196,7 @@ class AsyncDptcayClient(BaseAsyncClient):
 
     @property
     def api_key(self) -> Secret:
-        """The key in use (it changes after :meth:`rotate_key`)."""
+        """The key in use (it changes after `rotate_key`)."""
         return self._auth.key
 
     @property

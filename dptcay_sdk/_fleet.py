@@ -2,7 +2,8 @@
 
 dptcay cannot look payments up by ``order_id``, so the journal has no way to ask it about a
 payment whose answer was lost: such an intent is reported for a person to check
-(:class:`~shared_auth.fleet.IntentNeedsReviewError`, ``journal.recover()``), never guessed.
+([`IntentNeedsReviewError`][shared_auth.fleet.IntentNeedsReviewError], ``journal.recover()``), never
+guessed.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Models hold Python values only; the wire format (decimal strings for money, ISO 8601
 timestamps, open enums, ``Secret`` keys, the event's typed ``data``) lives in the
-converter built by :func:`make_dptcay_converter`; the package's one converter,
-:func:`get_converter`, is built on first use (cattrs is not imported until then).
+converter built by `make_dptcay_converter`; the package's one converter,
+`get_converter`, is built on first use (cattrs is not imported until then).
 """
 
 from __future__ import annotations
@@ -233,13 +233,14 @@ class RevokedKey(APIObject):
 
 @attrs.frozen(kw_only=True)
 class Event(APIObject):
-    """A webhook delivery, parsed (see :func:`dptcay_sdk.parse_event`).
+    """A webhook delivery, parsed (see [`dptcay_sdk.parse_event`][dptcay_sdk.parse_event]).
 
     Attributes:
         id: The event id (``evt_…``).
         type: The event type; a type newer than this SDK stays a ``str``.
-        data: A :class:`Payment` for ``payment.*`` types, a :class:`Refund` for
-            ``refund.*`` types, otherwise the object as sent (a mapping).
+        data: A [`Payment`][dptcay_sdk.Payment] for ``payment.*`` types, a
+            [`Refund`][dptcay_sdk.Refund] for ``refund.*`` types, otherwise the object as sent (a
+            mapping).
         created_at: When the event happened.
     """
 

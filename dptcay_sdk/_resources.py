@@ -1,4 +1,4 @@
-"""The resources of :class:`AsyncDptcayClient`: one class per endpoint family.
+"""The resources of `AsyncDptcayClient`: one class per endpoint family.
 
 A resource holds only the client's call function. Each method checks its arguments
 (before any network I/O), builds the contract's body with optional fields sent only when
@@ -177,8 +177,8 @@ class Webhooks(_Resource):
 
     The dptcay docs define no signature for webhook deliveries, so this SDK checks none
     and invents none: treat a delivery as a hint, parse it with
-    :func:`dptcay_sdk.parse_event` and trust only what :meth:`fetch_event_object` reads
-    back from the API.
+    [`dptcay_sdk.parse_event`][dptcay_sdk.parse_event] and trust only what
+    [`fetch_event_object`][dptcay_sdk.Webhooks.fetch_event_object] reads back from the API.
     """
 
     __slots__ = ()

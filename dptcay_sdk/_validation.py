@@ -85,7 +85,7 @@ def check_amount(value: object, *, name: str, currency: str | None = None) -> st
         value: The caller's amount.
         name: The argument's name, for messages.
         currency: The asset, when known: its number of decimal places is the limit
-            (:data:`ASSET_DECIMALS`); otherwise the largest any asset has.
+            (`ASSET_DECIMALS`); otherwise the largest any asset has.
 
     Raises:
         InvalidInputTypeError: ``value`` is a float, a bool or not a number at all.
@@ -287,7 +287,7 @@ def check_scope(value: object) -> str:
 
 
 def check_key(value: object) -> str:
-    """Return the plain value of a dptcay key given as ``str`` or :class:`Secret`.
+    """Return the plain value of a dptcay key given as ``str`` or [`Secret`][dptcay_sdk.Secret].
 
     The value is never echoed: a malformed key may still be a secret.
     """

@@ -31,11 +31,11 @@ def _converter() -> cattrs.Converter:
 
 
 def parse_event(raw_body: bytes | str) -> Event:
-    """Parse a webhook delivery body into an :class:`Event`.
+    """Parse a webhook delivery body into an [`Event`][dptcay_sdk.Event].
 
-    ``event.data`` is a :class:`Payment` for ``payment.*`` types, a :class:`Refund` for
-    ``refund.*`` types, and the object as sent (a mapping) for any other type; types
-    newer than this SDK pass through as strings.
+    ``event.data`` is a [`Payment`][dptcay_sdk.Payment] for ``payment.*`` types, a
+    [`Refund`][dptcay_sdk.Refund] for ``refund.*`` types, and the object as sent (a mapping) for any
+    other type; types newer than this SDK pass through as strings.
 
     This does **not** authenticate the delivery: the dptcay docs define no signature.
     Verify it with ``client.webhooks.fetch_event_object(event)`` before acting on it.

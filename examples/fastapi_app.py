@@ -44,7 +44,7 @@ Then, for example::
     curl -X POST localhost:8000/airtime -H 'content-type: application/json' \\
         -d '{"product": "MTN Airtime", "phone": "08012345678", "amount": "200"}'
 
-Tests build the app with :func:`create_app` and client factories pointing at the
+Tests build the app with `create_app` and client factories pointing at the
 in-process sandboxes (see ``tests/examples/test_fastapi_app.py``).
 """
 

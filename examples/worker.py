@@ -28,7 +28,7 @@ or against a dptcay *test* account (``DPTCAY_API_KEY`` / ``DPTCAY_BASE_URL``)::
 
     python -m examples.worker --env --calls 50
 
-Tests drive :func:`run` directly (``tests/examples/test_worker.py``).
+Tests drive `run` directly (``tests/examples/test_worker.py``).
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class ResponseStats:
 
 @dataclass(frozen=True, kw_only=True)
 class Summary:
-    """What a :func:`run` did.
+    """What a `run` did.
 
     Attributes:
         calls: Calls attempted.

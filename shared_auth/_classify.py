@@ -1,7 +1,7 @@
 """Failure classification: one failed attempt becomes a `Failure` and a typed error.
 
-The pipeline's send loop (``_pipeline.py``) calls these; :data:`OUTCOMES` then decides
-what the failure means for the call.
+The pipeline's send loop (``_pipeline.py``) calls these; [`OUTCOMES`][shared_auth.OUTCOMES] then
+decides what the failure means for the call.
 """
 
 from __future__ import annotations

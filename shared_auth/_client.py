@@ -113,9 +113,10 @@ class BaseAsyncClient:
     """The lifecycle both async clients share.
 
     The ``httpx.AsyncClient`` is created on first use unless the caller passes
-    ``http_client`` — which the caller owns and closes: :meth:`aclose` never closes it.
-    On a caller's ``http_client`` the SDK still sends its own ``User-Agent`` and applies its
-    timeouts to each request (the client's other settings, such as proxies, are kept).
+    ``http_client`` — which the caller owns and closes:
+    [`aclose`][shared_auth.BaseAsyncClient.aclose] never closes it. On a caller's ``http_client``
+    the SDK still sends its own ``User-Agent`` and applies its timeouts to each request (the
+    client's other settings, such as proxies, are kept).
 
     Each client owns its cattrs converter, built by the SDK's factory on the first response
     it reads (building one is the slow part, so it is kept for the client's life).
@@ -273,7 +274,7 @@ class BaseAsyncClient:
         return clone
 
     def _configure_copy(self, options: CallOptions) -> None:
-        """Finish a :meth:`with_options` copy (``self`` is the copy).
+        """Finish a `with_options` copy (``self`` is the copy).
 
         The copy starts with the original's pipeline, whose ``get_client`` is the
         original's: both use one connection pool.
@@ -404,7 +405,7 @@ class BaseAsyncClient:
     async def recover_journal(self, *, grace: float = 0.0) -> RecoveryReport:
         """Settle this API's intents that dead workers left open in the client's journal.
 
-        See :meth:`shared_auth.fleet.Journal.recover`.
+        See [`shared_auth.fleet.Journal.recover`][shared_auth.fleet.Journal.recover].
 
         Raises:
             ConfigurationError: the client has no journal.

@@ -3,7 +3,7 @@
 A resource says *what* it wants (``One(Payment)``, ``Many(Service, at=("allServices",
 "data"))``); the pipeline decodes the JSON, applies the API's envelope rule and calls the
 decoder with the client's own converter. A decoder that cannot read the body raises
-:class:`Unreadable`, and the pipeline decides what that means for the call (a
+[`Unreadable`][shared_auth.Unreadable], and the pipeline decides what that means for the call (a
 ``ResponseValidationError`` on a read, an ``OutcomeUnknownError`` on a money-moving
 request, whose 2xx means the money moved).
 """
@@ -36,7 +36,7 @@ class Decoder(Protocol[_T_co]):
     """Turns a decoded success body into what the resource method returns."""
 
     def decode(self, data: Any, reply: Reply, converter: cattrs.Converter) -> _T_co:
-        """Build the result, or raise :class:`Unreadable` naming what was wrong."""
+        """Build the result, or raise `Unreadable` naming what was wrong."""
         ...
 
 
@@ -68,8 +68,9 @@ def _structure_error(exc: Exception, what: str, path: str) -> Unreadable:
 class One(Generic[_M]):
     """One model, from the body or from the first key of ``at`` present in it.
 
-    The model carries the response's metadata (:attr:`APIObject.rate_limit`,
-    :attr:`APIObject.request_id`), set when it is built.
+    The model carries the response's metadata
+    ([`APIObject.rate_limit`][shared_auth.APIObject.rate_limit],
+    [`APIObject.request_id`][shared_auth.APIObject.request_id]), set when it is built.
     """
 
     model: type[_M]

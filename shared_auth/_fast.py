@@ -114,7 +114,7 @@ def _remapped(exc: httpx.TransportError, request: httpx.Request) -> httpx.Transp
 
 
 class _Body(httpx.AsyncByteStream):
-    """A response body whose connection failures are mapped as :func:`_remapped` says."""
+    """A response body whose connection failures are mapped as `_remapped` says."""
 
     def __init__(self, stream: httpx.AsyncByteStream, request: httpx.Request) -> None:
         self._stream = stream

@@ -1,10 +1,10 @@
 """Model conventions both SDKs share, and the converter factory that reads their wire format.
 
-Models are frozen, slotted, keyword-only attrs classes deriving from :class:`APIObject`.
-The wire format lives in the converter, not in the models: field renames (a field's
-``metadata={"wire": "_id"}`` or the converter's naming function), ``Decimal`` money,
-aware datetimes and open enums (``Status | str``: an unknown value stays a ``str``).
-Response fields the model does not know are kept in ``extra``; none is dropped.
+Models are frozen, slotted, keyword-only attrs classes deriving from
+[`APIObject`][shared_auth.APIObject]. The wire format lives in the converter, not in the models:
+field renames (a field's ``metadata={"wire": "_id"}`` or the converter's naming function),
+``Decimal`` money, aware datetimes and open enums (``Status | str``: an unknown value stays a
+``str``). Response fields the model does not know are kept in ``extra``; none is dropped.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class APIObject(_Carried):
     def to_json(
         self, *, indent: int | None = None, converter: cattrs.Converter | None = None
     ) -> str:
-        """This object as a JSON document (see :meth:`to_dict`)."""
+        """This object as a JSON document (see [`to_dict`][shared_auth.APIObject.to_dict])."""
         import json  # noqa: PLC0415 - only serialising needs it
 
         return json.dumps(self.to_dict(converter=converter), indent=indent, default=str)
@@ -148,7 +148,7 @@ def _cell(value: object) -> str:
 
 
 class ResultList(tuple[_T, ...], _Carried, Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
-    """An immutable sequence of results that also carries the response's :class:`RateLimit`.
+    """An immutable sequence of results that also carries the response's `RateLimit`.
 
     In Jupyter it renders as an HTML table of the columns that carry data, key ones
     first (`to_html`; ``to_html(all_columns=True)`` for every column); a slice is a

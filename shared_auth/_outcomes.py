@@ -1,8 +1,8 @@
 """The outcome table: what each kind of failure means for a call, and the retry policy.
 
-Every failed attempt is first classified (:class:`Failure`), then :data:`OUTCOMES` — one
-table, data rather than an if-chain — says what it means for an idempotent request and
-for a money-moving one:
+Every failed attempt is first classified ([`Failure`][shared_auth.Failure]), then
+[`OUTCOMES`][shared_auth.OUTCOMES] — one table, data rather than an if-chain — says what it means
+for an idempotent request and for a money-moving one:
 
 =================  ===========================================  ==========  ============
 failure            what happened                                idempotent  money-moving

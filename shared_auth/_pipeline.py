@@ -77,7 +77,7 @@ _INF: Final = float("inf")
 class RequestOptions:
     """What each request of a client carries itself, rather than from its httpx client.
 
-    Build it with :meth:`of`: the timeouts are kept in the form httpx reads them from a
+    Build it with `of`: the timeouts are kept in the form httpx reads them from a
     request, so applying them costs one dict store per request.
     """
 

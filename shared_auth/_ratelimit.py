@@ -121,7 +121,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 
 
 def resolve_rate_limit(source: RateLimit | httpx.Headers | None) -> RateLimit | None:
-    """The :class:`RateLimit` of a source, parsing headers if that is what it is."""
+    """The `RateLimit` of a source, parsing headers if that is what it is."""
     if source is None or isinstance(source, RateLimit):
         return source
     return RateLimit.from_headers(source)

@@ -12,7 +12,7 @@ def new_reference() -> str:
 
     Make one before the call, store it with your job, and pass it as the call's own
     reference (``customer_ref=``, ``order_id=``): whatever happens to the call — an
-    :class:`OutcomeUnknownError`, a cancellation, a crash — you hold the reference to
-    reconcile by. The SDK uses the same kind of reference when you pass none.
+    [`OutcomeUnknownError`][shared_auth.OutcomeUnknownError], a cancellation, a crash — you hold the
+    reference to reconcile by. The SDK uses the same kind of reference when you pass none.
     """
     return "sdk-" + uuid.uuid4().hex

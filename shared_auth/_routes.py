@@ -1,6 +1,6 @@
 """Routes: what one API operation is on the wire, described once in a table per API.
 
-A resource method builds its arguments, picks its :class:`Route` and hands both to the
+A resource method builds its arguments, picks its [`Route`][shared_auth.Route] and hands both to the
 client's ``call`` function; the client resolves the route family's credential (refusing
 before any I/O when it is missing), throttles and path prefix, and the shared pipeline
 does the rest.
@@ -38,7 +38,8 @@ class Route:
             (a POST that only reads, such as a validation, sets ``True``).
         throttles: Names of the client-side throttles the operation counts against.
         outcome_advice: What to do when the outcome is unknown, for
-            :class:`OutcomeUnknownError`'s message; ``{reference}`` is filled in.
+            [`OutcomeUnknownError`][shared_auth.OutcomeUnknownError]'s message; ``{reference}`` is
+            filled in.
         refusal_advice: What to check when the API refuses the request's input (400, 404,
             422) and its error parser has no hint of its own, e.g. the catalog method that
             lists the valid plans.

@@ -19,8 +19,9 @@ class Secret:
     """An API key, token, webhook secret or PIN.
 
     ``repr()``, ``str()`` and f-strings show a redacted form: a well-known prefix such as
-    ``dcy_live_`` and at most the last four characters. Call :meth:`get_secret_value`
-    where the real value is needed (the SDK does so only when it builds a request).
+    ``dcy_live_`` and at most the last four characters. Call
+    [`get_secret_value`][shared_auth.Secret.get_secret_value] where the real value is needed (the
+    SDK does so only when it builds a request).
     """
 
     __slots__ = ("_value",)
@@ -60,7 +61,7 @@ class Secret:
 
 
 def redact_value(value: str) -> str:
-    """Redact one whole credential value (see :class:`Secret`)."""
+    """Redact one whole credential value (see [`Secret`][shared_auth.Secret])."""
     # A registered prefix is safe to show: it says what kind of credential it is, not which.
     prefix = next((f.prefix for f in credential_formats() if value.startswith(f.prefix)), "")
     if len(value) < _MIN_LENGTH_FOR_TAIL:
@@ -69,5 +70,5 @@ def redact_value(value: str) -> str:
 
 
 def reveal(value: str | Secret) -> str:
-    """Return the plain value of a secret given either as ``str`` or as :class:`Secret`."""
+    """Return the plain value of a secret given either as ``str`` or as `Secret`."""
     return value.get_secret_value() if isinstance(value, Secret) else value

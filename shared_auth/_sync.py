@@ -9,14 +9,16 @@ What a blocking call promises:
 
 - **Interpreter exit never waits for it.** The loop thread is a daemon; an unclosed client
   is closed by a finalizer (at garbage collection or at exit) whose every wait is bounded,
-  and it warns with :class:`ResourceWarning`, as an unclosed file does.
+  and it warns with `ResourceWarning`, as an unclosed file does.
 - **An interrupt cancels the call.** If the calling thread is interrupted while it waits
   (Ctrl-C's ``KeyboardInterrupt``, or any exception a signal handler raises), the call is
   cancelled on the loop thread and the caller waits until the cancellation has landed, so
   nothing goes on in the background. The interrupt is then re-raised — it is the user's
   "stop", and ``except Exception`` must not swallow it — and if a money-moving request may
-  already have been sent, the :class:`OutcomeUnknownError` saying how to reconcile it is
-  attached: :func:`unknown_outcome` returns it, and the traceback shows it as a note.
+  already have been sent, the [`OutcomeUnknownError`][shared_auth.OutcomeUnknownError] saying how to
+  reconcile it is
+  attached: [`unknown_outcome`][shared_auth.unknown_outcome] returns it, and the traceback shows it
+      as a note.
 - **Any thread may call it**, concurrently: the calls run on the one loop thread, which
   owns the connection pool. A thread whose own event loop is running (a Jupyter cell) may
   call it too: that thread blocks until the answer, as any blocking call would; the work
@@ -359,8 +361,8 @@ def _from_env(cls: type[SyncClient[Any]], **arguments: Any) -> SyncClient[Any]:
 class SyncClient(Generic[_A]):
     """The blocking form of an async client: same resources, same methods, no ``await``.
 
-    Use it as a context manager (or call :meth:`close`). One left open is closed when it is
-    garbage collected or when the interpreter exits, with a :class:`ResourceWarning`.
+    Use it as a context manager (or call [`close`][shared_auth.SyncClient.close]). One left open is
+    closed when it is garbage collected or when the interpreter exits, with a `ResourceWarning`.
     """
 
     _loop: _LoopThread
@@ -495,7 +497,7 @@ class SyncClient(Generic[_A]):
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called (a closed client refuses every call)."""
+        """Whether `close` was called (a closed client refuses every call)."""
         return self._loop.closed
 
     def close(self) -> None:

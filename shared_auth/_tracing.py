@@ -3,12 +3,12 @@
 Two consumers need to know what the pipeline did during one SDK call: a span (how many
 attempts, what came of them) and a blocking twin interrupted by Ctrl-C (whether a
 money-moving request may already have left, so the interrupt must carry an unknown
-outcome). The pipeline reports each attempt it sends through :func:`attempt_sent`; whoever
-wants to know opens a :func:`recording` around the call. With no recording open that hook
+outcome). The pipeline reports each attempt it sends through `attempt_sent`; whoever
+wants to know opens a `recording` around the call. With no recording open that hook
 is one context-variable read.
 
-Tracing is off until :func:`enable_tracing` is called, and costs one global read per call
-while off. It needs only ``opentelemetry-api`` (the ``otel`` extra); the application
+Tracing is off until [`enable_tracing`][shared_auth.enable_tracing] is called, and costs one global
+read per call while off. It needs only ``opentelemetry-api`` (the ``otel`` extra); the application
 configures the SDK, exporters and sampling as usual. Spans carry the route *template*
 (``/keys/{key}``, never the formatted path, which can hold a key), the attempt count, the
 outcome and the request id: never a header, a body, a query or an error message.
@@ -56,7 +56,7 @@ class SentCall(Protocol):
 
 
 class CallRecord:
-    """The attempts sent while a :func:`recording` was open (nested recordings all count)."""
+    """The attempts sent while a `recording` was open (nested recordings all count)."""
 
     __slots__ = ("attempts", "money_moving_call", "parent")
 
@@ -68,7 +68,7 @@ class CallRecord:
         self.money_moving_call: SentCall | None = None
 
     def outcome_unknown(self, what: str) -> OutcomeUnknownError | None:
-        """The :class:`OutcomeUnknownError` an interruption means, or None if nothing left."""
+        """The `OutcomeUnknownError` an interruption means, or None if nothing left."""
         call = self.money_moving_call
         if call is None:
             return None
@@ -149,7 +149,7 @@ def disable_tracing() -> None:
 
 
 async def traced(api: str, method: str, route_path: str, call: Awaitable[_T]) -> _T:
-    """Await ``call`` (one SDK call) inside a span; the caller checked :data:`TRACER`."""
+    """Await ``call`` (one SDK call) inside a span; the caller checked `TRACER`."""
     from opentelemetry.trace import SpanKind, StatusCode  # noqa: PLC0415
 
     route = f"{method} {route_path}"

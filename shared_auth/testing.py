@@ -1,8 +1,8 @@
 """Fault injection in front of either sandbox: latency, error statuses, dropped connections.
 
-:class:`FaultInjector` wraps any ASGI app (either SDK's ``Sandbox().app``)
-and applies queued faults to the requests that match them, first in first out. It is plain
-ASGI with anyio, so it needs nothing beyond the SDK's own dependencies and works in-process
+[`FaultInjector`][shared_auth.testing.FaultInjector] wraps any ASGI app (either SDK's
+``Sandbox().app``) and applies queued faults to the requests that match them, first in first out. It
+is plain ASGI with anyio, so it needs nothing beyond the SDK's own dependencies and works in-process
 (``httpx.ASGITransport``) and over loopback (``sandbox.serve_in_thread``-style servers)::
 
     faults = FaultInjector(sandbox.app)
@@ -12,7 +12,7 @@ ASGI with anyio, so it needs nothing beyond the SDK's own dependencies and works
 
 A delayed request waits *before* it reaches the app, and is abandoned if the client
 disconnects meanwhile (as a server cancels a handler whose client went away), so a test can
-tell a cancelled call from one that went on in the background: :attr:`FaultInjector.abandoned`
+tell a cancelled call from one that went on in the background: `FaultInjector.abandoned`
 counts those.
 """
 
@@ -69,7 +69,7 @@ class Fault:
 
 
 class FaultInjector:
-    """An ASGI app that applies queued :class:`Fault` s, then hands requests to ``app``."""
+    """An ASGI app that applies queued `Fault`s, then hands requests to ``app``."""
 
     def __init__(self, app: Any) -> None:
         self.app = app

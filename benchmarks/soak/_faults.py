@@ -104,7 +104,7 @@ def _without_length(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, byt
 
 
 class FaultyApp:
-    """``app`` behind injected faults, as :class:`FaultPlan` draws them."""
+    """``app`` behind injected faults, as `FaultPlan` draws them."""
 
     def __init__(self, app: ASGIApp, plan: FaultPlan) -> None:
         self._app = app

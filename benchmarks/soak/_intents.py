@@ -1,7 +1,8 @@
 """Faults: money-moving intents through the documented recovery path, checked by ledger.
 
-Each intent is one payment, refund or purchase, sent once. On :class:`OutcomeUnknownError`
-the caller reconciles and never sends it again:
+Each intent is one payment, refund or purchase, sent once. On
+[`OutcomeUnknownError`][shared_auth.OutcomeUnknownError] the caller reconciles and never sends it
+again:
 
 * Dancity purchases: ``vas.transactions.reconcile(error.reference)``.
 * dptcay payments: the API cannot search by ``order_id``; the ``payment.*`` webhook

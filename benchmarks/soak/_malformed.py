@@ -329,7 +329,7 @@ def _fuzz(
 
 
 def malformed(total_examples: int, *, seed: int, backend: str = "asyncio") -> MalformedResult:
-    """Spread ``total_examples`` over every method in :data:`METHODS`."""
+    """Spread ``total_examples`` over every method in `METHODS`."""
     out = MalformedResult(methods=len(METHODS))
     per_method = max(1, -(-total_examples // len(METHODS)))  # rounded up: at least the total
     with start_blocking_portal(backend) as portal:

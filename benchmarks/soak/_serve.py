@@ -39,7 +39,7 @@ def main(api: str, seed: int, rate: float) -> None:
 
 @contextmanager
 def serving(api: str, seed: int, rate: float) -> Iterator[dict[str, str]]:
-    """Run :func:`main` in a child process; yields its URL and credentials."""
+    """Run `main` in a child process; yields its URL and credentials."""
     command = [sys.executable, "-m", "benchmarks.soak._serve", api, str(seed), str(rate)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
     try:

@@ -1,7 +1,7 @@
 """The resources behind ``client.vas.*`` and ``client.app.*``.
 
 Each resource holds the client's call function and the selected generation; the
-operation declarations (:mod:`dancity_sdk._spec`) decide paths and wire names, so no
+operation declarations (`dancity_sdk._spec`) decide paths and wire names, so no
 resource branches on the generation itself.
 """
 

@@ -84,8 +84,9 @@ class Resource:
         ``values`` are the method's own arguments, checked; ``extras`` its
         [PurchaseExtras][dancity_sdk.PurchaseExtras], checked here (after the others).
 
-        The reference the SDK sent is on :attr:`Transaction.sent_customer_ref`; the
-        record's own ``customer_ref`` is whatever the server says.
+        The reference the SDK sent is on
+        [`Transaction.sent_customer_ref`][dancity_sdk.Transaction.sent_customer_ref]; the record's
+        own ``customer_ref`` is whatever the server says.
         """
         values.update(checked_extras(extras))
         tx = await self._send(

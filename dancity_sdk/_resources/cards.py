@@ -71,8 +71,9 @@ class CardsResource(Resource):
     ) -> Card:
         """Move ``amount`` US dollars from the wallet to the card (or back: ``withdraw``).
 
-        Money moves: sent once with ``customer_ref``; after :class:`OutcomeUnknownError`
-        check the card's balance and transactions before trying again.
+        Money moves: sent once with ``customer_ref``; after
+        [`OutcomeUnknownError`][dancity_sdk.OutcomeUnknownError] check the card's balance and
+        transactions before trying again.
         """
         op = self._operation("cards.fund")
         return await self._move_money(

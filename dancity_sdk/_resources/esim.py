@@ -63,9 +63,9 @@ class EsimResource(Resource):
         """Buy an eSIM package (or a top-up: pass the eSIM's ``iccid``, 2026-05-31).
 
         A purchase: sent once with ``customer_ref`` (generated when omitted); after
-        :class:`OutcomeUnknownError` reconcile, never buy again. The answer carries
-        ``iccid`` and ``activation_code`` (install it; keep it secret). ``**extras``: the
-        2026-04-27 fields, see [PurchaseExtras][dancity_sdk.PurchaseExtras].
+        [`OutcomeUnknownError`][dancity_sdk.OutcomeUnknownError] reconcile, never buy again. The
+        answer carries ``iccid`` and ``activation_code`` (install it; keep it secret). ``**extras``:
+        the 2026-04-27 fields, see [PurchaseExtras][dancity_sdk.PurchaseExtras].
         """
         op = self._operation("esim.purchase", extras, PurchaseExtras)
         return await self._buy(

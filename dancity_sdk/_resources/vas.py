@@ -1,7 +1,7 @@
 """The VAS purchases and validations (and the unified validation of 2026-05-09).
 
 Every method checks its arguments, then hands them by name to the selected generation's
-declaration (:mod:`dancity_sdk._spec`), which decides the wire names and refuses, before
+declaration (`dancity_sdk._spec`), which decides the wire names and refuses, before
 any I/O, an argument that generation does not take.
 """
 
@@ -61,8 +61,8 @@ class AirtimeResource(Resource):
             phone: 11-digit number starting with 0.
             amount: Naira, as ``Decimal`` or ``int``.
             customer_ref: Your reference; one is generated when omitted. Either way it is
-                on ``tx.sent_customer_ref`` and on :class:`OutcomeUnknownError`, to
-                reconcile by.
+                on ``tx.sent_customer_ref`` and on
+                [`OutcomeUnknownError`][dancity_sdk.OutcomeUnknownError], to reconcile by.
             **extras: The 2026-04-27 fields (``pin``, ``promocode``…), each described in
                 [PurchaseExtras][dancity_sdk.PurchaseExtras]; every buy method takes them.
         """

@@ -2,11 +2,12 @@
 
 ``DancitySandbox().app`` is a Starlette ASGI app: mount it in-process with
 ``httpx.ASGITransport(app=sandbox.app, client=("127.0.0.1", 123))`` or serve it on loopback
-with :meth:`DancitySandbox.serve_in_thread` or ``python -m dancity_sdk.testing``.
+with [`DancitySandbox.serve_in_thread`][dancity_sdk.testing.DancitySandbox.serve_in_thread] or
+``python -m dancity_sdk.testing``.
 
 Routes: every operation ``dancity_sdk._spec`` declares for the generation answering on
-each prefix (:attr:`DancitySandbox.generations`), with the official request fields and
-answer shapes:
+each prefix ([`DancitySandbox.generations`][dancity_sdk.testing.DancitySandbox.generations]), with
+the official request fields and answer shapes:
 
 * ``/api/v1/...`` speaks ``"2026-05-31"``; ``/api/external/v1/...`` speaks
   ``"2026-04-27"`` (pins, ``GET /cable/validate``) unless the sandbox is created with

@@ -1,7 +1,7 @@
 """USD virtual cards: create, fund or withdraw against the NGN wallet, freeze, list spend.
 
 Card amounts are USD; the NGN wallet moves by ``amount x EXCHANGE_RATE``. Creating a card
-costs :data:`CREATION_FEE_USD` (a sandbox convention: the docs give no fee). Every money
+costs `CREATION_FEE_USD` (a sandbox convention: the docs give no fee). Every money
 movement is also a wallet transaction (service ``VIRTUAL CARD``), so it can be requeried
 by ``customerRef`` like any purchase.
 """

@@ -1,9 +1,9 @@
 """Fault injection for purchases: a 500, a stall, or a dropped connection after processing.
 
-Each fault is queued by :meth:`DancitySandbox.fail_next` and consumed by the next purchase
-that records a transaction, so a rejected (400) purchase does not use it up. Every fault
-happens *after* the wallet was charged and the transaction recorded: exactly the case in
-which a client cannot know the outcome and must requery instead of buying again.
+Each fault is queued by [`DancitySandbox.fail_next`][dancity_sdk.testing.DancitySandbox.fail_next]
+and consumed by the next purchase that records a transaction, so a rejected (400) purchase does not
+use it up. Every fault happens *after* the wallet was charged and the transaction recorded: exactly
+the case in which a client cannot know the outcome and must requery instead of buying again.
 """
 
 from __future__ import annotations

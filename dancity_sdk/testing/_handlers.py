@@ -65,7 +65,7 @@ HandlerFactory = Callable[["Handlers", Generation], Handler]
 
 
 class Handlers(CardHandlers):
-    """Operation behaviour over one :class:`SandboxState`."""
+    """Operation behaviour over one `SandboxState`."""
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state

@@ -90,7 +90,7 @@ def _bucket(request: Request) -> str:
 
 
 class Api:
-    """The credential checks and the per-request wrapper over one :class:`SandboxState`."""
+    """The credential checks and the per-request wrapper over one `SandboxState`."""
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
@@ -169,7 +169,7 @@ class Api:
         return ok("Transaction status updated", record)
 
     async def queue_fault(self, request: Request) -> Response:
-        """``POST /_sandbox/faults {kind, delay}``: :meth:`DancitySandbox.fail_next` over HTTP."""
+        """``POST /_sandbox/faults {kind, delay}``: `DancitySandbox.fail_next` over HTTP."""
         try:
             body = await json_body(request)
             fields = Fields(body)

@@ -56,9 +56,9 @@ class DancitySandbox:
 
     It speaks the official descriptions: every operation ``dancity_sdk._spec`` declares for
     a generation, with the documented request fields and answer shapes. One generation
-    answers per prefix (see :attr:`generations`): ``/api/v1`` always speaks
-    ``"2026-05-31"``; ``/api/external/v1`` speaks ``"2026-04-27"`` unless ``api_version``
-    names ``"2026-05-09"`` (the two share that prefix). Merchant routes need
+    answers per prefix (see [`generations`][dancity_sdk.testing.DancitySandbox.generations]):
+    ``/api/v1`` always speaks ``"2026-05-31"``; ``/api/external/v1`` speaks ``"2026-04-27"`` unless
+    ``api_version`` names ``"2026-05-09"`` (the two share that prefix). Merchant routes need
     ``Authorization: Bearer dcy_live_<40 hex>``, a ``channel`` header and an allowlisted
     client IP; App routes (``/api/wallet/{id}``, ``/api/transactions``) need a JWT. It keeps
     wallets, transactions, eSIMs and virtual cards, applies the rate-limits guide (120/min
@@ -70,7 +70,9 @@ class DancitySandbox:
       ``data.status == "FAILED"``, nothing debited); ending ``1111`` stay ``PENDING`` and
       settle to ``SUCCESS`` on their second requery; anything else succeeds.
     * eSIM purchases and card movements always succeed (they have no recipient number);
-      use :meth:`fail_next` or :meth:`set_transaction_status` to see them go wrong.
+      use [`fail_next`][dancity_sdk.testing.DancitySandbox.fail_next] or
+      [`set_transaction_status`][dancity_sdk.testing.DancitySandbox.set_transaction_status] to see
+      them go wrong.
     * Smartcard ``0000000000`` and meters ending ``9999`` fail validation.
     * eSIM packages and cards are priced in USD at ``EXCHANGE_RATE`` (1620 NGN/USD);
       creating a card costs ``CARD_CREATION_FEE_USD`` (1 USD).
@@ -290,7 +292,8 @@ class DancitySandbox:
         Args:
             kind: ``"server_error"`` answers 500; ``"delay"`` sleeps ``delay`` seconds, then
                 answers; ``"drop"`` closes the connection mid-response (in-process: raises
-                :class:`DroppedConnectionError`, an ``httpx.TransportError``).
+                [`DroppedConnectionError`][dancity_sdk.testing.DroppedConnectionError], an
+                ``httpx.TransportError``).
             delay: seconds to stall for ``"delay"``.
 
         Raises:

@@ -71,7 +71,7 @@ class WireResponse(JSONResponse):
     """A JSON response whose money values are exact numbers, not strings."""
 
     def render(self, content: object) -> bytes:
-        """Serialise ``content`` with :func:`dumps`."""
+        """Serialise ``content`` with `dumps`."""
         return dumps(content)
 
 

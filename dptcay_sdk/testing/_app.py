@@ -155,7 +155,7 @@ async def _body(request: Request) -> dict[str, Any]:
 
 
 def error_response(error: SandboxError, headers: dict[str, str] | None = None) -> JSONResponse:
-    """Render a :class:`SandboxError` as its JSON response."""
+    """Render a [`SandboxError`][dptcay_sdk.testing.SandboxError] as its JSON response."""
     return JSONResponse(error.body, status_code=error.status, headers=headers)
 
 

@@ -13,8 +13,8 @@ from typing import Any
 class SandboxError(Exception):
     """An API error: the HTTP status and the JSON body the sandbox sends for it.
 
-    The Python control methods of :class:`DptcaySandbox` raise it too, with the same
-    status and body the matching HTTP route would answer.
+    The Python control methods of [`DptcaySandbox`][dptcay_sdk.testing.DptcaySandbox] raise it too,
+    with the same status and body the matching HTTP route would answer.
 
     Attributes:
         status: The HTTP status code.

@@ -36,7 +36,8 @@ class DptcaySandbox:
         async with httpx.AsyncClient(transport=transport, base_url=sb.base_url) as http:
             ...
 
-    or serve it on loopback with :meth:`serve_in_thread`.
+    or serve it on loopback with
+    [`serve_in_thread`][dptcay_sdk.testing.DptcaySandbox.serve_in_thread].
 
     Beyond the documented API it offers sandbox-only control routes, usable with any
     valid key: ``POST /v1/_sandbox/payments/{id}/transition`` and
@@ -57,10 +58,11 @@ class DptcaySandbox:
 
     Args:
         plan: A documented plan name (``"starter"``, ``"growth"``, ``"scale"``) or a
-            :class:`RatePlan`.
+            [`RatePlan`][dptcay_sdk.testing.RatePlan].
         clock: Monotonic seconds for the rate limiter.
         wall_clock: Unix seconds for timestamps, expiry and ``X-RateLimit-Reset``.
-            Pass one :class:`ManualClock` as both clocks to control time in tests.
+            Pass one [`ManualClock`][dptcay_sdk.testing.ManualClock] as both clocks to control time
+            in tests.
         webhook_transport: When given, every webhook delivery is also POSTed through
             it (best effort) after the response of the request that caused it.
         webhook_timeout: Seconds allowed for one webhook delivery.
@@ -72,7 +74,7 @@ class DptcaySandbox:
 
     Attributes:
         app: The Starlette ASGI app; all routes live under ``/v1``.
-        plan: The enforced :class:`RatePlan`.
+        plan: The enforced [`RatePlan`][dptcay_sdk.testing.RatePlan].
         write_key: A seeded key with every scope.
         read_key: A seeded key with ``payments:read`` and ``currencies:read``.
     """
@@ -157,7 +159,8 @@ class DptcaySandbox:
         ``confirmations`` to the required count. Targets: ``confirming``,
         ``completed``, ``expired``, ``failed``; refund states follow from refunds.
         Webhooks caused here are recorded at once and, with a ``webhook_transport``,
-        sent by the next request the app serves or by :meth:`flush_webhooks`.
+        sent by the next request the app serves or by
+        [`flush_webhooks`][dptcay_sdk.testing.DptcaySandbox.flush_webhooks].
 
         Returns:
             The payment object after the move.
@@ -175,7 +178,8 @@ class DptcaySandbox:
         A failed refund no longer counts against the payment's refundable remainder.
 
         Raises:
-            SandboxError: 400, 404 or 409, as :meth:`transition_payment`.
+            SandboxError: 400, 404 or 409, as
+                [`transition_payment`][dptcay_sdk.testing.DptcaySandbox.transition_payment].
         """
         status = parse_status({"status": status}, REFUND_TARGETS)
         return self._store.transition_refund(refund_id, status)

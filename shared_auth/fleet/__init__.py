@@ -1,12 +1,14 @@
 """Beyond one process: a purchase journal and a shared rate budget for fleets of workers.
 
-* :class:`Journal` claims each money-moving intent before it is sent (SQLite file by
-  default, Redis for fleets), so a retried job never buys twice, and :meth:`Journal.recover`
-  (or ``python -m shared_auth.fleet recover``) settles what dead workers left open.
+* [`Journal`][shared_auth.fleet.Journal] claims each money-moving intent before it is sent (SQLite
+file by
+  default, Redis for fleets), so a retried job never buys twice, and
+  [`Journal.recover`][shared_auth.fleet.Journal.recover] (or ``python -m shared_auth.fleet recover``
+  ) settles what dead workers left open.
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
-  across every process (:class:`SharedWindow`); ``rate_budget_outage=`` chooses what
-  happens while that Redis is unreachable: fail closed with `RateBudgetUnavailableError`
-  (the default) or fall back to a per-process share (`LocalFallback`).
+  across every process ([`SharedWindow`][shared_auth.fleet.SharedWindow]); ``rate_budget_outage=``
+  chooses what happens while that Redis is unreachable: fail closed with
+  `RateBudgetUnavailableError` (the default) or fall back to a per-process share (`LocalFallback`).
 
 A journal is created once, explicitly (``python -m shared_auth.fleet init <target>``, or
 ``create=True`` in development and tests), and has an identity that every claim checks: a

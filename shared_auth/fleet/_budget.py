@@ -1,9 +1,10 @@
 """One rate budget for a fleet: a sliding window per API key, kept in Redis.
 
 Every process that uses the same Redis and the same key draws from one window, so four
-workers "under the limit" together stay under it too. Each :meth:`SharedWindow.acquire` is
-one atomic Lua script (prune, count, take a slot or answer the wait), timed by the Redis
-server's clock so hosts whose clocks disagree still share one window.
+workers "under the limit" together stay under it too. Each
+[`SharedWindow.acquire`][shared_auth.fleet.SharedWindow.acquire] is one atomic Lua script (prune,
+count, take a slot or answer the wait), timed by the Redis server's clock so hosts whose clocks
+disagree still share one window.
 
 Why a script and not the ``limits`` library: its moving window on async Redis storage
 runs only on asyncio (with redis-py's or coredis's asyncio client, both fail under trio

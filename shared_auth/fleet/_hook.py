@@ -111,7 +111,8 @@ class JournalHook:
     """One client's view of a journal: its API name, worker id and reconciler.
 
     Args:
-        journal: A :class:`Journal`, a ``sqlite:///`` path, a file path or a ``redis://`` URL.
+        journal: A [`Journal`][shared_auth.fleet.Journal], a ``sqlite:///`` path, a file path or a
+            ``redis://`` URL.
         api: The API's name in journal keys (its SDK's name for it).
         reconcile: How to ask the API for its record of a reference (``None``: it cannot
             be asked, so a lost answer is reported for review).

@@ -1,6 +1,6 @@
 """What the webhook inbox stores, what its backends do, and the errors it raises.
 
-Shared by :mod:`shared_auth.fleet._inbox` (the facade) and its two stores, so neither store
+Shared by `shared_auth.fleet._inbox` (the facade) and its two stores, so neither store
 imports the facade.
 """
 

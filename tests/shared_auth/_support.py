@@ -112,7 +112,7 @@ class Echo:
 
 
 class EchoPipeline:
-    """A pipeline whose calls decode with :class:`Echo`."""
+    """A pipeline whose calls decode with `Echo`."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline

@@ -1,0 +1,188 @@
+"""A Griffe extension for the reference: docstrings as Markdown, and the clients' namespaces.
+
+- Docstrings written for ``help()`` and the terminal keep two reStructuredText habits that
+  Markdown renders as one paragraph: doctest blocks (``>>> ...``, with ``# doctest:``
+  directives) and literal blocks introduced by ``::``. Both become fenced code blocks, and
+  the doctest directives are dropped.
+- The clients set their resources at run time (``client.payments``, ``client.vas``), which
+  static analysis cannot see. Each client class gets one documented attribute per resource
+  or namespace, read from a client built with fake credentials (nothing is sent), linking
+  to the resource's entry in the reference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import griffe
+
+_DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _language(block: list[str]) -> str:
+    first = block[0].strip() if block else ""
+    if first.startswith((">>>", "...")):
+        return "pycon"
+    if first.startswith(("$ ", "python -m", "pip ", "nox ", "export ", "curl ")):
+        return "bash"
+    if first.startswith(("{", "[")):
+        return "json"
+    return "python"
+
+
+def _doctest(lines: list[str], index: int, out: list[str]) -> int:
+    """Fence the doctest block starting at ``index``; the index after it."""
+    pad = lines[index][: _indent(lines[index])]
+    block: list[str] = []
+    while index < len(lines) and lines[index].strip():
+        block.append(_DIRECTIVE.sub("", lines[index][len(pad) :]))
+        index += 1
+    out += [f"{pad}```pycon", *(f"{pad}{b}" for b in block), f"{pad}```"]
+    return index
+
+
+def _literal(lines: list[str], index: int, out: list[str]) -> int | None:
+    """Fence the ``::`` literal block after line ``index``; the index after it, or None."""
+    line = lines[index]
+    start = index + 1
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    if start == len(lines) or _indent(lines[start]) <= _indent(line):
+        return None
+    base = _indent(lines[start])
+    end = start
+    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) >= base):
+        end += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    body = [b[base:] if b.strip() else "" for b in lines[start:end]]
+    intro = line.rstrip()[:-2].rstrip()
+    pad = line[: _indent(line)]
+    if intro.strip():  # "Use it::" reads "Use it:"; a lone "::" (or "text ::") disappears
+        out.append(intro + ("" if line.rstrip().endswith(" ::") else ":"))
+    out += ["", f"{pad}```{_language(body)}", *(f"{pad}{b}" if b else "" for b in body)]
+    out += [f"{pad}```", ""]
+    return end
+
+
+def markdown(text: str) -> str:
+    """``text`` with its doctest and ``::`` literal blocks as fenced code blocks."""
+    lines = text.splitlines()
+    out: list[str] = []
+    fenced = False
+    index = 0
+    while index < len(lines):
+        stripped = lines[index].strip()
+        if stripped.startswith("```"):
+            fenced = not fenced
+        elif not fenced and stripped.startswith(">>>"):
+            index = _doctest(lines, index, out)
+            continue
+        elif not fenced and stripped.endswith("::") and not stripped.startswith(".."):
+            after = _literal(lines, index, out)
+            if after is not None:
+                index = after
+                continue
+        out.append(lines[index])
+        index += 1
+    return "\n".join(out)
+
+
+def _runtime_members(package: str) -> dict[str, list[tuple[str, str, str]]]:
+    """Client class name -> ``(attribute, type path, summary)`` for each runtime resource."""
+    if package == "dptcay_sdk":
+        from dptcay_sdk import AsyncDptcayClient  # noqa: PLC0415
+
+        client: Any = AsyncDptcayClient(api_key="dp_test_sk_" + "0" * 32)
+        names = ("AsyncDptcayClient", "DptcayClient")
+        attributes = [
+            n
+            for n in dir(client)
+            if not n.startswith("_")
+            and not callable(value := getattr(client, n))
+            and type(value).__module__.startswith("dptcay_sdk")
+        ]
+    elif package == "dancity_sdk":
+        from dancity_sdk import AsyncDancityClient  # noqa: PLC0415
+
+        client = AsyncDancityClient(api_key="dcy_live_" + "0" * 40, jwt="e30.e30.sig")
+        names = ("AsyncDancityClient", "DancityClient")
+        attributes = ["vas", "app"]
+    else:
+        return {}
+    members: list[tuple[str, str, str]] = []
+    for attribute in attributes:
+        value = getattr(client, attribute)
+        cls = type(value)
+        members.append((attribute, f"{cls.__module__}.{cls.__qualname__}", _summary(value)))
+    return dict.fromkeys(names, members)
+
+
+def _summary(value: Any) -> str:
+    """The attribute's documentation: its resources and methods, linked."""
+    cls = type(value)
+    public = getattr(__import__(cls.__module__.split(".")[0]), "__all__", ())
+    if cls.__name__ in public:  # a public resource class (dptcay): link it and its methods
+        methods = [n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n))]
+        package = cls.__module__.split(".")[0]
+        links = ", ".join(f"[`{m}`][{package}.{cls.__name__}.{m}]" for m in methods)
+        return f"[`{cls.__name__}`][{package}.{cls.__name__}]: {links}."
+    rows = []
+    for name in getattr(value, "__slots__", ()) or vars(value):
+        if name.startswith("_"):
+            continue
+        resource = getattr(value, name)
+        kind = type(resource)
+        methods = sorted(
+            m for m in dir(kind) if not m.startswith("_") and callable(getattr(kind, m))
+        )
+        path = f"{kind.__module__}.{kind.__qualname__}"
+        links = ", ".join(f"[`{m}`][{path}.{m}]" for m in methods)
+        rows.append(f"- `{name}`: {links}")
+    title = (cls.__doc__ or "").strip().splitlines()[0]
+    return "\n".join(
+        [
+            title,
+            "",
+            (
+                "Every method, per API generation, is on the "
+                "[Dancity operations](dancity_operations.md) page:"
+            ),
+            "",
+            *rows,
+        ]
+    )
+
+
+class MarkdownDocstrings(griffe.Extension):
+    """Fence doctest and literal blocks; document the clients' runtime attributes."""
+
+    def on_object(self, *, obj: griffe.Object, **kwargs: Any) -> None:  # noqa: ARG002
+        """Rewrite the object's docstring as Markdown."""
+        if obj.docstring is not None:
+            obj.docstring.value = markdown(obj.docstring.value)
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002
+        """Add each client's resources (set at run time) as documented attributes."""
+        if pkg.docstring is not None:  # ``on_object`` sees members only, not the package
+            pkg.docstring.value = markdown(pkg.docstring.value)
+        for class_name, members in _runtime_members(pkg.name).items():
+            target = pkg.get_member(class_name)
+            cls = target.final_target if isinstance(target, griffe.Alias) else target
+            for attribute, annotation, summary in members:
+                if attribute in cls.members:
+                    continue
+                docstring = griffe.Docstring(summary, parent=cls)
+                member = griffe.Attribute(
+                    attribute,
+                    value=None,
+                    annotation=griffe.ExprName(annotation.rsplit(".", 1)[-1]),
+                    docstring=docstring,
+                )
+                member.labels.add("instance-attribute")
+                cls.set_member(attribute, member)
