@@ -274,6 +274,24 @@ class AsyncDancityClient(BaseAsyncClient):
         """The VAS path prefix of the selected ``api_version``."""
         return self._vas_prefix
 
+    def takes(self, operation: str, field: str) -> bool:
+        """Whether this client's ``api_version`` declares request field ``field`` on ``operation``.
+
+        Read from the SDK's declaration of each generation, so code that serves several
+        generations asks instead of comparing dates: ``dc.takes("airtime.buy", "pin")`` is
+        true on 2026-04-27 only (later generations refuse ``pin=`` before sending).
+
+        Args:
+            operation: The operation's name as the declarations and the reference give it
+                (``"airtime.buy"``, ``"internet.buy"``, ``"transactions.list"``…).
+            field: The field's wire name (``"pin"``, ``"promocode"``, ``"customerRef"``…).
+
+        Returns:
+            False as well when this generation has no such operation.
+        """
+        declared = self._generation.operations.get(operation)
+        return declared is not None and declared.wire_field(field) is not None
+
     @converting
     def set_api_key(self, api_key: str | Secret) -> None:
         """Use a new merchant key from the next request on (regenerating kills the old one)."""

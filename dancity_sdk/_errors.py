@@ -47,11 +47,31 @@ _CARD_BALANCE_HINT: Final = (
     "client.vas.cards.get(card_id) shows the card's balance; "
     "client.vas.cards.fund(card_id, amount=...) tops it up from the wallet"
 )
+
+
+def _pin_generations() -> str:
+    """Which generations take a PIN, and where its length differs, from the declarations."""
+    from dancity_sdk._spec import GENERATIONS  # noqa: PLC0415 - the tables load with a client
+
+    taking = []
+    for version, generation in GENERATIONS.items():
+        lengths = {
+            f"{name}: exactly {field.max_length} characters"
+            for name, op in generation.operations.items()
+            if (field := op.wire_field("pin")) is not None
+            and field.max_length is not None
+            and field.max_length == field.min_length
+        }
+        if any(op.wire_field("pin") for op in generation.operations.values()):
+            taking.append(f"'{version}'" + (f" ({'; '.join(sorted(lengths))})" if lengths else ""))
+    return ", ".join(taking) or "no api_version"
+
+
 _PIN_HINT: Final = (
     "this is the transaction PIN of the Dancity account the API key belongs to (the PIN "
     "that authorises its wallet payments), passed as pin= on a purchase; not the API key, a "
-    "card PIN or an exam PIN. Only api_version '2026-04-27' takes one (its internet.buy: "
-    "exactly 5 characters); later generations refuse pin= before sending"
+    "card PIN or an exam PIN. Only api_version {generations} takes one; the others refuse "
+    "pin= before sending"
 )
 #: Message patterns and their hints, first match wins (a card's balance before a wallet's).
 _MESSAGE_HINTS: Final = (
@@ -80,7 +100,11 @@ def _input_hint(messages: tuple[str, ...]) -> str | None:
     hints = dict.fromkeys(
         next((hint for pattern, hint in _MESSAGE_HINTS if pattern.search(m)), "") for m in messages
     )
-    specific = [hint for hint in hints if hint]
+    specific = [
+        hint.format(generations=_pin_generations()) if hint is _PIN_HINT else hint
+        for hint in hints
+        if hint
+    ]
     if specific:
         return "; ".join(specific)
     if not messages or any(_UNKNOWN_CATALOG.search(m) for m in messages):

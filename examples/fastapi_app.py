@@ -65,7 +65,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from dancity_sdk import AsyncDancityClient, Transaction
-from dancity_sdk._spec import GENERATIONS  # the SDK's declaration of each generation
 from dancity_sdk.webhooks import DancityWebhookSource
 from dptcay_sdk import AsyncDptcayClient, Payment, Secret
 
@@ -336,11 +335,10 @@ def _open_webhook_inbox(
 def _airtime_pin(dc: AsyncDancityClient, pin: str | Secret | None) -> Secret | None:
     """``pin`` if the client's generation declares a PIN on airtime buys, else ``None``.
 
-    Read from the SDK's declaration of the operation (``dancity_sdk._spec``), not from the
-    version's date: a generation that takes no PIN refuses ``pin=`` before sending.
+    Asked of the client (its generation's declarations), not from the version's date: a
+    generation that takes no PIN refuses ``pin=`` before sending.
     """
-    airtime = GENERATIONS[dc.api_version].operations["airtime.buy"]
-    if airtime.wire_field("pin") is None:
+    if not dc.takes("airtime.buy", "pin"):
         if pin:
             _log.warning(
                 "DANCITY_PIN is set but api_version %s takes no PIN on airtime buys: not sent",
