@@ -12,7 +12,9 @@ reads them, and every test that needs only the operations' names reads the decla
 * ``tests/dancity/official_sandbox/`` plays every applicable row (``rows_of``), in table
   order, against a real sandbox through the typed client: each answer must show what the
   row's ``expect`` says, each exchange must be in the official shapes, and together the
-  rows must reach every declared operation.
+  rows must reach every declared operation;
+* ``tests/dancity/official/test_spec.py`` checks that the README's operations table names,
+  for each operation, the typed methods its rows call.
 
 A row's arguments are the ones every generation shares; what a generation alone requires
 (a ``pin``, a ``cableplan``…) is filled from ``SAMPLES`` (or the row's ``fill``) where
@@ -21,7 +23,8 @@ A value an earlier answer gives (a card's id, an eSIM's ``iccid``) is a ``Ref`` 
 row: the sandbox run reads it off the answer, the recorded-transport tests send its
 ``sample``.
 
-Adding an operation: add its row here, in the order the sandbox can play it.
+Adding an operation: add its row here, where the sandbox can play it (after the rows its
+``Ref`` values point at); the tests that read the declarations fail until it is here.
 """
 
 from __future__ import annotations
@@ -42,9 +45,15 @@ from dancity_sdk.testing import DancitySandbox
 __all__ = [
     "ROWS",
     "SAMPLES",
+    "Each",
+    "EveryPurchase",
+    "Filled",
+    "Has",
     "Ref",
     "Row",
     "Scene",
+    "Some",
+    "applies",
     "arguments",
     "calls_of",
     "keywords_of",
