@@ -19,19 +19,20 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from dancity_sdk import InvalidInputError, UnsupportedOperationError
 from dancity_sdk._spec import API_VERSIONS, GENERATIONS, Operation, generations_with
-from tests.dancity.official import _official
-from tests.dancity.official._calls import (
-    CALLS,
-    KEY,
+from tests.dancity._operations import (
+    ROWS,
     SAMPLES,
-    Call,
-    Recorder,
+    Row,
     arguments,
     calls_of,
-    client,
-    example_body,
+    lacking,
     method_of,
+    own_arguments,
+    positional,
+    rows_of,
 )
+from tests.dancity.official import _official
+from tests.dancity.official._calls import KEY, Recorder, client, example_body
 
 CASES = [
     pytest.param(version, call, full, id=f"{version}-{call.id}-{'full' if full else 'minimal'}")
@@ -100,13 +101,13 @@ def _matches(template: str, path: str) -> bool:
 @pytest.mark.anyio
 @pytest.mark.parametrize(("api_version", "call", "full"), CASES)
 async def test_the_request_is_exactly_what_the_description_declares(
-    api_version: str, call: Call, full: bool
+    api_version: str, call: Row, full: bool
 ) -> None:
     op = GENERATIONS[api_version].operations[call.operation]
     recorder = Recorder(example_body(api_version, op), status=op.success_status)
     kwargs = arguments(call, op, full=full)
     async with client(recorder, api_version) as dc:
-        await method_of(dc, call)(*call.args, **kwargs)
+        await method_of(dc, call)(*positional(call), **kwargs)
     (request,) = recorder.requests
     assert request.method == op.method
     assert _matches(GENERATIONS[api_version].prefix + op.path, request.url.path)
@@ -129,24 +130,25 @@ def test_every_declared_operation_has_a_call(api_version: str) -> None:
     assert covered == set(GENERATIONS[api_version].operations)
 
 
+def test_every_row_plays_in_some_generation_and_is_named_once() -> None:
+    assert all(any(row in rows_of(v) for v in API_VERSIONS) for row in ROWS)
+    ids = [row.id for row in ROWS]
+    assert len(ids) == len(set(ids))
+
+
 @pytest.mark.anyio
 @pytest.mark.loop_agnostic  # refused before any I/O (closing the caller's pool: a no-op)
 @pytest.mark.parametrize(
     ("api_version", "call"),
-    [
-        pytest.param(v, c, id=f"{v}-{c.id}")
-        for v in API_VERSIONS
-        for c in CALLS
-        if c.operation not in GENERATIONS[v].operations
-    ],
+    [pytest.param(v, c, id=f"{v}-{c.id}") for v in API_VERSIONS for c in lacking(v)],
 )
 async def test_an_operation_the_generation_lacks_is_refused_before_io(
-    api_version: str, call: Call
+    api_version: str, call: Row
 ) -> None:
     recorder = Recorder({})
     async with client(recorder, api_version) as dc:
         with pytest.raises(UnsupportedOperationError) as caught:
-            await method_of(dc, call)(*call.args, **call.kwargs)
+            await method_of(dc, call)(*positional(call), **own_arguments(call))
     assert recorder.requests == []
     having = generations_with(call.operation)
     assert caught.value.available_in == having
@@ -178,14 +180,14 @@ def _same_operation(name: str) -> list[tuple[str, Operation]]:
 @pytest.mark.loop_agnostic  # refused before any I/O (closing the caller's pool: a no-op)
 @pytest.mark.parametrize(("api_version", "call", "argument", "taker"), _foreign_arguments())
 async def test_an_argument_the_generation_lacks_is_refused_naming_who_takes_it(
-    api_version: str, call: Call, argument: str, taker: str
+    api_version: str, call: Row, argument: str, taker: str
 ) -> None:
     op = GENERATIONS[api_version].operations[call.operation]
     recorder = Recorder({})
     kwargs = {**arguments(call, op, full=False), argument: SAMPLES[argument]}
     async with client(recorder, api_version) as dc:
         with pytest.raises(InvalidInputError) as caught:
-            await method_of(dc, call)(*call.args, **kwargs)
+            await method_of(dc, call)(*positional(call), **kwargs)
     assert recorder.requests == []
     assert caught.value.field == argument
     assert repr(taker) in str(caught.value)

@@ -19,8 +19,9 @@ import pytest
 from dancity_sdk import Plan, Transaction
 from dancity_sdk._spec import API_VERSIONS, GENERATIONS
 from shared_auth._models import APIObject
+from tests.dancity._operations import Row, arguments, calls_of, method_of, positional
 from tests.dancity.official import _official
-from tests.dancity.official._calls import Call, Recorder, arguments, calls_of, client, method_of
+from tests.dancity.official._calls import Recorder, client
 
 PAYLOAD_KEYS = ("data", "allServices", "allProduct")
 ISO_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
@@ -103,12 +104,12 @@ def _payload(body: dict[str, Any]) -> Any:
 @pytest.mark.anyio
 @pytest.mark.parametrize(("api_version", "call", "body"), EXAMPLES)
 async def test_every_field_of_the_example_is_a_typed_attribute(
-    api_version: str, call: Call, body: dict[str, Any]
+    api_version: str, call: Row, body: dict[str, Any]
 ) -> None:
     op = GENERATIONS[api_version].operations[call.operation]
     recorder = Recorder(body, status=op.success_status)
     async with client(recorder, api_version) as dc:
-        result = await method_of(dc, call)(*call.args, **arguments(call, op, full=False))
+        result = await method_of(dc, call)(*positional(call), **arguments(call, op, full=False))
     assert_typed(_payload(body), result, call.operation)
     # pages read from either shape and purchases keep the response that carried them
     assert result.response_info is not None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dancity_sdk._spec import API_VERSIONS, GENERATIONS, Field, generations_with
+from tests.dancity._operations import ROWS
 from tests.dancity.official import _official
 
 PURCHASE_LIMITED = {"airtime.buy", "data.buy", "cable.buy", "electricity.buy"}
@@ -101,23 +104,29 @@ def test_generations_with_names_every_generation_that_has_an_operation() -> None
 
 
 def test_the_readme_generations_table_is_the_declarations() -> None:
+    """A row per operation: its typed methods (the operations table's) and, per generation,
+    its method and path or ``—``; the last row counts each generation's operations."""
     from pathlib import Path  # noqa: PLC0415
 
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
-    rows = {
-        line.split("|")[1].strip(): [
-            cell.strip() for cell in line.split("|")[3 : 3 + len(API_VERSIONS)]
-        ]
-        for line in readme.splitlines()
-        if line.startswith("| ") and line.count("|") == 3 + len(API_VERSIONS)
-    }
+    lines = (Path(__file__).resolve().parents[3] / "README.md").read_text("utf-8").splitlines()
+    header = "| operation | `client.vas.…` | " + " | ".join(f"`{v}`" for v in API_VERSIONS) + " |"
+    start = lines.index(header) + 2  # below the header and its ``|---|`` line
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    table = [[cell.strip() for cell in line.split("|")[1:-1]] for line in lines[start:end]]
+    rows = {name: cells for name, _, *cells in table}
+    methods = {name: set(re.findall(r"`([^`]+)`", shown)) for name, shown, *_ in table}
+    declared = {name for g in GENERATIONS.values() for name in g.operations}
+    assert set(rows) == declared | {"**operations**"}
+    assert len(rows) == len(table)  # no operation twice
+    for name in declared:
+        assert methods[name] == {row.path for row in ROWS if row.operation == name}, name
     for version_index, version in enumerate(API_VERSIONS):
         for name, op in GENERATIONS[version].operations.items():
             assert rows[name][version_index] == f"`{op.method} {op.path}`", (version, name)
         absent = {n for n, cells in rows.items() if cells[version_index] == "—"}
-        assert absent.isdisjoint(GENERATIONS[version].operations)
+        assert absent == declared - set(GENERATIONS[version].operations), version
     counts = [str(len(GENERATIONS[v].operations)) for v in API_VERSIONS]
-    assert rows["**operations**"] == counts
+    assert rows["**operations**"] == counts, "| **operations** | | " + " | ".join(counts) + " |"
 
 
 def test_the_constraints_named_in_the_issue_are_declared() -> None:
