@@ -8,16 +8,23 @@
   static analysis cannot see. Each client class gets one documented attribute per resource
   or namespace, read from a client built with fake credentials (nothing is sent), linking
   to the resource's entry in the reference.
+- An attribute a class's ``Attributes:`` section describes was shown twice: a row of that
+  table, then an entry with its type and nothing else (an options record listed each
+  option twice). The description moves to the entry, which keeps its anchor; attributes
+  with no entry of their own (or one with a docstring) stay in the table.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import griffe
 
 _DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+_SECTION = re.compile(r"^Attributes:\n((?:(?:    .*)?\n)+)", re.MULTILINE)
+_ITEM = re.compile(r"^    (\w+)(?: \([^)]*\))?:", re.MULTILINE)
 
 
 def _indent(line: str) -> int:
@@ -159,6 +166,37 @@ def _summary(value: Any) -> str:
     )
 
 
+def _fold(docstring: str, wanted: Callable[[str], bool]) -> tuple[str, dict[str, str]]:
+    """Take the ``Attributes:`` items ``wanted`` accepts out of ``docstring``.
+
+    Returns the docstring without them (without the section once it is empty) and each
+    taken item's description, its continuation lines dedented.
+    """
+    found = _SECTION.search(docstring + "\n")
+    if found is None:
+        return docstring, {}
+    kept: list[str] = []
+    taken: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in found.group(1).splitlines():
+        item = _ITEM.match(line)
+        if item is not None:
+            current = None
+            if wanted(item.group(1)):
+                current = taken.setdefault(item.group(1), [line[item.end() :].strip()])
+                continue
+        elif current is not None and (line.startswith("        ") or not line.strip()):
+            current.append(line[8:])
+            continue
+        kept.append(line)
+    if not taken:
+        return docstring, {}
+    rest = "\n".join(kept).strip("\n")
+    section = f"Attributes:\n{rest}\n" if rest.strip() else ""
+    text = (docstring + "\n")[: found.start()] + section + (docstring + "\n")[found.end() :]
+    return text.rstrip() + "\n", {n: "\n".join(d).strip() for n, d in taken.items()}
+
+
 class MarkdownDocstrings(griffe.Extension):
     """Fence doctest and literal blocks; document the clients' runtime attributes."""
 
@@ -166,6 +204,28 @@ class MarkdownDocstrings(griffe.Extension):
         """Rewrite the object's docstring as Markdown."""
         if obj.docstring is not None:
             obj.docstring.value = markdown(obj.docstring.value)
+
+    def on_class(self, *, cls: griffe.Class, **kwargs: Any) -> None:  # noqa: ARG002
+        """Give each attribute the ``Attributes:`` table describes its description, once.
+
+        An instance attribute's "value" is the constructor's code (``self.reference =
+        reference``, ``redact(body_excerpt[:_EXCERPT_LENGTH])``), not a default: not shown.
+        """
+        for member in cls.members.values():
+            if isinstance(member, griffe.Attribute) and "instance-attribute" in member.labels:
+                member.value = None
+        if cls.docstring is None:
+            return
+
+        def bare(name: str) -> bool:
+            member = cls.members.get(name)
+            return member is not None and member.is_attribute and member.docstring is None
+
+        cls.docstring.value, descriptions = _fold(cls.docstring.value, bare)
+        for name, description in descriptions.items():
+            member = cls.members[name]
+            if isinstance(member, griffe.Object):
+                member.docstring = griffe.Docstring(description, parent=member)
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002
         """Add each client's resources (set at run time) as documented attributes."""
@@ -175,8 +235,9 @@ class MarkdownDocstrings(griffe.Extension):
             target = pkg.get_member(class_name)
             cls = target.final_target if isinstance(target, griffe.Alias) else target
             for attribute, annotation, summary in members:
-                if attribute in cls.members:
-                    continue
+                known = cls.members.get(attribute)
+                if known is not None and known.docstring is not None:
+                    continue  # documented in the source: kept as written
                 docstring = griffe.Docstring(summary, parent=cls)
                 member = griffe.Attribute(
                     attribute,
@@ -186,3 +247,26 @@ class MarkdownDocstrings(griffe.Extension):
                 )
                 member.labels.add("instance-attribute")
                 cls.set_member(attribute, member)
+        _twin_docstrings(pkg)
+
+
+def _twin_docstrings(pkg: griffe.Module) -> None:
+    """A blocking twin's member without a docstring takes its async client's one.
+
+    The twins are typed by a stub (``_sync.pyi``) that declares members only.
+    """
+    for name in getattr(__import__(pkg.name), "__all__", ()):
+        if not name.startswith("Async") or name[5:] not in pkg.members:
+            continue
+        source, twin = (pkg.get_member(n) for n in (name, name[5:]))
+        source = source.final_target if isinstance(source, griffe.Alias) else source
+        twin = twin.final_target if isinstance(twin, griffe.Alias) else twin
+        for member_name, member in twin.members.items():
+            known = source.members.get(member_name)
+            if (
+                isinstance(member, griffe.Object)
+                and member.docstring is None
+                and known is not None
+                and known.docstring is not None
+            ):
+                member.docstring = griffe.Docstring(known.docstring.value, parent=member)

@@ -172,3 +172,31 @@ def on_post_build(config: Any) -> None:
     if missing:
         msg = f"the API reference lacks {len(missing)} public names: {', '.join(missing)}"
         raise Abort(msg)
+
+
+_BASES = re.compile(
+    r'(<p class="doc doc-class-bases">\s*Bases: )(<code>.*?</code>(?:, <code>.*?</code>)*)(</p>)'
+)
+_PRIVATE_TITLE = re.compile(
+    r'<span title="(?:shared_auth|dptcay_sdk|dancity_sdk)(?:\.\w+)*\._\w*(?:\.\w+)*">(\w+)</span>'
+)
+
+
+def _bases(match: re.Match[str]) -> str:
+    """A "Bases:" line without the bases a reader cannot import (``_CallLimits``, ``APIObject``).
+
+    mkdocstrings links each base that has an entry; an unlinked one whose path is in one of
+    the packages' private modules is an implementation detail (a type variable ``_T`` in a
+    kept base reads ``T``). The line goes when nothing is left.
+    """
+    items = match.group(2)[len("<code>") : -len("</code>")].split("</code>, <code>")
+    kept = [item for item in items if not re.match(_PRIVATE_TITLE.pattern, item)]
+    kept = [_PRIVATE_TITLE.sub(lambda m: m.group(1).lstrip("_"), item) for item in kept]
+    if not kept:
+        return ""
+    return match.group(1) + ", ".join(f"<code>{item}</code>" for item in kept) + match.group(3)
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    """Leave private base classes out of the reference's "Bases:" lines."""
+    return _BASES.sub(_bases, output)

@@ -217,8 +217,28 @@ def _unmatched(arg: str, ops: list[Any], parameters: list[str]) -> str:
     return f"{_code(arg)} (set by the SDK)"
 
 
-def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[str]:
-    """The request and each argument's wire field, one column per generation."""
+def _keywords(function: Any) -> tuple[str, list[str]]:
+    """The ``**`` parameter's name and the keys of its ``Unpack[...]`` record, if any."""
+    import dancity_sdk  # noqa: PLC0415
+
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            found = re.fullmatch(r"Unpack\[(\w+)\]", str(parameter.annotation))
+            record = getattr(dancity_sdk, found.group(1)) if found else None
+            keys = sorted(getattr(record, "__required_keys__", set()))
+            keys += sorted(getattr(record, "__optional_keys__", set()))
+            return parameter.name, keys
+    return "", []
+
+
+def _table(
+    spec: _Spec, family: str, name: str, parameters: list[str], keywords: tuple[str, list[str]]
+) -> list[str]:
+    """The request and each argument's wire field, one column per generation.
+
+    A key of the method's ``**extras`` (``**filters``) record is a row of its own,
+    labelled as such: it is the caller's to pass, not something the SDK sets.
+    """
     columns = spec.columns(family, name)
     ops = [op for _, op in columns]
     rows = [
@@ -228,7 +248,8 @@ def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[s
         + " | ".join(_code(f"{op.method} {op.path}") if op else "—" for op in ops)
         + " |",
     ]
-    args = list(parameters)
+    bag, keys = keywords
+    args = [*parameters, *keys]
     for op in ops:
         declared = [a for _, a in op.path_params] if op else []
         declared += [f.arg for f in (*op.body_fields, *op.query_fields)] if op else []
@@ -237,9 +258,16 @@ def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[s
         cells = [_cell(op, arg) for op in ops]
         if all(cell == "—" for cell in cells):
             continue  # an SDK-only argument (``max_pages``, ``interval``)
-        if arg not in parameters and not any(_required(op, arg) for op in ops):
+        if arg not in args[: len(parameters) + len(keys)] and not any(
+            _required(op, arg) for op in ops
+        ):
             continue  # another method's field (``validate``'s electricity fields on ``cable``)
-        label = _code(arg) if arg in parameters else _unmatched(arg, ops, parameters)
+        if arg in parameters:
+            label = _code(arg)
+        elif arg in keys:
+            label = f"{_code(arg)} (in {_code('**' + bag)})"
+        else:
+            label = _unmatched(arg, ops, parameters)
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     return rows
 
@@ -323,11 +351,18 @@ def _ops(spec: _Spec, family: str, name: str) -> list[Any]:
     return [g.operations[name] for g in spec.generations.values() if name in g.operations]
 
 
-def _example(family: str, resource: str, method: str, function: Any) -> list[str]:
+_WIDTH = 80  # the example's longest line before its call is split, one argument a line
+
+
+def _example(
+    family: str, resource: str, method: str, function: Any, generation: str | None = None
+) -> list[str]:
+    """A call that runs as written on a client of ``generation`` (None: the default one)."""
     parameters = [
         p
         for p in list(inspect.signature(function).parameters.values())[1:]
         if p.default is inspect.Parameter.empty
+        and p.kind not in {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
     ]
     positional = [
         _SAMPLES.get(f"{resource}.{p.name}", _SAMPLES.get(p.name, "..."))
@@ -339,7 +374,12 @@ def _example(family: str, resource: str, method: str, function: Any) -> list[str
         for p in parameters
         if p.kind is not inspect.Parameter.POSITIONAL_ONLY
     ]
-    call = f"client.{family}.{resource}.{method}({', '.join([*positional, *keywords])})"
+    arguments = [*positional, *keywords]
+    call = f"client.{family}.{resource}.{method}({', '.join(arguments)})"
+    if len(call) + len("tx = await ") > _WIDTH:
+        call = "\n".join(
+            [f"client.{family}.{resource}.{method}(", *(f"    {a}," for a in arguments), ")"]
+        )
     annotation = str(inspect.signature(function).return_annotation)
     if annotation.startswith(("AsyncIterator", "AsyncIterable")):
         body = [f"async for tx in {call}:", "    print(tx.id, tx.status, tx.amount_paid)"]
@@ -351,7 +391,21 @@ def _example(family: str, resource: str, method: str, function: Any) -> list[str
         ]
     else:
         body = [f"{_result_name(annotation)} = await {call}"]
+    if generation is not None:
+        body = [
+            f'# client = AsyncDancityClient(..., api_version="{generation}"): the default',
+            "# generation does not have this operation.",
+            *body,
+        ]
     return ["```python", *body, "```"]
+
+
+def _example_generation(spec: _Spec, family: str, names: list[str]) -> str | None:
+    """The newest generation with all of ``names`` when the default one lacks one."""
+    if family != "vas" or all(n in _gen(spec, spec.default) for n in names):
+        return None
+    having = [v for v in spec.versions if all(n in _gen(spec, v) for n in names)]
+    return max(having) if having else None
 
 
 def page() -> str:
@@ -434,7 +488,7 @@ def page() -> str:
                 entries += [
                     f"**Operation `{name}`**: {kind}; client-side throttles: {counted}.",
                     "",
-                    *_table(spec, family, name, parameters),
+                    *_table(spec, family, name, parameters, _keywords(function)),
                     "",
                 ]
             entries += [
@@ -446,7 +500,9 @@ def page() -> str:
                 "",
                 "**Example**",
                 "",
-                *_example(family, attribute, method, function),
+                *_example(
+                    family, attribute, method, function, _example_generation(spec, family, names)
+                ),
             ]
     for family, declared in (("vas", sorted(spec.vas_names)), ("app", sorted(spec.app))):
         for name in declared:

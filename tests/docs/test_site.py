@@ -7,15 +7,19 @@ about ten seconds), or read from ``DOCS_SITE_DIR`` when a build already made it 
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -246,3 +250,142 @@ def test_doctest_and_literal_blocks_become_fenced_code() -> None:
     )
     fenced = "```python\n>>> kept\n```"
     assert markdown(fenced) == fenced
+
+
+def _html(site: Path, page: str) -> str:
+    return (site / page).read_text(encoding="utf-8")
+
+
+def _code_blocks(html: str) -> list[str]:
+    """The text of each highlighted code block of a page."""
+    blocks = re.findall(r'<div class="highlight"><pre>.*?<code>(.*?)</code>', html, re.DOTALL)
+    return [unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+def test_every_operation_example_calls_its_method_as_declared(site: Path) -> None:
+    import inspect  # noqa: PLC0415
+
+    from dancity_sdk import AsyncDancityClient  # noqa: PLC0415
+
+    client = AsyncDancityClient(api_key="dcy_live_" + "0" * 40, jwt="e30.e30.sig")
+    calls = 0
+    for block in _code_blocks(_html(site, "reference/dancity_operations/index.html")):
+        tree = ast.parse("async def example():\n" + textwrap.indent(block, "    "))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            path = ast.unparse(node.func)
+            if not path.startswith(("client.vas.", "client.app.")):
+                continue
+            method: Any = client
+            for part in path.split(".")[1:]:
+                method = getattr(method, part)
+            # bind() raises for a keyword the method does not take (``extras=...``) or a
+            # required argument left out.
+            inspect.signature(method).bind(
+                *node.args, **{k.arg: k.value for k in node.keywords if k.arg}
+            )
+            assert all(k.arg for k in node.keywords), path
+            calls += 1
+    assert calls > 40  # one example per method
+
+
+def test_an_example_of_an_older_generation_says_which_client_runs_it(site: Path) -> None:
+    from dancity_sdk import _spec  # noqa: PLC0415
+
+    newest = _spec.GENERATIONS[_spec.DEFAULT_API_VERSION].operations
+    html = _html(site, "reference/dancity_operations/index.html")
+    blocks = {
+        re.search(r"client\.vas\.(\w+\.\w+)\(", block).group(1): block  # type: ignore[union-attr]
+        for block in _code_blocks(html)
+        if re.search(r"client\.vas\.(\w+\.\w+)\(", block)
+    }
+    assert "cards.create" not in newest
+    for name in ("cards.create", "cards.list"):
+        assert 'api_version="2026-05-09"' in blocks[name], blocks[name]
+    assert "api_version=" not in blocks["airtime.buy"]
+
+
+def test_no_argument_the_caller_passes_is_said_to_be_set_by_the_sdk(site: Path) -> None:
+    import dancity_sdk  # noqa: PLC0415
+
+    records = (
+        dancity_sdk.PurchaseExtras,
+        dancity_sdk.MerchantTransactionFilters,
+        dancity_sdk.TransactionFilters,
+    )
+    keys = {key for record in records for key in record.__annotations__}
+    assert {"pin", "promocode", "tranx_type"} <= keys
+    html = _html(site, "reference/dancity_operations/index.html")
+    by_sdk = set(re.findall(r"<code>(\w+)</code> \(set by the SDK\)", html))
+    assert by_sdk & keys == set()
+    assert "<code>pin</code> (in <code>**extras</code>)" in html
+
+
+def test_no_attribute_is_listed_twice(site: Path) -> None:
+    """An attribute is a row of its class's Attributes table or an entry, not both."""
+    twice = []
+    for page, html in _pages(site):
+        ids = set(re.findall(r'<h\d id="([^"]+)"', html))
+        for cls, body in re.findall(
+            r'<h\d id="([\w.]+)" class="doc doc-heading">(.*?)(?=<h\d id=)', html, re.DOTALL
+        ):
+            table = re.search(r"doc-section-title\">Attributes:</span>.*?</table>", body, re.DOTALL)
+            if table is None:
+                continue
+            names = re.findall(r"<td><code>(\w+)</code></td>", table.group(0))
+            twice += [f"{page}: {cls}.{n}" for n in names if f"{cls}.{n}" in ids]
+    assert twice == []
+    html = _html(site, "reference/dancity_sdk/index.html")
+    assert 'id="dancity_sdk.DancityOptions.jwt"' in html  # the option keeps its entry
+
+
+def test_no_reference_page_shows_a_private_class(parsed: dict[str, _Text]) -> None:
+    """Bases and annotations name what a reader can import, not ``_CallLimits``/``_Vas``."""
+    private = re.compile(r"(?<![\w.])_[A-Z]\w*|\b_T\b")
+    found = {
+        page: sorted(set(private.findall("".join(parser.text))))
+        for page, parser in parsed.items()
+        if page.startswith("reference/")
+    }
+    assert {page: names for page, names in found.items() if names} == {}
+
+
+def test_no_bases_line_names_a_private_module_s_class(site: Path) -> None:
+    lines = [
+        line
+        for _, html in _pages(site)
+        for line in re.findall(r'class="doc doc-class-bases">(.*?)</p>', html, re.DOTALL)
+    ]
+    assert lines
+    private = [line for line in lines if re.search(r'title="[\w.]*\._\w', line)]
+    assert private == []
+
+
+def test_no_table_has_an_empty_header(site: Path) -> None:
+    empty = [
+        page
+        for page, html in _pages(site)
+        for head in re.findall(r"<thead>(.*?)</thead>", html, re.DOTALL)
+        if not re.sub(r"<[^>]+>|\s", "", head)
+    ]
+    assert empty == []
+
+
+def test_a_docstring_section_is_not_run_into_its_paragraph(parsed: dict[str, _Text]) -> None:
+    """``Raised before any I/O. Attributes:`` rendered its attributes as one paragraph."""
+    text = {page: "".join(parser.text) for page, parser in parsed.items()}
+    run_in = {
+        page: re.findall(r"\w[.:] (?:Attributes|Raises|Returns|Args):\n", body)
+        for page, body in text.items()
+    }
+    assert {page: found for page, found in run_in.items() if found} == {}
+
+
+def test_the_fleet_reference_sits_under_its_heading(site: Path) -> None:
+    html = _html(site, "reference/shared_auth_fleet/index.html")
+    levels = {name: int(level) for level, name in re.findall(r'<h([1-6]) id="([^"]+)"', html)}
+    assert levels["shared_auth.fleet"] == 2
+    members = [n for n in levels if n.startswith("shared_auth.fleet.") and n.count(".") == 2]
+    assert members
+    assert {levels[n] for n in members} == {3}
