@@ -205,28 +205,6 @@ class MarkdownDocstrings(griffe.Extension):
         if obj.docstring is not None:
             obj.docstring.value = markdown(obj.docstring.value)
 
-    def on_class(self, *, cls: griffe.Class, **kwargs: Any) -> None:  # noqa: ARG002
-        """Give each attribute the ``Attributes:`` table describes its description, once.
-
-        An instance attribute's "value" is the constructor's code (``self.reference =
-        reference``, ``redact(body_excerpt[:_EXCERPT_LENGTH])``), not a default: not shown.
-        """
-        for member in cls.members.values():
-            if isinstance(member, griffe.Attribute) and "instance-attribute" in member.labels:
-                member.value = None
-        if cls.docstring is None:
-            return
-
-        def bare(name: str) -> bool:
-            member = cls.members.get(name)
-            return member is not None and member.is_attribute and member.docstring is None
-
-        cls.docstring.value, descriptions = _fold(cls.docstring.value, bare)
-        for name, description in descriptions.items():
-            member = cls.members[name]
-            if isinstance(member, griffe.Object):
-                member.docstring = griffe.Docstring(description, parent=member)
-
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002
         """Add each client's resources (set at run time) as documented attributes."""
         if pkg.docstring is not None:  # ``on_object`` sees members only, not the package
@@ -248,6 +226,47 @@ class MarkdownDocstrings(griffe.Extension):
                 member.labels.add("instance-attribute")
                 cls.set_member(attribute, member)
         _twin_docstrings(pkg)
+        for cls in _classes(pkg):
+            _once(cls)
+
+
+def _classes(obj: griffe.Object) -> list[griffe.Class]:
+    """Every class defined in ``obj`` and its submodules (re-exports not followed)."""
+    found: list[griffe.Class] = []
+    for member in obj.members.values():
+        if isinstance(member, griffe.Alias):
+            continue
+        if isinstance(member, griffe.Class):
+            found.append(member)
+        if isinstance(member, (griffe.Class, griffe.Module)):
+            found += _classes(member)
+    return found
+
+
+def _once(cls: griffe.Class) -> None:
+    """Each attribute the ``Attributes:`` table describes, documented once.
+
+    An attribute with an entry of its own but no docstring takes the table's description
+    (and keeps its anchor); one whose entry has a docstring leaves the table; one without
+    an entry stays in it. An instance attribute's "value" is the constructor's code
+    (``self.reference = reference``, ``redact(body_excerpt[:_EXCERPT_LENGTH])``), not a
+    default: not shown.
+    """
+    for member in cls.members.values():
+        if isinstance(member, griffe.Attribute) and "instance-attribute" in member.labels:
+            member.value = None
+    if cls.docstring is None:
+        return
+
+    def has_entry(name: str) -> bool:
+        member = cls.members.get(name)
+        return isinstance(member, griffe.Object) and not name.startswith("_")
+
+    cls.docstring.value, descriptions = _fold(cls.docstring.value, has_entry)
+    for name, description in descriptions.items():
+        member = cls.members[name]
+        if isinstance(member, griffe.Object) and member.docstring is None:
+            member.docstring = griffe.Docstring(description, parent=member)
 
 
 def _twin_docstrings(pkg: griffe.Module) -> None:
