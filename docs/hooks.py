@@ -197,6 +197,52 @@ def _bases(match: re.Match[str]) -> str:
     return match.group(1) + ", ".join(f"<code>{item}</code>" for item in kept) + match.group(3)
 
 
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+_ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<td(?=[\s>])")
+
+
+_PLAIN_CODE = re.compile(r"<code>([^<]*[ /][^<]*)</code>")
+
+
+def _breakable(match: re.Match[str]) -> str:
+    """Code in a table cell that may wrap at a space or after a path's ``/``, nowhere else.
+
+    ``GET /transactions/{transactionId}`` needs a narrow column to wrap, but not inside
+    ``"2026-04-27"`` or ``validate-product``: each piece is a ``nowrap`` span, and the
+    only places to break are the spaces and a ``<wbr>`` after each inner ``/``.
+    """
+    words = []
+    for word in match.group(1).split(" "):
+        pieces = re.findall(r"/?[^/]+/?|/", word)
+        words.append("<wbr>".join(f'<span class="nowrap">{p}</span>' for p in pieces))
+    return f'<code class="breakable">{" ".join(words)}</code>'
+
+
+def _labelled(match: re.Match[str]) -> str:
+    """The table with each body cell labelled by its column's header (``data-label``).
+
+    On a phone the stylesheet shows each row as a block of "header: value" lines instead
+    of a table wider than the screen.
+    """
+    table = match.group(1)
+    head, end, body = table.partition("</thead>")
+    if not end:
+        return match.group(0)
+    labels = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split()).replace('"', "&quot;")
+        for cell in _HEADER_CELL.findall(head)
+    ]
+
+    def row(found: re.Match[str]) -> str:
+        cells = iter(labels)
+        text = _CELL.sub(lambda _: f'<td data-label="{next(cells, "")}"', found.group(0))
+        return _PLAIN_CODE.sub(_breakable, text)
+
+    return f"<table>{head}{end}{_ROW.sub(row, body)}</table>"
+
+
 def on_post_page(output: str, **_: Any) -> str:
-    """Leave private base classes out of the reference's "Bases:" lines."""
-    return _BASES.sub(_bases, output)
+    """Leave private bases out of "Bases:" lines; label table cells by their column."""
+    return _TABLE.sub(_labelled, _BASES.sub(_bases, output))

@@ -437,10 +437,11 @@ def page() -> str:
         "",
         (
             "The declared operations (the names in `UnsupportedOperationError` messages and in "
-            "the README's table) and the methods that perform them:"
+            "the README's table), the methods that perform them and the generations that "
+            "have them. The merchant (VAS) API, `client.vas.*`:"
         ),
         "",
-        "| operation | method | " + " | ".join(f"`{v}`" for v in spec.versions) + " |",
+        "| operation | method | " + " | ".join(spec.versions) + " |",
         "|---|---|" + "---|" * len(spec.versions),
     ]
     entries: list[str] = []
@@ -459,9 +460,7 @@ def page() -> str:
             parameters = [p.name for p in list(inspect.signature(function).parameters.values())[1:]]
             entries += ["", f'<span id="{anchor}"></span>']
             for name in names:
-                index.setdefault((family, name), []).append(
-                    f"[`{family}.{attribute}.{method}`](#{anchor})"
-                )
+                index.setdefault((family, name), []).append(f"[`{attribute}.{method}`](#{anchor})")
                 if (family, name) not in anchored:
                     anchored.add((family, name))
                     entries.append(f'<span id="op-{family}-{name}"></span>')
@@ -504,12 +503,21 @@ def page() -> str:
                     family, attribute, method, function, _example_generation(spec, family, names)
                 ),
             ]
-    for family, declared in (("vas", sorted(spec.vas_names)), ("app", sorted(spec.app))):
-        for name in declared:
-            having = spec.generations_with(name) if family == "vas" else spec.versions
-            methods = ", ".join(index.get((family, name), ["**(no method)**"]))
-            cells = " | ".join("✓" if v in having else "—" for v in spec.versions)
-            out.append(f"| `{family}` `{name}` | {methods} | {cells} |")
+    for name in sorted(spec.vas_names):
+        methods = ", ".join(index.get(("vas", name), ["**(no method)**"]))
+        cells = " | ".join("✓" if v in spec.generations_with(name) else "—" for v in spec.versions)
+        out.append(f"| `{name}` | {methods} | {cells} |")
+    out += [
+        "",
+        "The App API, `client.app.*`, the same in every generation:",
+        "",
+        "| operation | method |",
+        "|---|---|",
+        *(
+            f"| `{name}` | {', '.join(index.get(('app', name), ['**(no method)**']))} |"
+            for name in sorted(spec.app)
+        ),
+    ]
     return "\n".join([*out, *entries, ""])
 
 

@@ -392,3 +392,38 @@ def test_the_fleet_reference_sits_under_its_heading(site: Path) -> None:
     members = [n for n in levels if n.startswith("shared_auth.fleet.") and n.count(".") == 2]
     assert members
     assert {levels[n] for n in members} == {3}
+
+
+def test_every_table_cell_is_labelled_by_its_column(site: Path) -> None:
+    """On a phone a row is shown as "column: value" lines, from each cell's data-label."""
+    unlabelled = []
+    tables = 0
+    for page, html in _pages(site):
+        for table in re.findall(r"<table>(.*?)</table>", html, re.DOTALL):
+            head, _, body = table.partition("</thead>")
+            headers = [
+                " ".join(re.sub(r"<[^>]+>", " ", h).split())
+                for h in re.findall(r"<th[^>]*>(.*?)</th>", head, re.DOTALL)
+            ]
+            tables += 1
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL):
+                labels = [unescape(x) for x in re.findall(r'<td data-label="([^"]*)"', row)]
+                if labels != headers[: len(labels)] or len(labels) != row.count("<td"):
+                    unlabelled.append(f"{page}: {labels} != {headers}")
+    assert tables > 50
+    assert unlabelled[:5] == []
+
+
+def test_code_in_a_table_wraps_only_between_whole_pieces(site: Path) -> None:
+    """``"2026-04-27"`` or ``validate-product`` never wraps inside; a path may after a ``/``."""
+    css = (ROOT / "docs/stylesheets/extra.css").read_text(encoding="utf-8")
+    assert re.search(r"table:not\(\[class\]\) code \{\s*white-space: nowrap;", css)
+    html = _html(site, "generations/index.html")
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.DOTALL)
+    loose = [c for c in cells if re.search(r"<code>[^<]*[ /][^<]*</code>", c)]
+    assert loose == []
+    assert (
+        '<span class="nowrap">/transactions/</span><wbr>'
+        '<span class="nowrap">{transactionId}</span>' in html
+    )
+    assert '<span class="nowrap">"2026-04-27"</span>' not in html  # no space, no "/": one piece
