@@ -27,8 +27,8 @@ _SAMPLES: Mapping[str, str] = {
     "airtime.product": '"MTN Airtime"',
     "betting.product": '"SportyBet"',
     "education.product": '"WAEC"',
-    "data.plan": '"<plan_id from catalog.data_plans()>"',
-    "internet.plan": '"<plan_id from catalog.internet_plans()>"',
+    "data.plan": "plans[0].plan_id",
+    "internet.plan": "plans[0].id",
     "product": '"MTN GIFTING"',
     "phone": '"08012345678"',
     "amount": "Decimal(200)",
@@ -38,15 +38,15 @@ _SAMPLES: Mapping[str, str] = {
     "account_id": '"12345678"',
     "smartcard_number": '"1234567890"',
     "cablename": '"GOTV"',
-    "cableplan": '"<plan_id from catalog.cable_plans()>"',
+    "cableplan": "plans[0].plan_id",
     "customer_name": '"ADA OBI"',
     "meter_number": '"45011223344"',
     "meter_type": '"prepaid"',
     "biller": '"ikeja-electric"',
     "address": '"12 Allen Avenue, Ikeja"',
-    "package_code": '"<package_code from esim.packages()>"',
+    "package_code": "found.packages[0].package_code",
     "region_code": '"NG"',
-    "iccid": '"8923400000000000000"',
+    "iccid": "esims.esims[0].iccid",
     "status": '"frozen"',
     "card_id": "card.card_id",
     "wallet_id": "wallet_id",
@@ -54,6 +54,15 @@ _SAMPLES: Mapping[str, str] = {
     "customer_ref": "error.reference",
     "product_id": "product_id",
     "service_id": "service_id",
+}
+#: The lines an example's sample needs first (a plan id is read from the catalog).
+_PREPARE: Mapping[str, str] = {
+    "data.plan": 'plans = await client.vas.catalog.data_plans(product="MTN GIFTING")',
+    "internet.plan": 'plans = await client.vas.catalog.internet_plans(product="Spectranet")',
+    "cable.cableplan": 'plans = await client.vas.catalog.cable_plans(product="GOTV")',
+    "esim.package_code": 'found = await client.vas.esim.packages(region_code="NG")',
+    "esim.iccid": "esims = await client.vas.esim.my_esims()  # an eSIM bought before",
+    "esim.transaction_id": "# tx: the Transaction client.vas.esim.purchase(...) returned",
 }
 _RESULT_NAMES = {"Transaction": "tx", "Validation": "check", "ProductQuote": "quote"}
 
@@ -272,6 +281,19 @@ def _table(
     return rows
 
 
+def _limits() -> dict[str, str]:
+    """Each client-side throttle's name and what it allows, from the declarations."""
+    from dancity_sdk import _declarations  # noqa: PLC0415
+
+    window = _declarations.THROTTLE_WINDOW
+    per = "minute" if window == 60 else f"{window:g} s"  # noqa: PLR2004
+    limit = _declarations.THROTTLE_LIMITS
+    return {
+        "key": f"{limit['key']}/{per} per key",
+        "purchase": f"{limit['purchase']} purchases/{per}",
+    }
+
+
 def _returns(method: Any) -> str:
     annotation = inspect.signature(method).return_annotation
     text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
@@ -375,6 +397,9 @@ def _example(
         if p.kind is not inspect.Parameter.POSITIONAL_ONLY
     ]
     arguments = [*positional, *keywords]
+    prepare = [
+        _PREPARE[f"{resource}.{p.name}"] for p in parameters if f"{resource}.{p.name}" in _PREPARE
+    ]
     call = f"client.{family}.{resource}.{method}({', '.join(arguments)})"
     if len(call) + len("tx = await ") > _WIDTH:
         call = "\n".join(
@@ -391,6 +416,7 @@ def _example(
         ]
     else:
         body = [f"{_result_name(annotation)} = await {call}"]
+    body = [*prepare, *body]
     if generation is not None:
         body = [
             f'# client = AsyncDancityClient(..., api_version="{generation}"): the default',
@@ -482,7 +508,7 @@ def page() -> str:
                     else "a read (retried on connection errors, 429 and 5xx, within the deadline)"
                 )
                 throttles = sorted({t for op in ops for t in op.throttles})
-                limits = {"key": "120/minute per key", "purchase": "30 purchases/minute"}
+                limits = _limits()
                 counted = ", ".join(limits.get(t, t) for t in throttles) or "none"
                 entries += [
                     f"**Operation `{name}`**: {kind}; client-side throttles: {counted}.",
