@@ -8,6 +8,8 @@
   static analysis cannot see. Each client class gets one documented attribute per resource
   or namespace, read from a client built with fake credentials (nothing is sent), linking
   to the resource's entry in the reference.
+- A constant or type alias documented by ``#:`` comment lines (which griffe does not read)
+  gets them as its docstring.
 - An attribute a class's ``Attributes:`` section describes was shown twice: a row of that
   table, then an entry with its type and nothing else (an options record listed each
   option twice). The description moves to the entry, which keeps its anchor; attributes
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import griffe
@@ -228,6 +231,7 @@ class MarkdownDocstrings(griffe.Extension):
         _twin_docstrings(pkg)
         for cls in _classes(pkg):
             _once(cls)
+        _comment_docstrings(pkg)
 
 
 def _classes(obj: griffe.Object) -> list[griffe.Class]:
@@ -241,6 +245,37 @@ def _classes(obj: griffe.Object) -> list[griffe.Class]:
         if isinstance(member, (griffe.Class, griffe.Module)):
             found += _classes(member)
     return found
+
+
+def _comment_docstrings(obj: griffe.Object) -> None:
+    """An attribute documented by ``#:`` comment lines above it gets them as its docstring.
+
+    Griffe reads a string under an assignment, not the ``#:`` comments the sources use for
+    constants and type aliases (``JWTArgument``, ``DEFAULT_LEASE``), which showed empty.
+    """
+    lines: dict[str, list[str]] = {}
+    for member in obj.members.values():
+        if isinstance(member, griffe.Alias):
+            continue
+        if isinstance(member, (griffe.Class, griffe.Module)):
+            _comment_docstrings(member)
+        if not isinstance(member, griffe.Attribute) or member.docstring is not None:
+            continue
+        if member.lineno is None or not isinstance(member.filepath, Path):
+            continue
+        path = str(member.filepath)
+        if path not in lines:
+            lines[path] = member.filepath.read_text(encoding="utf-8").splitlines()
+        source = lines[path]
+        index = member.lineno - 2
+        if index >= len(source):  # a stub's line (``_sync.pyi``) against the module's file
+            continue
+        comment: list[str] = []
+        while index >= 0 and source[index].strip().startswith("#:"):
+            comment.insert(0, source[index].strip()[2:].strip())
+            index -= 1
+        if comment:
+            member.docstring = griffe.Docstring(" ".join(comment), parent=member)
 
 
 def _once(cls: griffe.Class) -> None:

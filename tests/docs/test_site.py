@@ -427,3 +427,18 @@ def test_code_in_a_table_wraps_only_between_whole_pieces(site: Path) -> None:
         '<span class="nowrap">{transactionId}</span>' in html
     )
     assert '<span class="nowrap">"2026-04-27"</span>' not in html  # no space, no "/": one piece
+
+
+def test_a_constant_documented_by_comment_lines_shows_them(site: Path) -> None:
+    """``#: What jwt= takes...`` above ``JWTArgument`` is its documentation on the site."""
+    for page, name, words in (
+        ("reference/dancity_sdk/index.html", "dancity_sdk.JWTArgument", "What"),
+        ("reference/dancity_sdk/index.html", "dancity_sdk.DancityChannel", "channel"),
+        ("reference/shared_auth/index.html", "shared_auth.TimeoutArgument", "timeout="),
+        ("reference/shared_auth_fleet/index.html", "shared_auth.fleet.DEFAULT_LEASE", "claim"),
+    ):
+        html = _html(site, page)
+        after = html.split(f'id="{name}" class="doc doc-heading">', 1)[1]
+        entry = re.split(r'<h\d id="[^"]+" class="doc doc-heading">', after)[0]
+        contents = entry.split('<div class="doc doc-contents', 1)[1]
+        assert words in unescape(re.sub(r"<[^>]+>", "", contents)), name
