@@ -243,6 +243,17 @@ def _labelled(match: re.Match[str]) -> str:
     return f"<table>{head}{end}{_ROW.sub(row, body)}</table>"
 
 
+_PRIVATE_PATH = r"(?:shared_auth|dptcay_sdk|dancity_sdk)(?:\.\w+)*\._\w+(?:\.\w+)*"
+_LINK_TITLE = re.compile(r'title="[^"]*?' + _PRIVATE_PATH + r'\)?" href="([^"#]*)#([^"]+)"')
+_SPAN_TITLE = re.compile(r'<span title="' + _PRIVATE_PATH + r'(?:\([^"]*\))?">')
+
+
+def _public_titles(html: str) -> str:
+    """Hover titles that name the public path (a link's target), not a private module's."""
+    html = _LINK_TITLE.sub(lambda m: f'title="{m.group(2)}" href="{m.group(1)}#{m.group(2)}"', html)
+    return _SPAN_TITLE.sub("<span>", html)
+
+
 def on_post_page(output: str, **_: Any) -> str:
-    """Leave private bases out of "Bases:" lines; label table cells by their column."""
-    return _TABLE.sub(_labelled, _BASES.sub(_bases, output))
+    """Leave private bases out of "Bases:" lines and titles; label table cells by column."""
+    return _public_titles(_TABLE.sub(_labelled, _BASES.sub(_bases, output)))

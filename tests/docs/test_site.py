@@ -442,3 +442,15 @@ def test_a_constant_documented_by_comment_lines_shows_them(site: Path) -> None:
         entry = re.split(r'<h\d id="[^"]+" class="doc doc-heading">', after)[0]
         contents = entry.split('<div class="doc doc-contents', 1)[1]
         assert words in unescape(re.sub(r"<[^>]+>", "", contents)), name
+
+
+def test_no_hover_title_names_a_private_module(site: Path) -> None:
+    """A link's or a name's tooltip gives its public path (``dancity_sdk.Transaction``)."""
+    private = re.compile(r"(?:shared_auth|dptcay_sdk|dancity_sdk)(?:\.\w+)*\._[a-z]\w*\.[A-Z]")
+    found = [
+        (page, title)
+        for page, html in _pages(site)
+        for title in re.findall(r'title="([^"]*)"', html)
+        if private.search(title) and "_resources" not in title
+    ]
+    assert found[:5] == []
