@@ -254,6 +254,18 @@ def _public_titles(html: str) -> str:
     return _SPAN_TITLE.sub("<span>", html)
 
 
+_SHORT_CODE = re.compile(r"<code>([^<\s]{1,40})</code>")
+
+
+def _unbroken(html: str) -> str:
+    """Short inline code without a space (``"2026-05-09"``, ``api_version=``) on one line.
+
+    Material lets inline code break anywhere, so a date or a name split at the end of a
+    line (``"2026-05-`` / ``09"``); a longer one may still wrap, or a phone would scroll.
+    """
+    return _SHORT_CODE.sub(r'<code class="nowrap">\1</code>', html)
+
+
 def on_post_page(output: str, **_: Any) -> str:
     """Leave private bases out of "Bases:" lines and titles; label table cells by column."""
-    return _public_titles(_TABLE.sub(_labelled, _BASES.sub(_bases, output)))
+    return _unbroken(_public_titles(_TABLE.sub(_labelled, _BASES.sub(_bases, output))))
