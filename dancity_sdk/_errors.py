@@ -191,7 +191,9 @@ class ReconcileTimeoutError(APITimeoutError):
 class UnsupportedOperationError(ConfigurationError):
     """The client's ``api_version`` does not declare the operation that was called.
 
-    Raised before any I/O. Attributes:
+    Raised before any I/O.
+
+    Attributes:
         operation: The SDK's name of the operation (``"cards.create"``).
         api_version: The client's generation.
         available_in: Every ``api_version`` that declares the operation.

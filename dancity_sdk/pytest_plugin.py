@@ -37,6 +37,7 @@ __all__: list[str] = []
 
 #: Loopback client address for in-process Dancity requests: its IP allowlist admits it.
 _LOOPBACK_CLIENT = ("127.0.0.1", 50000)
+#: Whether the `sandbox` extra (Starlette) is installed: the fixtures exist only with it.
 SANDBOX_INSTALLED = importlib.util.find_spec("starlette") is not None
 
 if SANDBOX_INSTALLED:

@@ -8,16 +8,26 @@
   static analysis cannot see. Each client class gets one documented attribute per resource
   or namespace, read from a client built with fake credentials (nothing is sent), linking
   to the resource's entry in the reference.
+- A constant or type alias documented by ``#:`` comment lines (which griffe does not read)
+  gets them as its docstring.
+- An attribute a class's ``Attributes:`` section describes was shown twice: a row of that
+  table, then an entry with its type and nothing else (an options record listed each
+  option twice). The description moves to the entry, which keeps its anchor; attributes
+  with no entry of their own (or one with a docstring) stay in the table.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import griffe
 
 _DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+_SECTION = re.compile(r"^Attributes:\n((?:(?:    .*)?\n)+)", re.MULTILINE)
+_ITEM = re.compile(r"^    (\w+)(?: \([^)]*\))?:", re.MULTILINE)
 
 
 def _indent(line: str) -> int:
@@ -159,6 +169,37 @@ def _summary(value: Any) -> str:
     )
 
 
+def _fold(docstring: str, wanted: Callable[[str], bool]) -> tuple[str, dict[str, str]]:
+    """Take the ``Attributes:`` items ``wanted`` accepts out of ``docstring``.
+
+    Returns the docstring without them (without the section once it is empty) and each
+    taken item's description, its continuation lines dedented.
+    """
+    found = _SECTION.search(docstring + "\n")
+    if found is None:
+        return docstring, {}
+    kept: list[str] = []
+    taken: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in found.group(1).splitlines():
+        item = _ITEM.match(line)
+        if item is not None:
+            current = None
+            if wanted(item.group(1)):
+                current = taken.setdefault(item.group(1), [line[item.end() :].strip()])
+                continue
+        elif current is not None and (line.startswith("        ") or not line.strip()):
+            current.append(line[8:])
+            continue
+        kept.append(line)
+    if not taken:
+        return docstring, {}
+    rest = "\n".join(kept).strip("\n")
+    section = f"Attributes:\n{rest}\n" if rest.strip() else ""
+    text = (docstring + "\n")[: found.start()] + section + (docstring + "\n")[found.end() :]
+    return text.rstrip() + "\n", {n: "\n".join(d).strip() for n, d in taken.items()}
+
+
 class MarkdownDocstrings(griffe.Extension):
     """Fence doctest and literal blocks; document the clients' runtime attributes."""
 
@@ -175,8 +216,9 @@ class MarkdownDocstrings(griffe.Extension):
             target = pkg.get_member(class_name)
             cls = target.final_target if isinstance(target, griffe.Alias) else target
             for attribute, annotation, summary in members:
-                if attribute in cls.members:
-                    continue
+                known = cls.members.get(attribute)
+                if known is not None and known.docstring is not None:
+                    continue  # documented in the source: kept as written
                 docstring = griffe.Docstring(summary, parent=cls)
                 member = griffe.Attribute(
                     attribute,
@@ -186,3 +228,99 @@ class MarkdownDocstrings(griffe.Extension):
                 )
                 member.labels.add("instance-attribute")
                 cls.set_member(attribute, member)
+        _twin_docstrings(pkg)
+        for cls in _classes(pkg):
+            _once(cls)
+        _comment_docstrings(pkg)
+
+
+def _classes(obj: griffe.Object) -> list[griffe.Class]:
+    """Every class defined in ``obj`` and its submodules (re-exports not followed)."""
+    found: list[griffe.Class] = []
+    for member in obj.members.values():
+        if isinstance(member, griffe.Alias):
+            continue
+        if isinstance(member, griffe.Class):
+            found.append(member)
+        if isinstance(member, (griffe.Class, griffe.Module)):
+            found += _classes(member)
+    return found
+
+
+def _comment_docstrings(obj: griffe.Object) -> None:
+    """An attribute documented by ``#:`` comment lines above it gets them as its docstring.
+
+    Griffe reads a string under an assignment, not the ``#:`` comments the sources use for
+    constants and type aliases (``JWTArgument``, ``DEFAULT_LEASE``), which showed empty.
+    """
+    lines: dict[str, list[str]] = {}
+    for member in obj.members.values():
+        if isinstance(member, griffe.Alias):
+            continue
+        if isinstance(member, (griffe.Class, griffe.Module)):
+            _comment_docstrings(member)
+        if not isinstance(member, griffe.Attribute) or member.docstring is not None:
+            continue
+        if member.lineno is None or not isinstance(member.filepath, Path):
+            continue
+        path = str(member.filepath)
+        if path not in lines:
+            lines[path] = member.filepath.read_text(encoding="utf-8").splitlines()
+        source = lines[path]
+        index = member.lineno - 2
+        if index >= len(source):  # a stub's line (``_sync.pyi``) against the module's file
+            continue
+        comment: list[str] = []
+        while index >= 0 and source[index].strip().startswith("#:"):
+            comment.insert(0, source[index].strip()[2:].strip())
+            index -= 1
+        if comment:
+            member.docstring = griffe.Docstring(" ".join(comment), parent=member)
+
+
+def _once(cls: griffe.Class) -> None:
+    """Each attribute the ``Attributes:`` table describes, documented once.
+
+    An attribute with an entry of its own but no docstring takes the table's description
+    (and keeps its anchor); one whose entry has a docstring leaves the table; one without
+    an entry stays in it. An instance attribute's "value" is the constructor's code
+    (``self.reference = reference``, ``redact(body_excerpt[:_EXCERPT_LENGTH])``), not a
+    default: not shown.
+    """
+    for member in cls.members.values():
+        if isinstance(member, griffe.Attribute) and "instance-attribute" in member.labels:
+            member.value = None
+    if cls.docstring is None:
+        return
+
+    def has_entry(name: str) -> bool:
+        member = cls.members.get(name)
+        return isinstance(member, griffe.Object) and not name.startswith("_")
+
+    cls.docstring.value, descriptions = _fold(cls.docstring.value, has_entry)
+    for name, description in descriptions.items():
+        member = cls.members[name]
+        if isinstance(member, griffe.Object) and member.docstring is None:
+            member.docstring = griffe.Docstring(description, parent=member)
+
+
+def _twin_docstrings(pkg: griffe.Module) -> None:
+    """A blocking twin's member without a docstring takes its async client's one.
+
+    The twins are typed by a stub (``_sync.pyi``) that declares members only.
+    """
+    for name in getattr(__import__(pkg.name), "__all__", ()):
+        if not name.startswith("Async") or name[5:] not in pkg.members:
+            continue
+        source, twin = (pkg.get_member(n) for n in (name, name[5:]))
+        source = source.final_target if isinstance(source, griffe.Alias) else source
+        twin = twin.final_target if isinstance(twin, griffe.Alias) else twin
+        for member_name, member in twin.members.items():
+            known = source.members.get(member_name)
+            if (
+                isinstance(member, griffe.Object)
+                and member.docstring is None
+                and known is not None
+                and known.docstring is not None
+            ):
+                member.docstring = griffe.Docstring(known.docstring.value, parent=member)

@@ -172,3 +172,100 @@ def on_post_build(config: Any) -> None:
     if missing:
         msg = f"the API reference lacks {len(missing)} public names: {', '.join(missing)}"
         raise Abort(msg)
+
+
+_BASES = re.compile(
+    r'(<p class="doc doc-class-bases">\s*Bases: )(<code>.*?</code>(?:, <code>.*?</code>)*)(</p>)'
+)
+_PRIVATE_TITLE = re.compile(
+    r'<span title="(?:shared_auth|dptcay_sdk|dancity_sdk)(?:\.\w+)*\._\w*(?:\.\w+)*">(\w+)</span>'
+)
+
+
+def _bases(match: re.Match[str]) -> str:
+    """A "Bases:" line without the bases a reader cannot import (``_CallLimits``, ``APIObject``).
+
+    mkdocstrings links each base that has an entry; an unlinked one whose path is in one of
+    the packages' private modules is an implementation detail (a type variable ``_T`` in a
+    kept base reads ``T``). The line goes when nothing is left.
+    """
+    items = match.group(2)[len("<code>") : -len("</code>")].split("</code>, <code>")
+    kept = [item for item in items if not re.match(_PRIVATE_TITLE.pattern, item)]
+    kept = [_PRIVATE_TITLE.sub(lambda m: m.group(1).lstrip("_"), item) for item in kept]
+    if not kept:
+        return ""
+    return match.group(1) + ", ".join(f"<code>{item}</code>" for item in kept) + match.group(3)
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.DOTALL)
+_HEADER_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+_ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<td(?=[\s>])")
+
+
+_PLAIN_CODE = re.compile(r"<code>([^<]*[ /][^<]*)</code>")
+
+
+def _breakable(match: re.Match[str]) -> str:
+    """Code in a table cell that may wrap at a space or after a path's ``/``, nowhere else.
+
+    ``GET /transactions/{transactionId}`` needs a narrow column to wrap, but not inside
+    ``"2026-04-27"`` or ``validate-product``: each piece is a ``nowrap`` span, and the
+    only places to break are the spaces and a ``<wbr>`` after each inner ``/``.
+    """
+    words = []
+    for word in match.group(1).split(" "):
+        pieces = re.findall(r"/?[^/]+/?|/", word)
+        words.append("<wbr>".join(f'<span class="nowrap">{p}</span>' for p in pieces))
+    return f'<code class="breakable">{" ".join(words)}</code>'
+
+
+def _labelled(match: re.Match[str]) -> str:
+    """The table with each body cell labelled by its column's header (``data-label``).
+
+    On a phone the stylesheet shows each row as a block of "header: value" lines instead
+    of a table wider than the screen.
+    """
+    table = match.group(1)
+    head, end, body = table.partition("</thead>")
+    if not end:
+        return match.group(0)
+    labels = [
+        " ".join(re.sub(r"<[^>]+>", " ", cell).split()).replace('"', "&quot;")
+        for cell in _HEADER_CELL.findall(head)
+    ]
+
+    def row(found: re.Match[str]) -> str:
+        cells = iter(labels)
+        text = _CELL.sub(lambda _: f'<td data-label="{next(cells, "")}"', found.group(0))
+        return _PLAIN_CODE.sub(_breakable, text)
+
+    return f"<table>{head}{end}{_ROW.sub(row, body)}</table>"
+
+
+_PRIVATE_PATH = r"(?:shared_auth|dptcay_sdk|dancity_sdk)(?:\.\w+)*\._\w+(?:\.\w+)*"
+_LINK_TITLE = re.compile(r'title="[^"]*?' + _PRIVATE_PATH + r'\)?" href="([^"#]*)#([^"]+)"')
+_SPAN_TITLE = re.compile(r'<span title="' + _PRIVATE_PATH + r'(?:\([^"]*\))?">')
+
+
+def _public_titles(html: str) -> str:
+    """Hover titles that name the public path (a link's target), not a private module's."""
+    html = _LINK_TITLE.sub(lambda m: f'title="{m.group(2)}" href="{m.group(1)}#{m.group(2)}"', html)
+    return _SPAN_TITLE.sub("<span>", html)
+
+
+_SHORT_CODE = re.compile(r"<code>([^<\s]{1,40})</code>")
+
+
+def _unbroken(html: str) -> str:
+    """Short inline code without a space (``"2026-05-09"``, ``api_version=``) on one line.
+
+    Material lets inline code break anywhere, so a date or a name split at the end of a
+    line (``"2026-05-`` / ``09"``); a longer one may still wrap, or a phone would scroll.
+    """
+    return _SHORT_CODE.sub(r'<code class="nowrap">\1</code>', html)
+
+
+def on_post_page(output: str, **_: Any) -> str:
+    """Leave private bases out of "Bases:" lines and titles; label table cells by column."""
+    return _unbroken(_public_titles(_TABLE.sub(_labelled, _BASES.sub(_bases, output))))

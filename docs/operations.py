@@ -27,8 +27,8 @@ _SAMPLES: Mapping[str, str] = {
     "airtime.product": '"MTN Airtime"',
     "betting.product": '"SportyBet"',
     "education.product": '"WAEC"',
-    "data.plan": '"<plan_id from catalog.data_plans()>"',
-    "internet.plan": '"<plan_id from catalog.internet_plans()>"',
+    "data.plan": "plans[0].plan_id",
+    "internet.plan": "plans[0].id",
     "product": '"MTN GIFTING"',
     "phone": '"08012345678"',
     "amount": "Decimal(200)",
@@ -38,15 +38,15 @@ _SAMPLES: Mapping[str, str] = {
     "account_id": '"12345678"',
     "smartcard_number": '"1234567890"',
     "cablename": '"GOTV"',
-    "cableplan": '"<plan_id from catalog.cable_plans()>"',
+    "cableplan": "plans[0].plan_id",
     "customer_name": '"ADA OBI"',
     "meter_number": '"45011223344"',
     "meter_type": '"prepaid"',
     "biller": '"ikeja-electric"',
     "address": '"12 Allen Avenue, Ikeja"',
-    "package_code": '"<package_code from esim.packages()>"',
+    "package_code": "found.packages[0].package_code",
     "region_code": '"NG"',
-    "iccid": '"8923400000000000000"',
+    "iccid": "esims.esims[0].iccid",
     "status": '"frozen"',
     "card_id": "card.card_id",
     "wallet_id": "wallet_id",
@@ -54,6 +54,15 @@ _SAMPLES: Mapping[str, str] = {
     "customer_ref": "error.reference",
     "product_id": "product_id",
     "service_id": "service_id",
+}
+#: The lines an example's sample needs first (a plan id is read from the catalog).
+_PREPARE: Mapping[str, str] = {
+    "data.plan": 'plans = await client.vas.catalog.data_plans(product="MTN GIFTING")',
+    "internet.plan": 'plans = await client.vas.catalog.internet_plans(product="Spectranet")',
+    "cable.cableplan": 'plans = await client.vas.catalog.cable_plans(product="GOTV")',
+    "esim.package_code": 'found = await client.vas.esim.packages(region_code="NG")',
+    "esim.iccid": "esims = await client.vas.esim.my_esims()  # an eSIM bought before",
+    "esim.transaction_id": "# tx: the Transaction client.vas.esim.purchase(...) returned",
 }
 _RESULT_NAMES = {"Transaction": "tx", "Validation": "check", "ProductQuote": "quote"}
 
@@ -217,8 +226,28 @@ def _unmatched(arg: str, ops: list[Any], parameters: list[str]) -> str:
     return f"{_code(arg)} (set by the SDK)"
 
 
-def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[str]:
-    """The request and each argument's wire field, one column per generation."""
+def _keywords(function: Any) -> tuple[str, list[str]]:
+    """The ``**`` parameter's name and the keys of its ``Unpack[...]`` record, if any."""
+    import dancity_sdk  # noqa: PLC0415
+
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            found = re.fullmatch(r"Unpack\[(\w+)\]", str(parameter.annotation))
+            record = getattr(dancity_sdk, found.group(1)) if found else None
+            keys = sorted(getattr(record, "__required_keys__", set()))
+            keys += sorted(getattr(record, "__optional_keys__", set()))
+            return parameter.name, keys
+    return "", []
+
+
+def _table(
+    spec: _Spec, family: str, name: str, parameters: list[str], keywords: tuple[str, list[str]]
+) -> list[str]:
+    """The request and each argument's wire field, one column per generation.
+
+    A key of the method's ``**extras`` (``**filters``) record is a row of its own,
+    labelled as such: it is the caller's to pass, not something the SDK sets.
+    """
     columns = spec.columns(family, name)
     ops = [op for _, op in columns]
     rows = [
@@ -228,7 +257,8 @@ def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[s
         + " | ".join(_code(f"{op.method} {op.path}") if op else "—" for op in ops)
         + " |",
     ]
-    args = list(parameters)
+    bag, keys = keywords
+    args = [*parameters, *keys]
     for op in ops:
         declared = [a for _, a in op.path_params] if op else []
         declared += [f.arg for f in (*op.body_fields, *op.query_fields)] if op else []
@@ -237,11 +267,31 @@ def _table(spec: _Spec, family: str, name: str, parameters: list[str]) -> list[s
         cells = [_cell(op, arg) for op in ops]
         if all(cell == "—" for cell in cells):
             continue  # an SDK-only argument (``max_pages``, ``interval``)
-        if arg not in parameters and not any(_required(op, arg) for op in ops):
+        if arg not in args[: len(parameters) + len(keys)] and not any(
+            _required(op, arg) for op in ops
+        ):
             continue  # another method's field (``validate``'s electricity fields on ``cable``)
-        label = _code(arg) if arg in parameters else _unmatched(arg, ops, parameters)
+        if arg in parameters:
+            label = _code(arg)
+        elif arg in keys:
+            label = f"{_code(arg)} (in {_code('**' + bag)})"
+        else:
+            label = _unmatched(arg, ops, parameters)
         rows.append(f"| {label} | " + " | ".join(cells) + " |")
     return rows
+
+
+def _limits() -> dict[str, str]:
+    """Each client-side throttle's name and what it allows, from the declarations."""
+    from dancity_sdk import _declarations  # noqa: PLC0415
+
+    window = _declarations.THROTTLE_WINDOW
+    per = "minute" if window == 60 else f"{window:g} s"  # noqa: PLR2004
+    limit = _declarations.THROTTLE_LIMITS
+    return {
+        "key": f"{limit['key']}/{per} per key",
+        "purchase": f"{limit['purchase']} purchases/{per}",
+    }
 
 
 def _returns(method: Any) -> str:
@@ -323,11 +373,18 @@ def _ops(spec: _Spec, family: str, name: str) -> list[Any]:
     return [g.operations[name] for g in spec.generations.values() if name in g.operations]
 
 
-def _example(family: str, resource: str, method: str, function: Any) -> list[str]:
+_WIDTH = 80  # the example's longest line before its call is split, one argument a line
+
+
+def _example(
+    family: str, resource: str, method: str, function: Any, generation: str | None = None
+) -> list[str]:
+    """A call that runs as written on a client of ``generation`` (None: the default one)."""
     parameters = [
         p
         for p in list(inspect.signature(function).parameters.values())[1:]
         if p.default is inspect.Parameter.empty
+        and p.kind not in {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}
     ]
     positional = [
         _SAMPLES.get(f"{resource}.{p.name}", _SAMPLES.get(p.name, "..."))
@@ -339,7 +396,15 @@ def _example(family: str, resource: str, method: str, function: Any) -> list[str
         for p in parameters
         if p.kind is not inspect.Parameter.POSITIONAL_ONLY
     ]
-    call = f"client.{family}.{resource}.{method}({', '.join([*positional, *keywords])})"
+    arguments = [*positional, *keywords]
+    prepare = [
+        _PREPARE[f"{resource}.{p.name}"] for p in parameters if f"{resource}.{p.name}" in _PREPARE
+    ]
+    call = f"client.{family}.{resource}.{method}({', '.join(arguments)})"
+    if len(call) + len("tx = await ") > _WIDTH:
+        call = "\n".join(
+            [f"client.{family}.{resource}.{method}(", *(f"    {a}," for a in arguments), ")"]
+        )
     annotation = str(inspect.signature(function).return_annotation)
     if annotation.startswith(("AsyncIterator", "AsyncIterable")):
         body = [f"async for tx in {call}:", "    print(tx.id, tx.status, tx.amount_paid)"]
@@ -351,7 +416,22 @@ def _example(family: str, resource: str, method: str, function: Any) -> list[str
         ]
     else:
         body = [f"{_result_name(annotation)} = await {call}"]
+    body = [*prepare, *body]
+    if generation is not None:
+        body = [
+            f'# client = AsyncDancityClient(..., api_version="{generation}"): the default',
+            "# generation does not have this operation.",
+            *body,
+        ]
     return ["```python", *body, "```"]
+
+
+def _example_generation(spec: _Spec, family: str, names: list[str]) -> str | None:
+    """The newest generation with all of ``names`` when the default one lacks one."""
+    if family != "vas" or all(n in _gen(spec, spec.default) for n in names):
+        return None
+    having = [v for v in spec.versions if all(n in _gen(spec, v) for n in names)]
+    return max(having) if having else None
 
 
 def page() -> str:
@@ -383,10 +463,11 @@ def page() -> str:
         "",
         (
             "The declared operations (the names in `UnsupportedOperationError` messages and in "
-            "the README's table) and the methods that perform them:"
+            "the README's table), the methods that perform them and the generations that "
+            "have them. The merchant (VAS) API, `client.vas.*`:"
         ),
         "",
-        "| operation | method | " + " | ".join(f"`{v}`" for v in spec.versions) + " |",
+        "| operation | method | " + " | ".join(spec.versions) + " |",
         "|---|---|" + "---|" * len(spec.versions),
     ]
     entries: list[str] = []
@@ -405,9 +486,7 @@ def page() -> str:
             parameters = [p.name for p in list(inspect.signature(function).parameters.values())[1:]]
             entries += ["", f'<span id="{anchor}"></span>']
             for name in names:
-                index.setdefault((family, name), []).append(
-                    f"[`{family}.{attribute}.{method}`](#{anchor})"
-                )
+                index.setdefault((family, name), []).append(f"[`{attribute}.{method}`](#{anchor})")
                 if (family, name) not in anchored:
                     anchored.add((family, name))
                     entries.append(f'<span id="op-{family}-{name}"></span>')
@@ -429,12 +508,12 @@ def page() -> str:
                     else "a read (retried on connection errors, 429 and 5xx, within the deadline)"
                 )
                 throttles = sorted({t for op in ops for t in op.throttles})
-                limits = {"key": "120/minute per key", "purchase": "30 purchases/minute"}
+                limits = _limits()
                 counted = ", ".join(limits.get(t, t) for t in throttles) or "none"
                 entries += [
                     f"**Operation `{name}`**: {kind}; client-side throttles: {counted}.",
                     "",
-                    *_table(spec, family, name, parameters),
+                    *_table(spec, family, name, parameters, _keywords(function)),
                     "",
                 ]
             entries += [
@@ -446,14 +525,25 @@ def page() -> str:
                 "",
                 "**Example**",
                 "",
-                *_example(family, attribute, method, function),
+                *_example(
+                    family, attribute, method, function, _example_generation(spec, family, names)
+                ),
             ]
-    for family, declared in (("vas", sorted(spec.vas_names)), ("app", sorted(spec.app))):
-        for name in declared:
-            having = spec.generations_with(name) if family == "vas" else spec.versions
-            methods = ", ".join(index.get((family, name), ["**(no method)**"]))
-            cells = " | ".join("✓" if v in having else "—" for v in spec.versions)
-            out.append(f"| `{family}` `{name}` | {methods} | {cells} |")
+    for name in sorted(spec.vas_names):
+        methods = ", ".join(index.get(("vas", name), ["**(no method)**"]))
+        cells = " | ".join("✓" if v in spec.generations_with(name) else "—" for v in spec.versions)
+        out.append(f"| `{name}` | {methods} | {cells} |")
+    out += [
+        "",
+        "The App API, `client.app.*`, the same in every generation:",
+        "",
+        "| operation | method |",
+        "|---|---|",
+        *(
+            f"| `{name}` | {', '.join(index.get(('app', name), ['**(no method)**']))} |"
+            for name in sorted(spec.app)
+        ),
+    ]
     return "\n".join([*out, *entries, ""])
 
 

@@ -207,7 +207,7 @@ SANDBOX_OPERATIONS: Final[Mapping[str, Operation]] = _table(
 )
 
 
-#: The names of [`RATE_PLANS`][dptcay_sdk._spec.RATE_PLANS], for type checkers.
+#: The names of the rate plans `rate_plan=` takes, for type checkers.
 RatePlanName: TypeAlias = Literal["starter", "growth", "scale"]
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__: list[str] = []
 
+#: Whether the `sandbox` extra (Starlette) is installed: the fixtures exist only with it.
 SANDBOX_INSTALLED = importlib.util.find_spec("starlette") is not None
 
 if SANDBOX_INSTALLED:

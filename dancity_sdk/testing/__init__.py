@@ -5,7 +5,7 @@
 with [`DancitySandbox.serve_in_thread`][dancity_sdk.testing.DancitySandbox.serve_in_thread] or
 ``python -m dancity_sdk.testing``.
 
-Routes: every operation ``dancity_sdk._spec`` declares for the generation answering on
+Routes: every operation the SDK declares for the generation answering on
 each prefix ([`DancitySandbox.generations`][dancity_sdk.testing.DancitySandbox.generations]), with
 the official request fields and answer shapes:
 

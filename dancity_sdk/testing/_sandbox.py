@@ -54,7 +54,7 @@ def _money(value: Decimal | int, name: str) -> Decimal:
 class DancitySandbox:
     """A faithful, stateful fake of the Dancity API as a Starlette ASGI app.
 
-    It speaks the official descriptions: every operation ``dancity_sdk._spec`` declares for
+    It speaks the official descriptions: every operation the SDK declares for
     a generation, with the documented request fields and answer shapes. One generation
     answers per prefix (see [`generations`][dancity_sdk.testing.DancitySandbox.generations]):
     ``/api/v1`` always speaks ``"2026-05-31"``; ``/api/external/v1`` speaks ``"2026-04-27"`` unless
