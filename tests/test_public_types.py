@@ -119,8 +119,11 @@ class _Finder:
             except (NameError, AttributeError):
                 self.found.append(f"{place} (unresolvable {ast.unparse(node)!r})")
                 return
-            if isinstance(value, str):  # an alias written as a string: read where written
-                namespace = _namespace(_alias_home(ast.unparse(node), value))
+            if not isinstance(value, type | types.ModuleType):
+                # An alias: the names it holds (forward references, a string alias) are
+                # read where it is written.
+                home = _alias_home(ast.unparse(node).rpartition(".")[2], value)
+                namespace = _namespace(home) if home is not None else namespace
             self._walk(place, value, namespace, seen)
             return
         if isinstance(node, ast.Subscript):
@@ -245,15 +248,22 @@ def _defined_in(cls: type) -> str:
     return cls.__module__
 
 
-def _alias_home(name: str, value: str) -> str | None:
-    """The module that writes the string alias ``name = "value"``."""
-    name = name.rpartition(".")[2]
+def _alias_home(name: str, value: object) -> str | None:
+    """The module that writes the alias ``name = value`` (ours or a dependency's)."""
     for module_name, module in list(sys.modules.items()):
-        if module_name.split(".")[0] in OUR_PACKAGES and vars(module).get(name) is value:
-            source = inspect.getsource(module)
-            if re.search(rf"^{name}(: TypeAlias)? =", source, re.MULTILINE):
-                return module_name
+        if vars(module).get(name) is value and re.search(
+            rf"^{name}(: [\w.]*TypeAlias)? =", _source_of(module_name), re.MULTILINE
+        ):
+            return module_name
     return None
+
+
+@functools.cache
+def _source_of(module_name: str) -> str:
+    try:
+        return inspect.getsource(sys.modules[module_name])
+    except (OSError, TypeError):
+        return ""
 
 
 @functools.cache
