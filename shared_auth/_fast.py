@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sys
 import ssl
+import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 

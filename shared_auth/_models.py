@@ -40,21 +40,14 @@ __all__ = [
 ]
 
 #: A JSON value: a string, a number (``int``, ``float``, or ``Decimal`` where an SDK reads
-#: numbers exactly, as Dancity's does), a boolean, ``None``, an array (any ``Sequence``) or
-#: an object (any ``Mapping`` with ``str`` keys) of JSON values. What the SDKs hand over
+#: numbers exactly), a boolean, ``None``, an array (any ``Sequence``) or an object (any
+#: ``Mapping`` with ``str`` keys) of JSON values. What the SDKs hand over
 #: unmodelled (a model's ``extra`` and ``to_dict()``, a webhook's ``data``, an inbox
 #: event's ``json()``, a journal's recorded answer) is typed with it: narrow a value with
 #: ``isinstance(value, Mapping)`` (``str``, ``int``...) before you index it. What you
 #: pass as JSON fits it too: ``{"a": [1, 2]}`` is one.
 JSONValue: TypeAlias = (
-    str
-    | int
-    | float
-    | Decimal
-    | bool
-    | None
-    | Sequence["JSONValue"]
-    | Mapping[str, "JSONValue"]
+    str | int | float | Decimal | bool | Sequence["JSONValue"] | Mapping[str, "JSONValue"] | None
 )
 
 _T = TypeVar("_T")

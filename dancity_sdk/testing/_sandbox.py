@@ -34,7 +34,7 @@ from dancity_sdk.testing._services import (
     UNKNOWN_SMARTCARD,
 )
 from dancity_sdk.testing._webhooks import SIGNATURE_HEADER, Outbox, WebhookDelivery
-from dancity_sdk.testing._wire import ApiError, JsonObject
+from dancity_sdk.testing._wire import ApiError
 from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
 
 if TYPE_CHECKING:
@@ -307,9 +307,7 @@ class DancitySandbox:
             raise ValueError("delay must not be negative")
         self._state.faults.push(Fault(kind, delay))
 
-    async def set_transaction_status(
-        self, tranx_id: str, status: Status
-    ) -> dict[str, JSONValue]:
+    async def set_transaction_status(self, tranx_id: str, status: Status) -> dict[str, JSONValue]:
         """Settle an open (PENDING/PROCESSING) transaction and send its webhook.
 
         Raises:

@@ -168,5 +168,5 @@ async def test_every_typed_method_works_against_the_sandbox(api_version: str) ->
         await _cards(dc, api_version)
     assert seen.names == set(GENERATIONS[api_version].operations)
     assert len(page.transactions) == 7
-    spent = sum((Decimal(tx["amountPaid"]) for tx in sandbox.transactions), Decimal(0))
+    spent = sum((Decimal(str(tx["amountPaid"])) for tx in sandbox.transactions), Decimal(0))
     assert sandbox.balance() == Decimal(50000) - spent
