@@ -47,7 +47,7 @@ import cattrs
 from dancity_sdk._exceptions import ConfigurationError, SDKError
 from dancity_sdk._models import TransactionStatus, make_dancity_converter
 from shared_auth import Secret
-from shared_auth._models import APIObject
+from shared_auth._models import APIObject, JSONValue
 from shared_auth.fleet._inbox_model import Accepted
 
 __all__ = [  # noqa: RUF022 - plainly sorted, as tests/dancity/test_families.py checks
@@ -229,7 +229,7 @@ class WebhookEvent:
 
     event: str
     timestamp: datetime | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    data: Mapping[str, JSONValue] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen(kw_only=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 import attrs
 
 from shared_auth import Secret
-from shared_auth._models import APIObject, OpenEnum, make_converter
+from shared_auth._models import APIObject, JSONValue, OpenEnum, make_converter
 
 if TYPE_CHECKING:
     import cattrs
@@ -246,7 +246,7 @@ class Event(APIObject):
 
     id: str
     type: EventType | str
-    data: Payment | Refund | Mapping[str, Any]
+    data: Payment | Refund | Mapping[str, JSONValue]
     created_at: datetime | None = None
 
 

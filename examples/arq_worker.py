@@ -37,6 +37,7 @@ worker in the middle of a purchase and checks the sandbox's ledger.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -83,8 +84,10 @@ async def on_webhook(event: InboxEvent) -> None:
     returns; a worker killed in between runs it again after the lease, so a second run must
     find the first one's effect (a unique row keyed by ``event.key``) and do nothing.
     """
-    data = event.json().get("data", {})
-    print(f"webhook {event.event} {data.get('transactionId')} ({event.key})")
+    body = event.json()  # JSON: narrow it before reading into it
+    data = body.get("data") if isinstance(body, Mapping) else None
+    transaction_id = data.get("transactionId") if isinstance(data, Mapping) else None
+    print(f"webhook {event.event} {transaction_id} ({event.key})")
 
 
 async def handle_webhooks(ctx: dict[str, Any]) -> int:

@@ -24,7 +24,7 @@ _EXPORTS = _exports(
     """
     shared_auth._options    NOT_GIVEN NotGiven TimeoutArgument ClientOptions CallOptions
     shared_auth._ratelimit  RateLimit
-    shared_auth._models     ResultList
+    shared_auth._models     JSONValue ResultList
     shared_auth._outcomes   RetryPolicy
     shared_auth._secret     Secret
     shared_auth._redact     redact
@@ -34,6 +34,7 @@ _EXPORTS = _exports(
 
 if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from shared_auth._errors import *  # noqa: F403
+    from shared_auth._models import JSONValue as JSONValue
     from shared_auth._models import ResultList as ResultList
     from shared_auth._options import NOT_GIVEN as NOT_GIVEN
     from shared_auth._options import CallOptions as CallOptions

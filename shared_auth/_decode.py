@@ -35,7 +35,7 @@ BODY: Final = ""
 class Decoder(Protocol[_T_co]):
     """Turns a decoded success body into what the resource method returns."""
 
-    def decode(self, data: Any, reply: Reply, converter: cattrs.Converter) -> _T_co:
+    def decode(self, data: object, reply: Reply, converter: cattrs.Converter) -> _T_co:
         """Build the result, or raise `Unreadable` naming what was wrong."""
         ...
 

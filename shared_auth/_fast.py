@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ssl
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
 
 import httpx
 
@@ -34,7 +36,47 @@ from shared_auth._version import install_hint
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-__all__ = ["aiohttp_http_client"]
+    from httpx._types import (
+        AuthTypes,
+        CertTypes,
+        CookieTypes,
+        HeaderTypes,
+        ProxyTypes,
+        QueryParamTypes,
+        TimeoutTypes,
+    )
+
+__all__ = ["AiohttpClientOptions", "aiohttp_http_client"]
+
+
+class AiohttpClientOptions(TypedDict, total=False):
+    """The keywords of ``httpx.AsyncClient`` that `aiohttp_http_client` passes on.
+
+    Every keyword of ``httpx.AsyncClient`` but ``transport`` (aiohttp's, set by
+    `aiohttp_http_client`), with httpx's types and defaults; see httpx's documentation.
+    The SDK sets each request's timeouts, base URL and credentials itself.
+    """
+
+    auth: AuthTypes | None
+    params: QueryParamTypes | None
+    headers: HeaderTypes | None
+    cookies: CookieTypes | None
+    verify: ssl.SSLContext | str | bool
+    cert: CertTypes | None
+    http1: bool
+    http2: bool
+    proxy: ProxyTypes | None
+    mounts: Mapping[str, httpx.AsyncBaseTransport | None] | None
+    timeout: TimeoutTypes
+    follow_redirects: bool
+    limits: httpx.Limits
+    max_redirects: int
+    #: ``{"request": [...], "response": [...]}``: coroutine functions httpx awaits with
+    #: each request or response.
+    event_hooks: Mapping[str, Sequence[Callable[..., Awaitable[object]]]] | None
+    base_url: httpx.URL | str
+    trust_env: bool
+    default_encoding: str | Callable[[bytes], str]
 
 
 def _running_library() -> str | None:
@@ -66,7 +108,7 @@ def _refusal(library: str | None) -> ConfigurationError:
     return ConfigurationError(msg)
 
 
-def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
+def aiohttp_http_client(**options: Unpack[AiohttpClientOptions]) -> httpx.AsyncClient:
     """An ``httpx.AsyncClient`` sending through aiohttp, for ``http_client=`` (asyncio only).
 
     Pass it to either client (async or blocking); as with any ``http_client=``, you close
@@ -80,7 +122,8 @@ def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
     transport; a timeout raises `APITimeoutError`.
 
     Args:
-        **options: Passed to ``httpx.AsyncClient`` (``limits=``, ``headers=``, ...).
+        **options: Passed to ``httpx.AsyncClient``: any of its keywords but ``transport``
+            (``headers=``, ``event_hooks=``, ...), with httpx's types.
 
     Raises:
         ConfigurationError: ``httpx-aiohttp`` is not installed (extra ``fast``), or this
@@ -95,7 +138,8 @@ def aiohttp_http_client(**options: Any) -> httpx.AsyncClient:
     except ImportError as exc:
         msg = f"the aiohttp transport needs httpx-aiohttp: {install_hint('fast')}"
         raise ConfigurationError(msg) from exc
-    return httpx.AsyncClient(transport=transport, **options)
+    # httpx types each hook list as a ``list``; any sequence of them works (it copies them).
+    return httpx.AsyncClient(transport=transport, **cast("dict[str, Any]", options))
 
 
 def _remapped(exc: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any, Final, Generic, SupportsIndex, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, SupportsIndex, TypeAlias, TypeVar, overload
 
 import attrs
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "KEY_COLUMNS",
     "APIObject",
+    "JSONValue",
     "OpenEnum",
     "ResultList",
     "make_converter",
@@ -37,6 +38,17 @@ __all__ = [
     "structure_top",
     "to_decimal",
 ]
+
+#: A JSON value: a string, a number (``int``, ``float``, or ``Decimal`` where an SDK reads
+#: numbers exactly), a boolean, ``None``, an array (any ``Sequence``) or an object (any
+#: ``Mapping`` with ``str`` keys) of JSON values. What the SDKs hand over
+#: unmodelled (a model's ``extra`` and ``to_dict()``, a webhook's ``data``, an inbox
+#: event's ``json()``, a journal's recorded answer) is typed with it: narrow a value with
+#: ``isinstance(value, Mapping)`` (``str``, ``int``...) before you index it. What you
+#: pass as JSON fits it too: ``{"a": [1, 2]}`` is one.
+JSONValue: TypeAlias = (
+    str | int | float | Decimal | bool | Sequence["JSONValue"] | Mapping[str, "JSONValue"] | None
+)
 
 _T = TypeVar("_T")
 _M = TypeVar("_M")
@@ -79,11 +91,11 @@ class APIObject(_Carried):
         extra: Response fields this version of the SDK does not model, as sent.
     """
 
-    extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    extra: Mapping[str, JSONValue] = attrs.field(factory=dict, repr=False)
     # The metadata of the response that carried this object (set when it is built).
     _reply: Reply | None = attrs.field(default=None, repr=False, eq=False, alias="reply")
 
-    def to_dict(self, *, converter: cattrs.Converter | None = None) -> dict[str, Any]:
+    def to_dict(self, *, converter: cattrs.Converter | None = None) -> dict[str, JSONValue]:
         """This object as JSON-ready data, with the API's wire names (as it arrived).
 
         Unknown fields (``extra``) are included, money is a decimal string, times are
@@ -95,7 +107,7 @@ class APIObject(_Carried):
             reply = self._reply
             converter = reply.converter if reply is not None else None
         active = converter if converter is not None else _default_converter(type(self))
-        data: dict[str, Any] = active.unstructure(self)
+        data: dict[str, JSONValue] = active.unstructure(self)
         return data
 
     def to_json(
@@ -147,6 +159,9 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_Model = TypeVar("_Model", bound=APIObject)
+
+
 class ResultList(tuple[_T, ...], _Carried, Generic[_T]):  # noqa: SLOT001 - rate_limit needs a __dict__
     """An immutable sequence of results that also carries the response's `RateLimit`.
 
@@ -172,15 +187,24 @@ class ResultList(tuple[_T, ...], _Carried, Generic[_T]):  # noqa: SLOT001 - rate
             return ResultList(super().__getitem__(index), self._reply)
         return super().__getitem__(index)
 
-    def to_dict(self, *, converter: cattrs.Converter | None = None) -> list[Any]:
+    @overload
+    def to_dict(
+        self: ResultList[_Model], *, converter: cattrs.Converter | None = None
+    ) -> list[dict[str, JSONValue]]: ...
+    @overload
+    def to_dict(self, *, converter: cattrs.Converter | None = None) -> list[object]: ...
+    def to_dict(
+        self, *, converter: cattrs.Converter | None = None
+    ) -> list[dict[str, JSONValue]] | list[object]:
         """The results as JSON-ready data: each model's ``to_dict()``, in order.
 
         Items that are not models (plain values) are kept as they are.
         """
-        return [
+        items: list[object] = [
             item.to_dict(converter=converter) if isinstance(item, APIObject) else item
             for item in self
         ]
+        return items
 
     def to_json(
         self, *, indent: int | None = None, converter: cattrs.Converter | None = None

@@ -102,8 +102,8 @@ class CallFunction(Protocol):
         *,
         into: Decoder[_T],
         path_params: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        json: Any = None,
+        params: Mapping[str, object] | None = None,
+        json: object = None,
         reference: str | None = None,
     ) -> Awaitable[_T]:
         """Perform ``route`` and return what ``into`` makes of the answer."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -47,6 +47,16 @@ __all__ = [
 ]
 
 ASGIMessage = dict[str, Any]
+#: What `FaultInjector` wraps: an ASGI app (either sandbox's ``app``, any Starlette app,
+#: another `FaultInjector`), ``await app(scope, receive, send)``.
+_ASGIApp = Callable[
+    [
+        MutableMapping[str, object],
+        Callable[[], Awaitable[MutableMapping[str, object]]],
+        Callable[[MutableMapping[str, object]], Awaitable[None]],
+    ],
+    Awaitable[None],
+]
 FaultKind = Literal["delay", "status", "drop"]
 _RESPONSE_HEADERS: Final = [(b"content-type", b"application/json")]
 
@@ -71,7 +81,7 @@ class Fault:
 class FaultInjector:
     """An ASGI app that applies queued `Fault`s, then hands requests to ``app``."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: _ASGIApp) -> None:
         self.app = app
         self._lock = threading.Lock()
         self._faults: deque[Fault] = deque()

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 import anyio
 
@@ -185,8 +184,12 @@ async def dptcay_payments(
 
         async def payment_recorded(order_id: str) -> bool:
             for delivery in sb.deliveries:
-                data: dict[str, Any] = delivery.event["data"]
-                if delivery.event["type"] == "payment.pending" and data.get("order_id") == order_id:
+                data = delivery.event["data"]
+                if (
+                    delivery.event["type"] == "payment.pending"
+                    and isinstance(data, Mapping)
+                    and data.get("order_id") == order_id
+                ):
                     return True
             return False
 

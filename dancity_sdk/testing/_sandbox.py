@@ -34,12 +34,14 @@ from dancity_sdk.testing._services import (
     UNKNOWN_SMARTCARD,
 )
 from dancity_sdk.testing._webhooks import SIGNATURE_HEADER, Outbox, WebhookDelivery
-from dancity_sdk.testing._wire import ApiError, JsonObject
+from dancity_sdk.testing._wire import ApiError
 from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
 
 if TYPE_CHECKING:
     import httpx
     from starlette.applications import Starlette
+
+    from shared_auth._models import JSONValue
 
 DEFAULT_ALLOWLIST: Final = ("127.0.0.0/8", "::1")
 DEFAULT_USER: Final = "usr_1"
@@ -244,7 +246,7 @@ class DancitySandbox:
         return self._state.allowlist.entries
 
     @property
-    def transactions(self) -> list[JsonObject]:
+    def transactions(self) -> list[dict[str, JSONValue]]:
         """Every transaction record, oldest first (copies; money as ``Decimal``)."""
         return self._state.ledger.records()
 
@@ -305,7 +307,7 @@ class DancitySandbox:
             raise ValueError("delay must not be negative")
         self._state.faults.push(Fault(kind, delay))
 
-    async def set_transaction_status(self, tranx_id: str, status: Status) -> JsonObject:
+    async def set_transaction_status(self, tranx_id: str, status: Status) -> dict[str, JSONValue]:
         """Settle an open (PENDING/PROCESSING) transaction and send its webhook.
 
         Raises:

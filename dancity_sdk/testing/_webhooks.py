@@ -15,7 +15,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import anyio
 import httpx
@@ -25,6 +25,9 @@ from dancity_sdk.testing._access import Clock
 from dancity_sdk.testing._ledger import Event
 from dancity_sdk.testing._wire import JsonObject, dumps, iso
 from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults, WebhookSender
+
+if TYPE_CHECKING:
+    from shared_auth._models import JSONValue
 
 SIGNATURE_HEADER: Final = "X-Dancity-Signature"
 DELIVERY_TIMEOUT: Final = 5.0  # the docs ask receivers to answer "ideally within 5 seconds"
@@ -43,9 +46,9 @@ class WebhookDelivery(NamedTuple):
     status: int | None
 
     @property
-    def payload(self) -> JsonObject:
+    def payload(self) -> dict[str, JSONValue]:
         """The parsed body."""
-        parsed: JsonObject = json.loads(self.body)
+        parsed: dict[str, JSONValue] = json.loads(self.body)
         return parsed
 
     @property

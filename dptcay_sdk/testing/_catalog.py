@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared_auth._models import JSONValue
 
 EVENT_TYPES: tuple[str, ...] = (
     "payment.pending",
@@ -31,7 +34,7 @@ class Currency:
     confirmations_required: int
     decimals: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """Return the wire shape of the contract."""
         return asdict(self)
 

@@ -7,7 +7,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared_auth._models import JSONValue
 
 
 class SandboxError(Exception):
@@ -23,7 +26,7 @@ class SandboxError(Exception):
 
     __module__ = "dptcay_sdk.testing"  # where users import it from (tracebacks, pickles)
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
+    def __init__(self, status: int, body: dict[str, JSONValue]) -> None:
         self.status = status
         self.body = body
         super().__init__(f"{status} {self.code}: {self.message}")

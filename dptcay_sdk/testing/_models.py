@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from dptcay_sdk.testing._catalog import Currency
 from dptcay_sdk.testing._clock import iso
 from dptcay_sdk.testing._requests import Scope, format_decimal
+from shared_auth._models import JSONValue
 
 READ_SCOPES = frozenset({"payments:read", "currencies:read"})
 WRITE_SCOPES = READ_SCOPES | {"payments:write", "refunds:write", "webhooks:write", "keys:write"}
@@ -30,7 +30,7 @@ class ApiKey:
         """The fine scopes the key holds: ``read`` keys every ``*:read``, ``write`` all."""
         return WRITE_SCOPES if self.scope == "write" else READ_SCOPES
 
-    def created_json(self) -> dict[str, Any]:
+    def created_json(self) -> dict[str, JSONValue]:
         """The creation response: the only place the full key is shown."""
         return {
             "id": self.id,
@@ -41,7 +41,7 @@ class ApiKey:
             "created_at": iso(self.created),
         }
 
-    def revoked_json(self) -> dict[str, Any]:
+    def revoked_json(self) -> dict[str, JSONValue]:
         """The revocation response."""
         return {"id": self.id, "object": "api_key", "revoked": self.revoked}
 
@@ -66,7 +66,7 @@ class Payment:
     confirmations: int = 0
     refund_ids: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """The payment object of the contract."""
         return {
             "id": self.id,
@@ -100,7 +100,7 @@ class Refund:
     created: float
     status: str = "pending"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """The refund object of the contract."""
         return {
             "id": self.id,
@@ -123,7 +123,7 @@ class WebhookEndpoint:
     events: tuple[str, ...]
     created: float
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """The webhook endpoint object of the contract."""
         return {
             "id": self.id,
@@ -150,7 +150,7 @@ class WebhookDelivery:
 
     endpoint_id: str
     url: str
-    event: dict[str, Any]
+    event: dict[str, JSONValue]
     status: int | None = None
     error: str | None = None
     pending: bool = False
@@ -160,7 +160,7 @@ class WebhookDelivery:
         """The event type, such as ``"payment.completed"``."""
         return str(self.event["type"])
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JSONValue]:
         """The shape ``GET /v1/_sandbox/deliveries`` lists."""
         return {
             "endpoint_id": self.endpoint_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -23,6 +23,8 @@ from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+
+    from shared_auth._models import JSONValue
 
 
 class DptcaySandbox:
@@ -135,7 +137,7 @@ class DptcaySandbox:
         """
         self._store.revoke_key(key)
 
-    def get_payment(self, payment_id: str) -> dict[str, Any]:
+    def get_payment(self, payment_id: str) -> dict[str, JSONValue]:
         """Return a payment object exactly as ``GET /v1/payments/{id}`` shows it.
 
         Raises:
@@ -143,7 +145,7 @@ class DptcaySandbox:
         """
         return self._store.get_payment(payment_id)
 
-    def get_refund(self, refund_id: str) -> dict[str, Any]:
+    def get_refund(self, refund_id: str) -> dict[str, JSONValue]:
         """Return a refund object (the API has no route to read one back).
 
         Raises:
@@ -151,7 +153,7 @@ class DptcaySandbox:
         """
         return self._store.get_refund(refund_id)
 
-    def transition_payment(self, payment_id: str, status: str) -> dict[str, Any]:
+    def transition_payment(self, payment_id: str, status: str) -> dict[str, JSONValue]:
         """Move a payment to ``status`` through every legal intermediate state.
 
         ``"completed"`` on a pending payment passes through ``confirming`` (each step
@@ -172,7 +174,7 @@ class DptcaySandbox:
         status = parse_status({"status": status}, PAYMENT_TARGETS)
         return self._store.transition_payment(payment_id, status)
 
-    def transition_refund(self, refund_id: str, status: str) -> dict[str, Any]:
+    def transition_refund(self, refund_id: str, status: str) -> dict[str, JSONValue]:
         """Move a refund to ``processing``, ``completed`` or ``failed``.
 
         A failed refund no longer counts against the payment's refundable remainder.

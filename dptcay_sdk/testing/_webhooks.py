@@ -16,6 +16,7 @@ from dptcay_sdk.testing._clock import iso
 from dptcay_sdk.testing._ids import IdFactory
 from dptcay_sdk.testing._models import WebhookDelivery, WebhookEndpoint
 from dptcay_sdk.testing._requests import WebhookRequest
+from shared_auth._models import JSONValue
 from shared_auth._webhook_sender import OutgoingWebhook, WebhookFaults, WebhookSender
 
 _USER_AGENT = "dptcay-sandbox"
@@ -65,7 +66,7 @@ class Outbox:
         event_type = f"{kind}.{obj['status']}"
         if event_type not in EVENT_TYPES:
             return
-        event = {
+        event: dict[str, JSONValue] = {
             "id": self._ids.new_id("evt"),
             "type": event_type,
             "created_at": iso(self._wall_clock()),

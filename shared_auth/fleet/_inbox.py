@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypedDict, TypeVar, Unpack
 
 import anyio
 import anyio.to_thread
@@ -42,7 +42,7 @@ from shared_auth.fleet._inbox_model import (
 )
 from shared_auth.fleet._intent import new_owner
 
-__all__ = ["DEFAULT_INBOX_RETENTION", "Handler", "Inbox", "open_inbox"]
+__all__ = ["DEFAULT_INBOX_RETENTION", "Handler", "Inbox", "InboxOptions", "open_inbox"]
 
 _T = TypeVar("_T")
 _log = logging.getLogger("shared_auth.fleet.inbox")
@@ -69,6 +69,18 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
     else:
         errors.append(redis.RedisError)
     return tuple(errors)
+
+
+class InboxOptions(TypedDict, total=False):
+    """[`Inbox`][shared_auth.fleet.Inbox]'s settings, for `open_inbox` (see there)."""
+
+    lease: float
+    retention: float
+    max_attempts: int
+    backoff: float
+    max_backoff: float
+    deadline: float
+    clock: Callable[[], float]
 
 
 @attrs.define(repr=False, eq=False)
@@ -384,7 +396,7 @@ def open_inbox(
     create: bool = False,
     allow_volatile: bool = False,
     prefix: str = "sdk-inbox",
-    **options: Any,
+    **options: Unpack[InboxOptions],
 ) -> Inbox:
     """An inbox on ``"sqlite:///path"``, a file path, ``"redis://…"``, or a store object.
 

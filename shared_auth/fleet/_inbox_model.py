@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 import attrs
 
@@ -19,6 +19,9 @@ from shared_auth._errors import (
     JournalUnavailableError,
     JournalVolatileError,
 )
+
+if TYPE_CHECKING:
+    from shared_auth._models import JSONValue
 
 __all__ = [
     "Accepted",
@@ -168,9 +171,15 @@ class InboxEvent:
     owner: str = ""
     lease_until: float = 0.0
 
-    def json(self) -> Any:
-        """The body, decoded as JSON."""
-        return json.loads(self.body)
+    def json(self) -> JSONValue:
+        """The body, decoded as JSON.
+
+        Narrow it before you index it: ``body = event.json()``, then
+        ``if isinstance(body, Mapping): body["data"]`` (see
+        [`JSONValue`][shared_auth.JSONValue]).
+        """
+        body: JSONValue = json.loads(self.body)
+        return body
 
 
 def keep_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -22,12 +22,15 @@ import secrets
 import socket
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
 from shared_auth._errors import InvalidInputError, OutcomeUnknownError, SDKError
 from shared_auth._secret import Secret
+
+if TYPE_CHECKING:
+    from shared_auth._models import JSONValue
 
 __all__ = [
     "OPEN_STATES",
@@ -64,7 +67,7 @@ class Change:
 
     state: str
     now: float
-    result: Any = None
+    result: object = None
     note: str | None = None
     expires_at: float | None = None
 
@@ -97,7 +100,7 @@ class Intent:
     lease_until: float
     created_at: float
     updated_at: float
-    result: Any = attrs.field(default=None, repr=False)
+    result: JSONValue = attrs.field(default=None, repr=False)
     note: str | None = None
 
     @property
@@ -123,7 +126,7 @@ class Intent:
         return cls(**fields, result=None if result is None else decode_result(result))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """``value`` without secrets, as JSON-ready data (Decimals kept exact as strings)."""
     if isinstance(value, Mapping):
         return {
@@ -138,19 +141,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def fingerprint(method: str, path: str, body: Any, *, generation: str | None = None) -> str:
+def fingerprint(method: str, path: str, body: object, *, generation: str | None = None) -> str:
     """A digest of a request: its operation, API generation and parameters.
 
     PINs and other secrets never enter it.
     """
-    parts: list[Any] = [method, path, _plain(body)]
+    parts: list[object] = [method, path, _plain(body)]
     if generation is not None:
         parts.append(generation)
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def encode_result(data: Any) -> str:
+def encode_result(data: object) -> str:
     """JSON text for an API answer; a ``Decimal`` becomes a number with exactly its digits."""
     if isinstance(data, Mapping):
         items = (f"{json.dumps(str(k))}:{encode_result(v)}" for k, v in data.items())
@@ -162,9 +165,10 @@ def encode_result(data: Any) -> str:
     return json.dumps(data)
 
 
-def decode_result(text: str) -> Any:
+def decode_result(text: str) -> JSONValue:
     """Read what `encode_result` wrote; non-integral numbers come back as ``Decimal``."""
-    return json.loads(text, parse_float=Decimal)
+    result: JSONValue = json.loads(text, parse_float=Decimal)
+    return result
 
 
 def new_owner() -> str:

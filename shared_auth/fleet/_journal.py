@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, TypeVar, Unpack, cast
 
 from shared_auth._errors import (
     APIConnectionError,
@@ -38,11 +38,16 @@ from shared_auth.fleet._intent import (
 from shared_auth.fleet._recovery import Reconciler, RecoveryReport, needs_review, recover_intents
 from shared_auth.fleet._store import Store
 
+if TYPE_CHECKING:
+    from redis import Redis
+
 __all__ = [
     "DEFAULT_LEASE",
     "DEFAULT_SETTLED_TTL",
     "DEFAULT_TIMEOUT",
     "Journal",
+    "JournalOptions",
+    "OpenJournalOptions",
     "Reconciler",
     "RecoveryReport",
     "open_journal",
@@ -59,6 +64,34 @@ DEFAULT_TIMEOUT: Final = 5.0
 _RECORD_GRACE: Final = 1.0
 
 _LOGGER = logging.getLogger("shared_auth.fleet")
+
+
+class JournalOptions(TypedDict, total=False):
+    """What every journal takes besides its backend (see `Journal`)."""
+
+    lease: float
+    settled_ttl: float
+    timeout: float
+    clock: Callable[[], float]
+
+
+class _SQLiteOptions(JournalOptions, total=False):
+    synchronous: Literal["NORMAL", "FULL"]
+    busy_timeout: float
+
+
+class _RedisOptions(JournalOptions, total=False):
+    prefix: str
+    socket_timeout: float | None
+    socket_connect_timeout: float | None
+
+
+class OpenJournalOptions(_SQLiteOptions, _RedisOptions, total=False):
+    """`open_journal`'s: every journal's, and its backend's (another backend's is a TypeError).
+
+    ``synchronous`` and ``busy_timeout`` are `Journal.sqlite`'s; ``prefix``,
+    ``socket_timeout`` and ``socket_connect_timeout`` are `Journal.redis`'s.
+    """
 
 
 class Journal:
@@ -103,7 +136,7 @@ class Journal:
         synchronous: Literal["NORMAL", "FULL"] = "NORMAL",
         create: bool = False,
         busy_timeout: float = 5.0,
-        **options: Any,
+        **options: Unpack[JournalOptions],
     ) -> Journal:
         """A journal in a SQLite file (the embedded default; one host).
 
@@ -123,14 +156,14 @@ class Journal:
     @classmethod
     def redis(
         cls,
-        source: Any,
+        source: str | Redis,
         *,
         prefix: str = "sdk-journal",
         create: bool = False,
         allow_volatile: bool = False,
         socket_timeout: float | None = 5.0,
         socket_connect_timeout: float | None = 5.0,
-        **options: Any,
+        **options: Unpack[JournalOptions],
     ) -> Journal:
         """A journal in Redis (a URL or a blocking ``redis.Redis``), shared by a fleet.
 
@@ -154,7 +187,13 @@ class Journal:
         return cls(store, **options)
 
     @classmethod
-    async def create(cls, target: str | os.PathLike[str] | Journal, **options: Any) -> Journal:
+    async def create(
+        cls,
+        target: str | os.PathLike[str] | Journal,
+        *,
+        allow_volatile: bool = False,
+        **options: Unpack[OpenJournalOptions],
+    ) -> Journal:
         """Create the journal at ``target`` (if it does not exist yet) and open it.
 
         What ``python -m shared_auth.fleet init`` does. A journal that exists is opened
@@ -163,7 +202,7 @@ class Journal:
         Raises:
             JournalError: the backend failed (or a Redis without persistence).
         """
-        journal = open_journal(target, **options)
+        journal = open_journal(target, allow_volatile=allow_volatile, **options)
         await journal._run(journal.store.create)  # noqa: SLF001
         return journal
 
@@ -281,10 +320,10 @@ class Journal:
         reference: str,
         fingerprint: str,
         owner: str,
-        send: Callable[[], Awaitable[Any]],
+        send: Callable[[], Awaitable[object]],
         reconcile: Reconciler | None,
         deadline: float | None = None,
-    ) -> Any:
+    ) -> object:
         """Send at most once per ``key``; return the API's answer, fresh or recorded.
 
         ``send()`` performs the request and returns the decoded answer. ``reconcile`` asks
@@ -337,9 +376,9 @@ class Journal:
         key: str,
         reference: str,
         owner: str,
-        send: Callable[[], Awaitable[Any]],
+        send: Callable[[], Awaitable[object]],
         until: float | None,
-    ) -> Any:
+    ) -> object:
         marked = await self._run(
             self.store.update,
             key,
@@ -400,7 +439,7 @@ class Journal:
                 self.where,
             )
 
-    def settle_sync(self, key: str, owner: str, answer: Any) -> bool:
+    def settle_sync(self, key: str, owner: str, answer: object) -> bool:
         """Record ``answer`` for ``key`` (blocking; the owner only)."""
         now = self._clock()
         change = Change(state="settled", now=now, result=answer, expires_at=now + self.settled_ttl)
@@ -416,7 +455,7 @@ class Journal:
 
     async def _resolve(
         self, intent: Intent, owner: str, reconcile: Reconciler | None, until: float | None
-    ) -> Any:
+    ) -> object:
         """The answer for an intent someone claimed before, or ``_SEND`` once it is ours."""
         if intent.state == "settled":
             return intent.result
@@ -496,7 +535,7 @@ class Journal:
         return await recover_intents(self, reconcilers or {}, grace=grace, only_api=only_api)
 
 
-_SEND: Final[Any] = object()
+_SEND: Final = object()
 
 
 def _never_charged(error: APIError) -> bool:
@@ -518,7 +557,7 @@ def open_journal(
     *,
     create: bool = False,
     allow_volatile: bool = False,
-    **options: Any,
+    **options: Unpack[OpenJournalOptions],
 ) -> Journal:
     """A journal from ``"sqlite:///path"``, a file path, or ``"redis://…"`` (or a journal).
 
@@ -540,12 +579,13 @@ def open_journal(
         return target
     text = os.fspath(target)
     if text.startswith(("redis://", "rediss://", "unix://")):
-        return Journal.redis(text, create=create, allow_volatile=allow_volatile, **options)
+        redis_options = cast("_RedisOptions", options)  # a SQLite keyword: TypeError
+        return Journal.redis(text, create=create, allow_volatile=allow_volatile, **redis_options)
     if text.startswith("sqlite://"):
         path = text.removeprefix("sqlite://")
         path = path[1:] if path.startswith("//") else path  # sqlite:////abs → /abs
-        return Journal.sqlite(path, create=create, **options)
+        return Journal.sqlite(path, create=create, **cast("_SQLiteOptions", options))
     if "://" in text:
         msg = f"a journal is a sqlite:/// path, a file path or a redis:// URL, not {text!r}"
         raise ConfigurationError(msg)
-    return Journal.sqlite(text, create=create, **options)
+    return Journal.sqlite(text, create=create, **cast("_SQLiteOptions", options))

@@ -21,7 +21,7 @@ __all__ = ["Reconciler", "RecoveryReport", "needs_review", "recover_intents"]
 _T = TypeVar("_T")
 
 #: ``async (reference) -> the API's record of it (decoded JSON), or None if it has none``.
-Reconciler = Callable[[str], Awaitable[Any]]
+Reconciler = Callable[[str], Awaitable[object]]
 
 
 class Journal(Protocol):
@@ -35,7 +35,7 @@ class Journal(Protocol):
 
     async def open_intents(self) -> list[Intent]: ...
 
-    def settle_sync(self, key: str, owner: str, answer: Any) -> bool: ...
+    def settle_sync(self, key: str, owner: str, answer: object) -> bool: ...
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ import pytest
 
 import dancity_sdk.testing as testing_pkg
 from dancity_sdk.testing import DancitySandbox, DroppedConnectionError
+from tests._json import at
 
 G1 = "/api/external/v1"
 G3 = "/api/v1"
@@ -1371,7 +1372,7 @@ async def test_deliveries_are_signed_over_the_exact_body() -> None:
         },
     }
     assert debit.event == "wallet.debited"
-    assert debit.payload["data"]["amount"] == 98.5
+    assert at(debit.payload, "data", "amount") == 98.5
 
 
 @pytest.mark.anyio
@@ -1379,7 +1380,7 @@ async def test_reference_falls_back_to_the_tranx_id() -> None:
     sandbox = DancitySandbox()
     async with client(sandbox) as http:
         record = tranx(await buy(http, sandbox, G3))
-    assert sandbox.deliveries[-1].payload["data"]["reference"] == record["tranxId"]
+    assert at(sandbox.deliveries[-1].payload, "data", "reference") == record["tranxId"]
 
 
 @pytest.mark.anyio

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from dptcay_sdk.testing import EVENT_TYPES, DptcaySandbox, ManualClock
+from tests._json import at, text_at
 
 HOOK = "https://merchant.example/hooks/dptcay"
 
@@ -118,7 +119,7 @@ async def test_outbox_records_subscribed_events_with_the_object() -> None:
     assert delivery.endpoint_id == endpoint["id"]
     assert delivery.event_type == "payment.completed"
     assert set(delivery.event) == {"id", "type", "created_at", "data"}
-    assert re.fullmatch(r"evt_[A-Za-z0-9]{24}", delivery.event["id"])
+    assert re.fullmatch(r"evt_[A-Za-z0-9]{24}", text_at(delivery.event, "id"))
     assert delivery.event["data"] == sb.get_payment(payment["id"])
     # Without a webhook_transport nothing is sent.
     assert (delivery.status, delivery.error, delivery.pending) == (None, None, False)
@@ -139,7 +140,7 @@ async def test_every_state_change_is_an_event_in_order() -> None:
         "payment.completed",
         "refund.completed",
     ]
-    assert sb.deliveries[-1].event["data"]["id"] == ref["id"]
+    assert at(sb.deliveries[-1].event, "data", "id") == ref["id"]
 
 
 @pytest.mark.anyio
@@ -153,8 +154,8 @@ async def test_expiry_is_an_event_even_without_a_read() -> None:
         await http.get("/currencies")
     [delivery] = sb.deliveries
     assert delivery.event_type == "payment.expired"
-    assert delivery.event["data"]["id"] == payment["id"]
-    assert delivery.event["data"]["status"] == "expired"
+    assert at(delivery.event, "data", "id") == payment["id"]
+    assert at(delivery.event, "data", "status") == "expired"
 
 
 @pytest.mark.anyio

@@ -28,6 +28,7 @@ import anyio
 from dancity_sdk import AsyncDancityClient
 from dancity_sdk.testing import DancitySandbox, FaultKind
 from shared_auth.fleet import RecoveryReport, open_journal
+from tests._json import at
 
 STALL = 0.3  # a purchase unanswered this long is stalled by a delay fault
 LEASE = 3.0
@@ -315,7 +316,7 @@ def _count(
             recorded = (
                 None
                 if intent is None or intent.state != "settled"
-                else intent.result["data"]["tranxId"]
+                else at(intent.result, "data", "tranxId")
             )
             if recorded not in records:
                 problems.append(f"{job.ref}: charged {records} but the journal has {intent}")

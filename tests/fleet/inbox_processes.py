@@ -19,6 +19,7 @@ import os
 import random
 import sqlite3
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 import anyio
@@ -26,6 +27,7 @@ import anyio.to_thread
 
 from dancity_sdk.webhooks import DancityWebhookSource
 from shared_auth.fleet import InboxEvent, open_inbox, webhook_endpoint
+from tests._json import at
 
 LEASE = 2.0
 MAX_ATTEMPTS = 3
@@ -88,7 +90,8 @@ async def consume(target: str, secret: str, ledger_path: str) -> None:
         conn.execute("INSERT INTO effects (key, pid) VALUES (?, ?)", (key, pid))
 
     async def handler(event: InboxEvent) -> None:
-        if event.json()["data"].get("poison"):
+        data = at(event.json(), "data")
+        if isinstance(data, Mapping) and data.get("poison"):
             msg = f"poison event {event.key}: the warehouse refuses it"
             raise RuntimeError(msg)
         await anyio.sleep(rng.uniform(0.0, 0.01))  # the work, before the effect

@@ -33,6 +33,7 @@ from shared_auth.fleet import (
     webhook_endpoint,
 )
 from shared_auth.fleet import inbox as cli
+from tests._json import text_at
 from tests.fleet.conftest import flush
 from tests.fleet.redis_server import redis_process
 
@@ -141,7 +142,7 @@ async def test_each_event_is_handled_once_and_marked_done(inbox: Inbox) -> None:
     seen: list[str] = []
 
     async def handler(event: InboxEvent) -> None:
-        seen.append(event.json()["data"]["transactionId"])
+        seen.append(text_at(event.json(), "data", "transactionId"))
 
     assert await inbox.drain(handler) == 3
     assert seen == ["T1", "T2", "T3"]

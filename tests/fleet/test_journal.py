@@ -20,6 +20,7 @@ from shared_auth.fleet import (
 )
 from shared_auth.fleet._intent import Change, decode_result, encode_result
 from shared_auth.fleet._sqlite import SQLiteStore
+from tests._json import at
 from tests.fleet.conftest import make_journal
 
 pytestmark = pytest.mark.anyio
@@ -363,10 +364,10 @@ def test_answers_keep_exact_decimals() -> None:
         "c": Decimal("NaN"),
     }
     back = decode_result(encode_result(data))
-    assert back["a"] == Decimal("0.1000")
-    assert str(back["a"]) == "0.1000"
-    assert back["b"] == [Decimal(100), 3, None, True, "x\u00e9"]
-    assert back["c"] == "NaN"
+    assert at(back, "a") == Decimal("0.1000")
+    assert str(at(back, "a")) == "0.1000"
+    assert at(back, "b") == [Decimal(100), 3, None, True, "x\u00e9"]
+    assert at(back, "c") == "NaN"
 
 
 def test_a_sqlite_journal_can_sync_every_write(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from dptcay_sdk import AsyncDptcayClient, DptcayWebhookSource
 from dptcay_sdk.testing import DptcaySandbox, RatePlan
 from shared_auth.fleet import Inbox, InboxEvent, open_inbox, webhook_endpoint
 from shared_auth.testing import OutgoingWebhook, WebhookFaults, WebhookSender
+from tests._json import text_at
 
 pytestmark = pytest.mark.anyio
 
@@ -94,7 +95,7 @@ async def test_duplicates_and_disorder_are_stored_once_each(inbox: Inbox) -> Non
     handled: list[str] = []
 
     async def handler(event: InboxEvent) -> None:
-        handled.append(event.json()["data"]["transactionId"])
+        handled.append(text_at(event.json(), "data", "transactionId"))
 
     assert await inbox.drain(handler) == 6
     assert sorted(handled) == [f"T{i}" for i in range(6)]

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, assert_type
+from typing import assert_type
 
 import httpx
 import pytest
@@ -134,7 +134,7 @@ async def test_dptcay_call_types() -> None:
         assert_type(payment.status, PaymentStatus | str)
         assert_type(payment.expires_at, datetime | None)
         assert_type(payment.rate_limit, RateLimit | None)
-        assert_type(payment.extra, Mapping[str, Any])
+        assert_type(payment.extra, Mapping[str, shared_auth.JSONValue])
         assert payment.amount == Decimal("12.50")
         assert payment.status is PaymentStatus.PENDING
 
@@ -200,7 +200,7 @@ async def test_dptcay_error_and_event_types() -> None:
         event = parse_event(raw.encode())
         assert_type(event, Event)
         assert_type(event.type, EventType | str)
-        assert_type(event.data, Payment | Refund | Mapping[str, Any])
+        assert_type(event.data, Payment | Refund | Mapping[str, shared_auth.JSONValue])
         truth = await dp.webhooks.fetch_event_object(event)
         assert_type(truth, Payment)
         assert truth.status is PaymentStatus.PENDING  # the delivery's claim is not the truth

@@ -26,7 +26,7 @@ async def test_every_typed_method_works_against_the_sandbox(api_version: str) ->
     assert run.covered == set(GENERATIONS[api_version].operations)
     # every purchase is one transaction; the wallet lost what they cost
     assert len(run.sandbox.transactions) == run.purchases >= 7
-    spent = sum((Decimal(tx["amountPaid"]) for tx in run.sandbox.transactions), Decimal(0))
+    spent = sum((Decimal(str(tx["amountPaid"])) for tx in run.sandbox.transactions), Decimal(0))
     assert run.sandbox.balance() == Decimal(50000) - spent
 
 
