@@ -88,6 +88,7 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dancity_sdk._resources.transactions import TransactionFilters as TransactionFilters
     from dancity_sdk._sync import DancityClient as DancityClient
     from shared_auth._errors import *  # noqa: F403 - Dancity's classes of the tree
+    from shared_auth._fast import AiohttpClientOptions as AiohttpClientOptions
     from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
     from shared_auth._models import ResultList as ResultList
     from shared_auth._outcomes import RetryPolicy as RetryPolicy

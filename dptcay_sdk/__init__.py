@@ -67,6 +67,7 @@ if _TYPE_CHECKING:  # the same table, for type checkers and IDEs
     from dptcay_sdk._webhooks import DptcayWebhookSource as DptcayWebhookSource
     from dptcay_sdk._webhooks import parse_event as parse_event
     from shared_auth._errors import *  # noqa: F403 - dptcay's classes of the tree
+    from shared_auth._fast import AiohttpClientOptions as AiohttpClientOptions
     from shared_auth._fast import aiohttp_http_client as aiohttp_http_client
     from shared_auth._models import ResultList as ResultList
     from shared_auth._outcomes import RetryPolicy as RetryPolicy

@@ -26,7 +26,7 @@ import functools
 import ssl
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack, cast
 
 import httpx
 
@@ -79,6 +79,11 @@ class AiohttpClientOptions(TypedDict, total=False):
     default_encoding: str | Callable[[bytes], str]
 
 
+#: The keywords that configure the connection pool rather than the client: passed to the
+#: aiohttp transport (``trust_env`` goes to both).
+_TRANSPORT_KEYS: Final = ("verify", "cert", "http1", "http2", "limits", "proxy")
+
+
 def _running_library() -> str | None:
     """The async library running in this thread (``"asyncio"``, ``"trio"``), else None."""
     try:
@@ -123,7 +128,9 @@ def aiohttp_http_client(**options: Unpack[AiohttpClientOptions]) -> httpx.AsyncC
 
     Args:
         **options: Passed to ``httpx.AsyncClient``: any of its keywords but ``transport``
-            (``headers=``, ``event_hooks=``, ...), with httpx's types.
+            (``headers=``, ``event_hooks=``, ...), with httpx's types. The pool's own
+            (``limits=``, ``verify=``, ``cert=``, ``http1=``, ``http2=``, ``proxy=``) go to
+            the aiohttp transport instead, which httpx would otherwise ignore.
 
     Raises:
         ConfigurationError: ``httpx-aiohttp`` is not installed (extra ``fast``), or this
@@ -133,13 +140,21 @@ def aiohttp_http_client(**options: Unpack[AiohttpClientOptions]) -> httpx.AsyncC
     library = _running_library()
     if library not in (None, "asyncio"):
         raise _refusal(library)
+    # httpx applies these to its own transport only (it ignores them beside transport=):
+    # they go to the aiohttp transport, which takes them, so none is silently dropped.
+    settings = cast("dict[str, Any]", options)
+    transport_settings: dict[str, Any] = {
+        key: settings.pop(key) for key in _TRANSPORT_KEYS if key in settings
+    }
+    if "trust_env" in settings:
+        transport_settings["trust_env"] = settings["trust_env"]
     try:
-        transport = _transport_class()()
+        transport = _transport_class()(**transport_settings)
     except ImportError as exc:
         msg = f"the aiohttp transport needs httpx-aiohttp: {install_hint('fast')}"
         raise ConfigurationError(msg) from exc
     # httpx types each hook list as a ``list``; any sequence of them works (it copies them).
-    return httpx.AsyncClient(transport=transport, **cast("dict[str, Any]", options))
+    return httpx.AsyncClient(transport=transport, **settings)
 
 
 def _remapped(exc: httpx.TransportError, request: httpx.Request) -> httpx.TransportError:

@@ -15,7 +15,7 @@ __all__ = ["SOURCES"]
 #: Each shared name an SDK exports, by the private module that defines it.
 SOURCES: Final = exports(
     """
-    shared_auth._fast       aiohttp_http_client
+    shared_auth._fast       aiohttp_http_client AiohttpClientOptions
     shared_auth._models     ResultList
     shared_auth._outcomes   RetryPolicy
     shared_auth._ratelimit  RateLimit

@@ -1,13 +1,12 @@
 """Beyond one process: a purchase journal and a shared rate budget for fleets of workers.
 
-* [`Journal`][shared_auth.fleet.Journal] claims each money-moving intent before it is sent (SQLite
-file by
-  default, Redis for fleets), so a retried job never buys twice, and
-  [`Journal.recover`][shared_auth.fleet.Journal.recover] (or ``python -m shared_auth.fleet recover``
-  ) settles what dead workers left open.
+* [`Journal`][shared_auth.fleet.Journal] claims each money-moving intent before it is
+  sent (a SQLite file by default, Redis for fleets), so a retried job never buys twice, and
+  [`Journal.recover`][shared_auth.fleet.Journal.recover] (or
+  ``python -m shared_auth.fleet recover``) settles what dead workers left open.
 * ``rate_budget="redis://…"`` on either client shares one sliding window per API key
-  across every process ([`SharedWindow`][shared_auth.fleet.SharedWindow]); ``rate_budget_outage=``
-  chooses what happens while that Redis is unreachable: fail closed with
+  across every process ([`SharedWindow`][shared_auth.fleet.SharedWindow]);
+  ``rate_budget_outage=`` chooses what happens while that Redis is unreachable: fail closed with
   `RateBudgetUnavailableError` (the default) or fall back to a per-process share (`LocalFallback`).
 
 A journal is created once, explicitly (``python -m shared_auth.fleet init <target>``, or
@@ -56,7 +55,13 @@ from shared_auth.fleet._budget import (
     shared_windows,
     windows_for,
 )
-from shared_auth.fleet._inbox import DEFAULT_INBOX_RETENTION, Handler, Inbox, open_inbox
+from shared_auth.fleet._inbox import (
+    DEFAULT_INBOX_RETENTION,
+    Handler,
+    Inbox,
+    InboxOptions,
+    open_inbox,
+)
 from shared_auth.fleet._inbox_asgi import webhook_endpoint
 from shared_auth.fleet._inbox_model import (
     Accepted,
@@ -83,6 +88,8 @@ from shared_auth.fleet._journal import (
     DEFAULT_SETTLED_TTL,
     DEFAULT_TIMEOUT,
     Journal,
+    JournalOptions,
+    OpenJournalOptions,
     Reconciler,
     RecoveryReport,
     open_journal,
@@ -100,6 +107,7 @@ __all__ = [
     "InboxEvent",
     "InboxLostError",
     "InboxMissingError",
+    "InboxOptions",
     "InboxUnavailableError",
     "InboxVolatileError",
     "Intent",
@@ -111,9 +119,11 @@ __all__ = [
     "JournalError",
     "JournalLostError",
     "JournalMissingError",
+    "JournalOptions",
     "JournalUnavailableError",
     "JournalVolatileError",
     "LocalFallback",
+    "OpenJournalOptions",
     "RateBudget",
     "RateBudgetOutage",
     "RateBudgetUnavailableError",

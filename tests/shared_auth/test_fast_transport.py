@@ -7,6 +7,7 @@ anyio plugin's asyncio and trio runs (except the one that checks trio is refused
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from decimal import Decimal
 
@@ -174,3 +175,20 @@ def test_a_purchase_whose_connection_drops_after_sending_is_not_resent() -> None
     assert server.requests == 1
     assert error.reference == "drop-1"
     assert isinstance(error.__cause__, httpx.RemoteProtocolError)  # httpx's own word
+
+
+def test_the_pool_settings_reach_the_aiohttp_transport_not_the_void() -> None:
+    # httpx ignores limits=/verify=/http2=... beside transport=: they must reach aiohttp's.
+    async def main() -> None:
+        limits = httpx.Limits(max_connections=7, keepalive_expiry=2.5)
+        async with aiohttp_http_client(
+            limits=limits, verify=False, trust_env=False, headers={"x-a": "1"}
+        ) as http:
+            transport = http._transport
+            assert isinstance(transport, AiohttpTransport)
+            assert transport.limits is limits
+            assert transport.ssl_context.verify_mode is ssl.CERT_NONE  # verify=False
+            assert http.trust_env is False
+            assert http.headers["x-a"] == "1"
+
+    anyio.run(main, backend="asyncio")
