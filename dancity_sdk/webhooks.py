@@ -77,10 +77,14 @@ def _converter() -> cattrs.Converter:
     return make_dancity_converter()
 
 
+#: The header carrying the body's HMAC-SHA256 signature (hex).
 SIGNATURE_HEADER: Final = "X-Dancity-Signature"
 _SIGNATURE: Final = re.compile(r"[0-9a-f]{64}")
 
+#: A webhook secret: as text or wrapped in [`Secret`][shared_auth.Secret].
 SecretLike = str | Secret
+#: The request body exactly as received, before any decoding (the signature covers these
+#: bytes).
 RawBody = bytes | bytearray | memoryview
 
 

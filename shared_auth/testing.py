@@ -38,6 +38,7 @@ from shared_auth._webhook_sender import (
 
 __all__ = [
     "RETRY_SCHEDULE",
+    "ASGIApp",
     "DeliveryAttempt",
     "Fault",
     "FaultInjector",
@@ -49,7 +50,7 @@ __all__ = [
 ASGIMessage = dict[str, Any]
 #: What `FaultInjector` wraps: an ASGI app (either sandbox's ``app``, any Starlette app,
 #: another `FaultInjector`), ``await app(scope, receive, send)``.
-_ASGIApp = Callable[
+ASGIApp = Callable[
     [
         MutableMapping[str, object],
         Callable[[], Awaitable[MutableMapping[str, object]]],
@@ -81,7 +82,7 @@ class Fault:
 class FaultInjector:
     """An ASGI app that applies queued `Fault`s, then hands requests to ``app``."""
 
-    def __init__(self, app: _ASGIApp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._lock = threading.Lock()
         self._faults: deque[Fault] = deque()

@@ -47,6 +47,9 @@ __all__ = [
     "new_owner",
 ]
 
+#: Where an intent stands: ``claimed`` (owned, not sent yet), ``sent`` (may have reached the
+#: API), ``settled`` (the answer is recorded; never sent again) or ``unknown`` (sent, and the
+#: answer was lost).
 IntentState = Literal["claimed", "sent", "settled", "unknown"]
 OPEN_STATES: Final = frozenset({"claimed", "sent", "unknown"})
 #: Body fields that never reach a fingerprint (nor the journal): they are secrets.

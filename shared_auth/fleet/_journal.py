@@ -57,6 +57,8 @@ _T = TypeVar("_T")
 #: Longer than a call may take with the default retry policy (a 120 s deadline): a claim
 #: older than this belongs to a worker that died.
 DEFAULT_LEASE: Final = 180.0
+#: How long a settled intent is kept (seconds, a week): a retry within it gets the recorded
+#: answer instead of buying again.
 DEFAULT_SETTLED_TTL: Final = 7 * 24 * 3600.0
 #: Seconds one journal call may take when the request has no (shorter) deadline.
 DEFAULT_TIMEOUT: Final = 5.0
