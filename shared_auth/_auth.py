@@ -16,8 +16,7 @@ import json
 import math
 import re
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from datetime import UTC, datetime
 from typing import ClassVar, Final, TypeAlias
 
@@ -113,23 +112,22 @@ class KeyAuth(httpx.Auth):
         retired = self._retired.get(value)
         return 0 if retired is None else retired.in_flight
 
-    @contextmanager
-    def _sending(self, request: httpx.Request) -> Iterator[None]:
-        """Set the headers and count the request in flight until the flow ends."""
+    def _stamp(self, request: httpx.Request) -> _Generation:
+        """Set the headers and count the request in flight; the caller uncounts it."""
         state = self._state
         state.in_flight += 1
-        try:
-            request.headers["Authorization"] = state.header
-            for name, value in self._headers:
-                request.headers[name] = value
-            yield
-        finally:
-            state.in_flight -= 1
+        request.headers["Authorization"] = state.header
+        for name, value in self._headers:
+            request.headers[name] = value
+        return state
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set the headers (sync clients)."""
-        with self._sending(request):
+        state = self._stamp(request)
+        try:
             yield request
+        finally:
+            state.in_flight -= 1
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -138,9 +136,13 @@ class KeyAuth(httpx.Auth):
 
         httpx resumes or closes the flow once the response headers arrive or the send
         fails, so leaving it marks the moment the request can no longer reach the server.
+        (A plain ``try`` rather than a context manager: this runs on every call.)
         """
-        with self._sending(request):
+        state = self._stamp(request)
+        try:
             yield request
+        finally:
+            state.in_flight -= 1
 
     def __repr__(self) -> str:
         extra = "".join(f", {name}={value!r}" for name, value in self._headers)
