@@ -205,3 +205,31 @@ def test_the_route_path_check_sees_paths_and_not_docstrings(tmp_path: Path) -> N
         '"""GET /payments/{id}"""\nA = "/payments/{payment_id}"\nB = "/api"\nC = "a/b"\nD = "/"\n'
     )
     assert list(_route_paths(source)) == [(2, "/payments/{payment_id}"), (3, "/api")]
+
+
+#: The house's limit: a module longer than this is split along its seams.
+MAX_MODULE_LINES = 600
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_module_is_over_the_line_limit(package: str) -> None:
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in _modules(package).values()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_the_no_re_classing_rule_holds() -> None:
+    # The class a user catches is decided when the exception is built, never after.
+    assigned = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for package in PACKAGES
+        for path in _modules(package).values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Attribute) and target.attr == "__class__"
+    ]
+    assert assigned == []
