@@ -161,6 +161,14 @@ class Generation:
     def __contains__(self, name: object) -> bool:
         return name in self.operations
 
+    def declaring(self, wire_name: str) -> dict[str, Field]:
+        """The field ``wire_name`` of every operation that declares it, by operation name."""
+        return {
+            name: field
+            for name, op in self.operations.items()
+            if (field := op.wire_field(wire_name)) is not None
+        }
+
 
 # --- building blocks (only to keep the tables below readable) ---------------------------------
 

@@ -55,15 +55,15 @@ def _pin_generations() -> str:
 
     taking = []
     for version, generation in GENERATIONS.items():
-        lengths = {
+        pins = generation.declaring("pin")
+        if not pins:
+            continue
+        fixed = sorted(
             f"{name}: exactly {field.max_length} characters"
-            for name, op in generation.operations.items()
-            if (field := op.wire_field("pin")) is not None
-            and field.max_length is not None
-            and field.max_length == field.min_length
-        }
-        if any(op.wire_field("pin") for op in generation.operations.values()):
-            taking.append(f"'{version}'" + (f" ({'; '.join(sorted(lengths))})" if lengths else ""))
+            for name, field in pins.items()
+            if field.max_length is not None and field.max_length == field.min_length
+        )
+        taking.append(f"'{version}'" + (f" ({'; '.join(fixed)})" if fixed else ""))
     return ", ".join(taking) or "no api_version"
 
 

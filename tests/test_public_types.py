@@ -24,18 +24,10 @@ from pathlib import Path
 import attrs
 import pytest
 
+from tests.test_public_api import PUBLIC_MODULES
+
 pytestmark = pytest.mark.loop_agnostic
 
-PUBLIC_MODULES = (
-    "dptcay_sdk",
-    "dancity_sdk",
-    "shared_auth",
-    "dptcay_sdk.testing",
-    "dancity_sdk.testing",
-    "dancity_sdk.webhooks",
-    "shared_auth.testing",
-    "shared_auth.fleet",
-)
 #: Dunder methods whose signature users see: constructing and calling.
 PUBLIC_DUNDERS = ("__init__", "__new__", "__call__")
 #: Members whose signature keeps an ``Any``, each with its reason (keep this list short).

@@ -24,6 +24,7 @@ import pytest
 
 from dancity_sdk.testing import DancitySandbox
 from dptcay_sdk.testing import DptcaySandbox
+from tests._sandbox_cli import sandbox_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -131,8 +132,6 @@ FROM_ENV_VARIABLES = {
     "DancityClient.from_env(": {"DANCITY_API_KEY", "DANCITY_JWT", "DANCITY_BASE_URL"},
 }
 _ENV_READ = re.compile(r"os\.environ\[\"(\w+)\"\]")
-_EXPORT = re.compile(r"^export (\w+)=(\S+)", re.MULTILINE)
-_CLI_STARTUP = 30.0
 
 
 def _variables_the_readme_reads() -> set[str]:
@@ -148,25 +147,8 @@ def _variables_the_readme_reads() -> set[str]:
 @contextmanager
 def _cli(module: str) -> Iterator[dict[str, str]]:
     """Run a sandbox CLI on a free port; yield the variables of the export lines it prints."""
-    process = subprocess.Popen(  # noqa: S603 - our interpreter, a fixed argv
-        [sys.executable, "-m", module, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        banner = ""
-        while "# Press Ctrl+C" not in banner:
-            line = process.stdout.readline()
-            assert line, f"{module} exited early:\n{banner}"
-            banner += line
-        yield dict(_EXPORT.findall(banner))
-    finally:
-        process.terminate()
-        process.wait(timeout=_CLI_STARTUP)
-        if process.stdout is not None:
-            process.stdout.close()
+    with sandbox_cli(module) as (_, exports):
+        yield exports
 
 
 def test_the_export_lines_set_every_variable_the_readme_reads() -> None:

@@ -49,11 +49,7 @@ def _defaults() -> str:
 
 def _pin_lines(generation: _spec.Generation) -> tuple[str, ...]:
     """The ``DANCITY_PIN`` export, if ``generation`` declares a PIN on any operation."""
-    lengths = {
-        name: field.min_length
-        for name, op in generation.operations.items()
-        if (field := op.wire_field("pin")) is not None
-    }
+    lengths = {name: field.min_length for name, field in generation.declaring("pin").items()}
     if not lengths:
         return ()
     others = sorted(name for name, length in lengths.items() if length == len(SANDBOX_INTERNET_PIN))

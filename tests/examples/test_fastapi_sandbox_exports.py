@@ -7,11 +7,7 @@ generation served takes a transaction PIN (``DANCITY_PIN`` printed) or not (not 
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -19,39 +15,14 @@ import pytest
 from dancity_sdk import _spec
 from dptcay_sdk import AsyncDptcayClient
 from examples.fastapi_app import create_app
+from tests._sandbox_cli import sandbox_cli
 
 pytestmark = pytest.mark.anyio
 
-_EXPORT = re.compile(r"^export (\w+)=(\S+)", re.MULTILINE)
-_STARTUP = 30.0
 #: The generation whose buys take a PIN: the only one whose declarations have one.
 _PIN_GENERATION = next(
-    v for v, g in _spec.GENERATIONS.items() if g.operations["airtime.buy"].wire_field("pin")
+    v for v, g in _spec.GENERATIONS.items() if "airtime.buy" in g.declaring("pin")
 )
-
-
-@contextmanager
-def _cli(*args: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """Run the Dancity sandbox CLI on a free port; yield its banner and its exports."""
-    process = subprocess.Popen(  # noqa: S603 - our interpreter, a fixed argv
-        [sys.executable, "-m", "dancity_sdk.testing", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        banner = ""
-        while "# Press Ctrl+C" not in banner:
-            line = process.stdout.readline()
-            assert line, f"the CLI exited early:\n{banner}"
-            banner += line
-        yield banner, dict(_EXPORT.findall(banner))
-    finally:
-        process.terminate()
-        process.wait(timeout=_STARTUP)
-        if process.stdout is not None:
-            process.stdout.close()
 
 
 @pytest.fixture(
@@ -59,7 +30,7 @@ def _cli(*args: str) -> Iterator[tuple[str, dict[str, str]]]:
     params=[pytest.param((), id="default"), pytest.param(("--api-version", _PIN_GENERATION))],
 )
 def printed(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str]]]:
-    with _cli(*request.param) as found:
+    with sandbox_cli("dancity_sdk.testing", *request.param) as found:
         yield found
 
 
@@ -69,7 +40,7 @@ def test_the_exports_name_their_generation_and_a_pin_only_where_it_is_taken(
     banner, exports = printed
     version = exports["DANCITY_API_VERSION"]
     generation = _spec.GENERATIONS[version]
-    takes_pin = any(op.wire_field("pin") for op in generation.operations.values())
+    takes_pin = bool(generation.declaring("pin"))
     assert f"serve api_version {version} ({generation.prefix})" in banner
     assert ("DANCITY_PIN" in exports) is takes_pin
     assert ("takes a transaction PIN" in banner) is takes_pin
