@@ -430,7 +430,7 @@ class SyncClient(Generic[_A]):
             raise AttributeError(name)
         value = getattr(self._async_client, name)
         if inspect.ismethod(value) and not inspect.iscoroutinefunction(value):
-            return self._returning_views(value, name)
+            return self._renaming_errors(value, name)
         return _wrap(value, self._loop, name)
 
     @property
@@ -467,8 +467,11 @@ class SyncClient(Generic[_A]):
         check_options(options, CallOptions, method=f"{type(self).__name__}.with_options()")
         return self._view(self._async_client.with_options(**options))
 
-    def _returning_views(self, method: Callable[..., Any], name: str) -> Callable[..., Any]:
-        """``method``, with an async client it returns (``with_options()``) made blocking."""
+    def _renaming_errors(self, method: Callable[..., Any], name: str) -> Callable[..., Any]:
+        """A plain method of the async client (``set_api_key``, ``takes``...), naming this class.
+
+        ``with_options()`` is this class's own; no other plain method returns a client.
+        """
 
         @functools.wraps(method)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -477,8 +480,6 @@ class SyncClient(Generic[_A]):
             except (SDKError, TypeError) as exc:
                 self._errors.rename(exc)  # name this class, the one the user called
                 raise
-            if isinstance(result, type(self._async_client)):
-                return self._view(result)
             return _wrap(result, self._loop, name)
 
         return wrapped
