@@ -10,6 +10,7 @@ The docs show two shapes (reference §4.1, §8.1 #16), and the SDK reads both:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any, Final
 
@@ -49,6 +50,7 @@ _CARD_BALANCE_HINT: Final = (
 )
 
 
+@functools.cache  # the declarations never change
 def _pin_generations() -> str:
     """Which generations take a PIN, and where its length differs, from the declarations."""
     from dancity_sdk._spec import GENERATIONS  # noqa: PLC0415 - the tables load with a client
